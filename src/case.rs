@@ -1,0 +1,311 @@
+//! Cases: the facts of one report, validated.
+//!
+//! A case file is read into [`doc::CaseDoc`] (the format as written) and then
+//! validated into a [`Case`]: times resolved to [`DayRange`]s, references
+//! resolved to indices, every problem collected as a [`Diagnostic`]. A `Case`
+//! is what findings read; it never touches the file system again.
+
+pub mod doc;
+mod validate;
+
+use crate::diagnostic::{Diagnostics, Pos, SourceFile};
+use crate::time::{DayRange, DaySpan};
+use chrono::NaiveDate;
+pub use doc::{
+    ActionTaken, Course, Impairment, InvestigationKind, Plausibility, ReactionOutcome,
+    RechallengeKind, Role, Seriousness, Sex, StepOutcome, Supports,
+};
+use sha2::{Digest, Sha256};
+
+/// One validated case.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub id: String,
+    pub source: Option<String>,
+    /// `sha256:` and the hex digest of the case file's bytes.
+    pub digest: String,
+    pub patient: Patient,
+    pub drugs: Vec<Drug>,
+    pub reactions: Vec<Reaction>,
+    pub investigations: Vec<Investigation>,
+    pub dechallenges: Vec<Dechallenge>,
+    pub rechallenges: Vec<Rechallenge>,
+    pub alternative_causes: Vec<AlternativeCause>,
+    /// `None` when the case says nothing; `Some(empty)` when it says there are none.
+    pub contributing_factors: Option<Vec<Factor>>,
+    pub assessor_answers: Vec<AssessorAnswer>,
+    /// Set when the case is viewed as it stood on a day ([`Case::known_by`]).
+    pub as_of: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Patient {
+    pub age: Option<f64>,
+    pub sex: Option<Sex>,
+    pub conditions: Vec<Condition>,
+    pub renal_impairment: Option<Impairment>,
+    pub hepatic_impairment: Option<Impairment>,
+    pub previous_reactions: Option<Vec<PreviousReaction>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub id: Option<String>,
+    pub name: String,
+    pub subtype: Option<String>,
+    pub onset: Option<DayRange>,
+    pub end: Option<DayRange>,
+    pub path: String,
+    pub known: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PreviousReaction {
+    pub drug: String,
+    pub reaction: String,
+    pub date: Option<DayRange>,
+    pub path: String,
+    pub known: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Drug {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub indication: Option<String>,
+    pub exposures: Vec<Exposure>,
+    pub action_taken: Option<ActionTaken>,
+    pub path: String,
+    pub known: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Exposure {
+    pub id: Option<String>,
+    pub start: Option<DayRange>,
+    pub stop: Option<DayRange>,
+    pub dose: Option<Dose>,
+    pub route: Option<String>,
+    pub regimen: Option<Regimen>,
+    pub path: String,
+    pub known: Option<NaiveDate>,
+}
+
+/// A dose as written, with its amount and unit when they can be read ("25 mg").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dose {
+    pub text: String,
+    pub amount: Option<f64>,
+    pub unit: Option<String>,
+}
+
+/// How the drug is given over time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Regimen {
+    pub text: String,
+    /// For cyclic regimens such as "days 1-21 of 28".
+    pub cycle: Option<Cycle>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cycle {
+    pub first_day: u32,
+    pub last_day: u32,
+    pub length: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reaction {
+    pub id: String,
+    pub term: String,
+    pub phenotype: Option<String>,
+    pub meddra_code: Option<String>,
+    pub onset: Option<DayRange>,
+    /// When the onset was written relative to a start (`day 3-4 of ID`): that id
+    /// and the days after it, so latency keeps the precision it was given with.
+    pub onset_anchor: Option<(String, DaySpan)>,
+    pub end: Option<DayRange>,
+    pub outcome: Option<ReactionOutcome>,
+    pub severity_grade: Option<u8>,
+    pub seriousness: Vec<Seriousness>,
+    pub treatment: Vec<String>,
+    pub path: String,
+    pub phenotype_pos: Pos,
+    pub known: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Investigation {
+    pub test: String,
+    pub result: String,
+    pub kind: Option<InvestigationKind>,
+    pub supports: Supports,
+    pub reaction: Option<usize>,
+    pub drug: Option<usize>,
+    pub date: Option<DayRange>,
+    pub path: String,
+    pub known: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dechallenge {
+    pub drug: usize,
+    pub reaction: usize,
+    pub action: ActionTaken,
+    pub date: Option<DayRange>,
+    pub outcome: Course,
+    pub treatment: Vec<String>,
+    pub tolerance: bool,
+    pub path: String,
+    pub known: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rechallenge {
+    pub id: Option<String>,
+    pub drug: usize,
+    pub kind: RechallengeKind,
+    pub start: Option<DayRange>,
+    pub end: Option<DayRange>,
+    pub premedication: Vec<String>,
+    pub with_drugs: Vec<usize>,
+    pub steps: Vec<Step>,
+    pub path: String,
+    pub known: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// Day of the episode, day 1 being its start.
+    pub day: Option<DaySpan>,
+    pub dose: Option<Dose>,
+    pub outcome: StepOutcome,
+    pub reaction: Option<usize>,
+    pub description: Option<String>,
+    pub path: String,
+}
+
+/// What an alternative cause is, when it is something else in the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseItem {
+    Condition(usize),
+    Drug(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct AlternativeCause {
+    pub cause: String,
+    pub refers_to: Option<CaseItem>,
+    pub reaction: usize,
+    pub plausibility: Plausibility,
+    pub evidence_for: Vec<String>,
+    pub evidence_against: Vec<String>,
+    pub path: String,
+    pub known: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Factor {
+    pub factor: String,
+    pub drug: Option<usize>,
+    pub reaction: Option<usize>,
+    pub path: String,
+    pub known: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AssessorAnswer {
+    pub method: String,
+    pub question: String,
+    pub answer: String,
+    pub drug: Option<usize>,
+    pub reaction: Option<usize>,
+    pub justification: String,
+    pub assessor: String,
+    pub path: String,
+    /// Positions of `method`, `question` and `answer`, to point at them when the rules disagree.
+    pub positions: [Pos; 3],
+    pub known: Option<NaiveDate>,
+}
+
+/// Reads and validates a case file's text. YAML and JSON are both accepted (JSON is read as YAML).
+pub fn load(file: &SourceFile) -> Result<Case, Diagnostics> {
+    let doc: doc::CaseDoc = serde_saphyr::from_str(&file.text)
+        .map_err(|e| Diagnostics::from(crate::diagnostic::from_yaml_error(file, &e)))?;
+    let digest = digest_bytes(file.text.as_bytes());
+    validate::validate(doc, file, digest)
+}
+
+/// `sha256:` followed by the lowercase hex SHA-256 of `bytes`.
+pub fn digest_bytes(bytes: &[u8]) -> String {
+    let hash = Sha256::digest(bytes);
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in hash {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+impl Case {
+    pub fn drug_index(&self, id: &str) -> Option<usize> {
+        self.drugs.iter().position(|d| d.id == id)
+    }
+
+    pub fn reaction_index(&self, id: &str) -> Option<usize> {
+        self.reactions.iter().position(|r| r.id == id)
+    }
+
+    /// Whether a drug or reaction (by its `known` day) was known in the current view.
+    pub fn is_known(&self, known: Option<NaiveDate>) -> bool {
+        match (self.as_of, known) {
+            (Some(day), Some(k)) => k <= day,
+            _ => true,
+        }
+    }
+
+    /// The case as it stood on `day`: every piece of information not known by
+    /// then is left out, and dates after it are not yet known.
+    pub fn known_by(&self, day: NaiveDate) -> Case {
+        let known = |k: Option<NaiveDate>| k.is_none_or(|k| k <= day);
+        let by = |r: Option<DayRange>| r.filter(|r| r.earliest <= day);
+        let mut case = self.clone();
+        // Reactions and drugs are referred to by index, so they stay in the lists;
+        // `as_of` hides the ones not known yet from `is_known`.
+        case.as_of = Some(day);
+        for r in &mut case.reactions {
+            let end = by(r.end);
+            if r.end.is_some() && end.is_none() {
+                // The reaction had not ended by then, so its final outcome was not known either.
+                r.outcome = Some(ReactionOutcome::Unknown);
+            }
+            r.end = end;
+        }
+        for d in &mut case.drugs {
+            d.exposures.retain(|e| known(e.known));
+            for e in &mut d.exposures {
+                e.stop = by(e.stop);
+            }
+        }
+        for c in &mut case.patient.conditions {
+            c.end = by(c.end);
+        }
+        case.patient.conditions.retain(|c| known(c.known));
+        if let Some(list) = &mut case.patient.previous_reactions {
+            list.retain(|p| known(p.known));
+        }
+        case.investigations.retain(|i| known(i.known));
+        case.dechallenges.retain(|d| known(d.known));
+        case.rechallenges.retain(|r| known(r.known));
+        for r in &mut case.rechallenges {
+            r.end = by(r.end);
+        }
+        case.alternative_causes.retain(|a| known(a.known));
+        if let Some(list) = &mut case.contributing_factors {
+            list.retain(|f| known(f.known));
+        }
+        case.assessor_answers.retain(|a| known(a.known));
+        case
+    }
+}

@@ -1,0 +1,334 @@
+//! The case file exactly as written (YAML, or JSON with the same structure).
+//!
+//! These types mirror the format one to one and do no checking beyond what
+//! serde does (unknown fields, wrong types, unknown enum values). Times and
+//! references stay as spanned text here; `case::validate` resolves them.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+pub type Text = Spanned<String>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseDoc {
+    pub id: Text,
+    pub source: Option<String>,
+    pub patient: Option<PatientDoc>,
+    #[serde(default)]
+    pub drugs: Vec<Spanned<DrugDoc>>,
+    #[serde(default)]
+    pub reactions: Vec<Spanned<ReactionDoc>>,
+    #[serde(default)]
+    pub investigations: Vec<Spanned<InvestigationDoc>>,
+    #[serde(default)]
+    pub dechallenges: Vec<Spanned<DechallengeDoc>>,
+    #[serde(default)]
+    pub rechallenges: Vec<Spanned<RechallengeDoc>>,
+    #[serde(default)]
+    pub alternative_causes: Vec<Spanned<AlternativeCauseDoc>>,
+    pub contributing_factors: Option<Vec<Spanned<FactorDoc>>>,
+    #[serde(default)]
+    pub assessor_answers: Vec<Spanned<AssessorAnswerDoc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatientDoc {
+    pub age: Option<Spanned<f64>>,
+    pub sex: Option<Sex>,
+    #[serde(default)]
+    pub conditions: Vec<Spanned<ConditionDoc>>,
+    pub renal_impairment: Option<Impairment>,
+    pub hepatic_impairment: Option<Impairment>,
+    /// Absent: not known. Empty list: known to have none.
+    pub previous_reactions: Option<Vec<Spanned<PreviousReactionDoc>>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sex {
+    Female,
+    Male,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Impairment {
+    None,
+    Mild,
+    Moderate,
+    Severe,
+    Unknown,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionDoc {
+    pub id: Option<Text>,
+    pub name: Text,
+    pub subtype: Option<String>,
+    pub onset: Option<Text>,
+    pub end: Option<Text>,
+    pub known_since: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviousReactionDoc {
+    pub drug: Text,
+    pub reaction: Text,
+    pub date: Option<Text>,
+    pub known_since: Option<Text>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Suspect,
+    Concomitant,
+    Interacting,
+    NotAdministered,
+}
+
+/// What was done with the drug because of the reaction (E2B(R3) G.k.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionTaken {
+    Withdrawn,
+    DoseReduced,
+    DoseIncreased,
+    DoseNotChanged,
+    Unknown,
+    NotApplicable,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrugDoc {
+    pub id: Text,
+    pub name: Text,
+    pub role: Role,
+    pub indication: Option<String>,
+    #[serde(default)]
+    pub exposures: Vec<Spanned<ExposureDoc>>,
+    pub action_taken: Option<ActionTaken>,
+    pub known_since: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExposureDoc {
+    pub id: Option<Text>,
+    pub start: Option<Text>,
+    pub stop: Option<Text>,
+    pub dose: Option<Text>,
+    pub route: Option<String>,
+    pub regimen: Option<Text>,
+    pub known_since: Option<Text>,
+}
+
+/// Outcome of the reaction (E2B(R3) E.i.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReactionOutcome {
+    Recovered,
+    Recovering,
+    NotRecovered,
+    RecoveredWithSequelae,
+    Fatal,
+    Unknown,
+}
+
+/// ICH seriousness criteria.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Seriousness {
+    Death,
+    LifeThreatening,
+    Hospitalization,
+    Disability,
+    CongenitalAnomaly,
+    OtherMedicallyImportant,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReactionDoc {
+    pub id: Text,
+    pub term: Text,
+    /// Knowledge-base phenotype id; when absent the term is matched by name and synonyms.
+    pub phenotype: Option<Text>,
+    pub meddra_code: Option<String>,
+    pub onset: Option<Text>,
+    pub end: Option<Text>,
+    pub outcome: Option<ReactionOutcome>,
+    pub severity_grade: Option<Spanned<u8>>,
+    #[serde(default)]
+    pub seriousness: Vec<Seriousness>,
+    #[serde(default)]
+    pub treatment: Vec<String>,
+    pub known_since: Option<Text>,
+}
+
+/// What an investigation's result says about causality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Supports {
+    /// Points at the drug as the cause: drug level, positive patch, provocation or lymphocyte transformation test.
+    Drug,
+    /// Only confirms the reaction itself: a biopsy showing vasculitis, eosinophilia.
+    Reaction,
+    /// Points at an alternative cause.
+    Alternative,
+    /// Argues against an alternative cause (negative serology, negative cultures).
+    AgainstAlternative,
+    /// Uninformative.
+    Nothing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InvestigationKind {
+    DrugLevel,
+    AllergyTest,
+    Biopsy,
+    Laboratory,
+    Imaging,
+    Other,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvestigationDoc {
+    pub test: Text,
+    pub result: String,
+    pub kind: Option<InvestigationKind>,
+    pub supports: Supports,
+    pub reaction: Option<Text>,
+    pub drug: Option<Text>,
+    pub date: Option<Text>,
+    pub known_since: Option<Text>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Course {
+    Improved,
+    NotImproved,
+    Unknown,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DechallengeDoc {
+    pub drug: Text,
+    pub reaction: Text,
+    pub action: ActionTaken,
+    pub date: Option<Text>,
+    pub outcome: Course,
+    /// Specific treatment given for the reaction meanwhile (corticosteroids, antihistamines).
+    #[serde(default)]
+    pub treatment: Vec<String>,
+    /// The reaction improved while the drug continued because the patient adapted to it.
+    #[serde(default)]
+    pub tolerance: bool,
+    pub known_since: Option<Text>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RechallengeKind {
+    FullDose,
+    Accidental,
+    Graded,
+    Desensitization,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepOutcome {
+    Tolerated,
+    /// The reaction under assessment came back.
+    Recurrence,
+    /// Some other reaction appeared.
+    OtherReaction,
+    Unknown,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RechallengeDoc {
+    pub id: Option<Text>,
+    pub drug: Text,
+    pub kind: RechallengeKind,
+    pub start: Option<Text>,
+    pub end: Option<Text>,
+    #[serde(default)]
+    pub premedication: Vec<String>,
+    /// Other suspect drugs restarted together with this one.
+    #[serde(default)]
+    pub with_drugs: Vec<Text>,
+    #[serde(default)]
+    pub steps: Vec<Spanned<StepDoc>>,
+    pub known_since: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepDoc {
+    /// Day of the episode, `4` or `4-10`; day 1 is the episode's start.
+    pub day: Option<Text>,
+    pub dose: Option<Text>,
+    pub outcome: StepOutcome,
+    /// For a recurrence: the reaction that came back.
+    pub reaction: Option<Text>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Plausibility {
+    Excluded,
+    LessPlausible,
+    EquallyPlausible,
+    MorePlausible,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlternativeCauseDoc {
+    pub cause: Text,
+    /// The condition or drug of this case that the cause is, if any.
+    pub refers_to: Option<Text>,
+    pub reaction: Text,
+    pub plausibility: Plausibility,
+    #[serde(default)]
+    pub evidence_for: Vec<String>,
+    #[serde(default)]
+    pub evidence_against: Vec<String>,
+    pub known_since: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactorDoc {
+    pub factor: Text,
+    pub drug: Option<Text>,
+    pub reaction: Option<Text>,
+    pub known_since: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssessorAnswerDoc {
+    pub method: Text,
+    pub question: Text,
+    pub answer: Text,
+    pub drug: Option<Text>,
+    pub reaction: Option<Text>,
+    pub justification: Text,
+    pub assessor: Text,
+    pub known_since: Option<Text>,
+}

@@ -1,0 +1,217 @@
+//! The command line: parses arguments, runs the pipeline, returns the text to print.
+//!
+//! Nothing here prints; `main` prints the output or the error in one place and
+//! maps errors to exit codes (0 ok, 2 invalid input, 1 anything else).
+
+use crate::Error;
+use crate::case;
+use crate::diagnostic::{Diagnostics, SourceFile, suggest};
+use crate::eval::{self, Options};
+use crate::report::{self, Format};
+use crate::rules::{self, RuleSet};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+const ASSESS_EXAMPLES: &str = "\
+Examples:
+  causa assess fixtures/cases/lenalidomide-lv-desensitization.yaml
+  causa assess case.yaml --as-of 2019-12-31
+  causa assess case.yaml --method sefv --method naranjo --format json
+  causa assess case.yaml --rules my-rules/";
+
+const RULES_EXAMPLES: &str = "\
+Examples:
+  causa rules list
+  causa rules check
+  causa rules check my-rules/";
+
+/// Causality assessment of suspected adverse drug reactions, with auditable reports.
+#[derive(Debug, Parser)]
+#[command(name = "causa", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Assess every suspect drug x reaction pair of one or more case files
+    #[command(after_help = ASSESS_EXAMPLES)]
+    Assess {
+        /// Case files (YAML, or JSON with the same structure)
+        #[arg(required = true, value_name = "CASE")]
+        cases: Vec<PathBuf>,
+        /// Run only this method (repeatable); default: every method
+        #[arg(long = "method", value_name = "ID")]
+        methods: Vec<String>,
+        /// Use only what was known on this day (YYYY-MM-DD); default: all information in the case
+        #[arg(long, value_name = "DATE", value_parser = parse_day)]
+        as_of: Option<NaiveDate>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+        /// Use the rules in this directory instead of the shipped ones
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+    /// Inspect and check rule sets
+    #[command(subcommand, after_help = RULES_EXAMPLES)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Check a rule set and report every problem with file, line and column
+    #[command(after_help = RULES_EXAMPLES)]
+    Check {
+        /// Rule directory; default: the shipped rules
+        dir: Option<PathBuf>,
+    },
+    /// List the methods of a rule set
+    #[command(after_help = RULES_EXAMPLES)]
+    List {
+        /// Use the rules in this directory instead of the shipped ones
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a day: write it as YYYY-MM-DD, for example 2019-12-31"))
+}
+
+/// Runs a command and returns what it prints on stdout.
+pub fn run(cli: Cli) -> Result<String, Error> {
+    match cli.command {
+        Command::Assess {
+            cases,
+            methods,
+            as_of,
+            format,
+            rules,
+        } => assess(&cases, methods, as_of, format, rules.as_deref()),
+        Command::Rules(RulesCommand::Check { dir }) => {
+            let set = load_rules(dir.as_deref())?;
+            let shown = dir.map_or("shipped rules".to_owned(), |d| d.display().to_string());
+            Ok(format!(
+                "{shown}: ok, {} methods, {} drugs, {} phenotypes; digest {}\n",
+                set.methods.len(),
+                set.kb.drugs.len(),
+                set.kb.phenotypes.len(),
+                set.digest
+            ))
+        }
+        Command::Rules(RulesCommand::List { rules }) => {
+            let set = load_rules(rules.as_deref())?;
+            Ok(list(&set))
+        }
+    }
+}
+
+/// Loads the shipped rules, or those in `dir`.
+pub fn load_rules(dir: Option<&Path>) -> Result<RuleSet, Error> {
+    let files = match dir {
+        Some(d) => rules::read_dir(d)?,
+        None => rules::shipped_files(),
+    };
+    rules::load(&files).map_err(Error::Invalid)
+}
+
+/// Reads and validates a case file, including its assessor answers against the rules.
+pub fn load_case(path: &Path, rules: &RuleSet) -> Result<case::Case, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::read(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8"),
+        )
+    })?;
+    let file = SourceFile {
+        name: path.display().to_string(),
+        text,
+    };
+    let case = case::load(&file).map_err(Error::Invalid)?;
+    let problems = rules.check_assessor_answers(&case, &file);
+    if problems.is_empty() {
+        Ok(case)
+    } else {
+        Err(Error::Invalid(problems.sorted()))
+    }
+}
+
+fn assess(
+    paths: &[PathBuf],
+    methods: Vec<String>,
+    as_of: Option<NaiveDate>,
+    format: Format,
+    dir: Option<&Path>,
+) -> Result<String, Error> {
+    let rules = load_rules(dir)?;
+    for m in &methods {
+        if rules.method(m).is_none() {
+            let ids: Vec<&str> = rules.methods.iter().map(|x| x.id.as_str()).collect();
+            let help = match suggest(m, ids.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("methods: {}", ids.join(", ")),
+            };
+            return Err(Error::Usage {
+                message: format!("no method `{m}` in the rules"),
+                help: Some(help),
+            });
+        }
+    }
+    // Read and check every case first, so every problem is shown at once.
+    let mut cases = Vec::new();
+    let mut problems = Diagnostics::default();
+    let mut read_errors = Vec::new();
+    for p in paths {
+        match load_case(p, &rules) {
+            Ok(c) => cases.push(c),
+            Err(Error::Invalid(d)) => problems.extend(d),
+            Err(e) => read_errors.push(e),
+        }
+    }
+    if let Some(e) = read_errors.into_iter().next() {
+        return Err(e);
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let options = Options { as_of, methods };
+    let results: Vec<_> = cases
+        .iter()
+        .map(|c| eval::assess(&rules, c, &options))
+        .collect();
+    Ok(match format {
+        Format::Json if results.len() == 1 => report::json(&results[0]),
+        Format::Json => report::json_many(&results),
+        Format::Markdown => results
+            .iter()
+            .map(report::markdown)
+            .collect::<Vec<_>>()
+            .join("\n---\n\n"),
+    })
+}
+
+fn list(set: &RuleSet) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "| Method | Version | Name | Categories | File |");
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for m in &set.methods {
+        let cats: Vec<&str> = m.categories.iter().map(|c| c.id.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            m.id,
+            m.version,
+            m.name,
+            cats.join(", "),
+            m.file
+        );
+    }
+    let _ = writeln!(out, "\nRule set digest: {}", set.digest);
+    out
+}

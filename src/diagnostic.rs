@@ -1,0 +1,300 @@
+//! Problems found in a user's files, as values.
+//!
+//! Loaders and validators collect every problem they find into [`Diagnostics`]
+//! and hand them back together; nothing here prints or exits. Each diagnostic
+//! carries a stable code, the file, line and column, the offending value in
+//! backticks inside its message, and an optional help line. [`Diagnostics::render`]
+//! turns them into the text a person reads, with the source line and a caret.
+
+use std::fmt::Write as _;
+
+/// A source file as it was read, kept to quote lines in diagnostics.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The name shown to users (a path as given on the command line, or `rules/naranjo.yaml`).
+    pub name: String,
+    pub text: String,
+}
+
+/// A position in a source file, 1-based; line 0 means "the file as a whole".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
+pub struct Pos {
+    pub line: u64,
+    pub column: u64,
+}
+
+impl Pos {
+    pub const UNKNOWN: Pos = Pos { line: 0, column: 0 };
+
+    pub fn from_location(loc: &serde_saphyr::Location) -> Pos {
+        Pos {
+            line: loc.line(),
+            column: loc.column(),
+        }
+    }
+}
+
+/// One problem in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable, kebab-case identifier of the kind of problem (`rules::cycle`).
+    pub code: &'static str,
+    pub file: String,
+    pub pos: Pos,
+    /// Lowercase, no final period; the offending value in backticks.
+    pub message: String,
+    pub help: Option<String>,
+    /// The quoted source line, captured when the diagnostic was made.
+    pub line_text: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(
+        code: &'static str,
+        file: &SourceFile,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Self {
+        let line_text = if pos.line > 0 {
+            file.text
+                .lines()
+                .nth((pos.line - 1) as usize)
+                .map(str::to_owned)
+        } else {
+            None
+        };
+        Diagnostic {
+            code,
+            file: file.name.clone(),
+            pos,
+            message: message.into(),
+            help: None,
+            line_text,
+        }
+    }
+
+    /// A problem with a file that has no position (for example a file that cannot be read).
+    pub fn whole_file(code: &'static str, file: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            file: file.to_owned(),
+            pos: Pos::UNKNOWN,
+            message: message.into(),
+            help: None,
+            line_text: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a "did you mean" help line when a close candidate exists.
+    pub fn with_suggestion<'a>(
+        self,
+        given: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        match suggest(given, candidates) {
+            Some(best) => self.with_help(format!("did you mean `{best}`?")),
+            None => self,
+        }
+    }
+
+    fn render_into(&self, out: &mut String) {
+        let _ = writeln!(out, "error[{}]: {}", self.code, self.message);
+        if self.pos.line == 0 {
+            let _ = writeln!(out, "  --> {}", self.file);
+        } else {
+            let _ = writeln!(
+                out,
+                "  --> {}:{}:{}",
+                self.file, self.pos.line, self.pos.column
+            );
+        }
+        if let Some(text) = &self.line_text {
+            let number = self.pos.line.to_string();
+            let gutter = " ".repeat(number.len());
+            let caret_pad: String = text
+                .chars()
+                .take(self.pos.column.saturating_sub(1) as usize)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = writeln!(out, "{gutter} |");
+            let _ = writeln!(out, "{number} | {text}");
+            let _ = writeln!(out, "{gutter} | {caret_pad}^");
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+    }
+}
+
+/// The closest candidate to `given` by Jaro-Winkler similarity, if it is close enough to help.
+pub fn suggest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let given_lower = given.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&given_lower, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// Every problem found, in a stable order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    /// Sorts by file, then position, then code, and drops exact repeats.
+    pub fn sorted(mut self) -> Self {
+        self.0.sort_by(|a, b| {
+            (&a.file, a.pos, a.code, &a.message).cmp(&(&b.file, b.pos, b.code, &b.message))
+        });
+        self.0.dedup();
+        self
+    }
+
+    /// The text a person reads: every diagnostic with its source line, then a count.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for d in &self.0 {
+            d.render_into(&mut out);
+            out.push('\n');
+        }
+        let n = self.0.len();
+        let _ = writeln!(
+            out,
+            "{} {} found",
+            n,
+            if n == 1 { "problem" } else { "problems" }
+        );
+        out
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+/// Turns a serde-saphyr parse error into a diagnostic, adding a "did you mean"
+/// hint for unknown fields and unknown variants.
+pub fn from_yaml_error(file: &SourceFile, err: &serde_saphyr::Error) -> Diagnostic {
+    let pos = err
+        .location()
+        .map(|l| Pos::from_location(&l))
+        .unwrap_or(Pos::UNKNOWN);
+    let text = err.without_snippet().to_string();
+    // serde-saphyr appends " at line L, column C"; the position is shown separately.
+    let message = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    };
+    let message = if message.is_empty() {
+        "invalid YAML".to_owned()
+    } else {
+        message
+    };
+    let mut d = Diagnostic::new("yaml::invalid", file, pos, lowercase_first(&message));
+    if let Some((given, expected)) = parse_unknown_name(&message) {
+        let options: Vec<&str> = expected.iter().map(String::as_str).collect();
+        d = match suggest(&given, options.iter().copied()) {
+            Some(best) => d.with_help(format!("did you mean `{best}`?")),
+            None if !options.is_empty() => {
+                d.with_help(format!("expected one of: {}", options.join(", ")))
+            }
+            None => d,
+        };
+    }
+    d
+}
+
+/// Reads "unknown field `x`, expected one of a, b" (and the variant form) into its parts.
+fn parse_unknown_name(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let end = rest.find('`')?;
+    let given = rest[..end].to_owned();
+    let tail = &rest[end + 1..];
+    let list = tail
+        .split_once("expected one of ")
+        .map(|(_, l)| l)
+        .or_else(|| tail.split_once("expected ").map(|(_, l)| l))
+        .unwrap_or("");
+    let expected = list
+        .split(',')
+        .map(|s| s.trim().trim_matches('`').to_owned())
+        .filter(|s| !s.is_empty() && !s.contains(' '))
+        .collect();
+    Some((given, expected))
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(suggest("onest", ["onset", "outcome"]), Some("onset"));
+        assert_eq!(suggest("zzzz", ["onset", "outcome"]), None);
+    }
+
+    #[test]
+    fn reads_unknown_field_messages() {
+        let (given, expected) =
+            parse_unknown_name("unknown field `onest`, expected one of onset, end").unwrap();
+        assert_eq!(given, "onest");
+        assert_eq!(expected, vec!["onset", "end"]);
+    }
+
+    #[test]
+    fn renders_caret_under_column() {
+        let file = SourceFile {
+            name: "x.yaml".into(),
+            text: "a: 1\nbee: 2\n".into(),
+        };
+        let d = Diagnostic::new(
+            "test::code",
+            &file,
+            Pos { line: 2, column: 6 },
+            "bad value `2`",
+        )
+        .with_help("use 3");
+        let text = Diagnostics::from(d).render();
+        assert!(text.contains("  --> x.yaml:2:6\n"), "{text}");
+        assert!(text.contains("2 | bee: 2\n  |      ^\n"), "{text}");
+        assert!(text.contains("= help: use 3"), "{text}");
+    }
+}

@@ -1,0 +1,361 @@
+//! Evaluation: walks each method's graph for each drug–event pair.
+//!
+//! Pure and total: no IO, no clock, no errors. A missing fact is an outcome the
+//! graph routes; the time of assessment is a parameter. The result, an
+//! [`Assessment`] with its full trace, holds everything a report shows, so
+//! reports never recompute.
+
+use crate::case::Case;
+use crate::findings::{self, Evidence, Pair};
+use crate::rules::{Ask, Method, RuleSet, Target};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The version of this engine, stamped on every report.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What to assess.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Use only what was known by this day; `None` uses everything in the case.
+    pub as_of: Option<NaiveDate>,
+    /// Method ids to run; empty runs every method.
+    pub methods: Vec<String>,
+}
+
+/// Everything assessed for one case.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseAssessment {
+    pub engine_version: &'static str,
+    pub rules_digest: String,
+    pub case_digest: String,
+    pub case_id: String,
+    pub source: Option<String>,
+    /// `None`: all information in the case.
+    pub as_of: Option<NaiveDate>,
+    pub methods: Vec<MethodStamp>,
+    pub assessments: Vec<Assessment>,
+    pub summary: Vec<PairSummary>,
+    /// Things a reader must know that belong to no single step (unmatched terms, nothing to assess).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodStamp {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub citation: String,
+    pub file: String,
+}
+
+/// One method's result for one drug–event pair, with its trace.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    pub drug: String,
+    pub drug_name: String,
+    pub reaction: String,
+    pub reaction_term: String,
+    pub method: String,
+    pub method_version: String,
+    /// The total, for methods that add points.
+    pub score: Option<i64>,
+    pub category: String,
+    pub category_label: String,
+    /// The category's level on the common scale.
+    pub level: String,
+    /// The band the total fell in, as text (`5 to 8`).
+    pub band: Option<String>,
+    pub steps: Vec<Step>,
+    /// For ladders: the category just above the result and the criterion that failed.
+    pub next_category_missed: Option<LadderMiss>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub node: String,
+    pub question: String,
+    pub rationale: String,
+    pub reference: String,
+    /// For ladders, the category whose criterion this is.
+    pub criterion_of: Option<String>,
+    /// The finding asked, or `assessor`.
+    pub asked: String,
+    /// The finding's outcome (absent for assessor questions).
+    pub outcome: Option<String>,
+    pub reasoning: String,
+    /// The answer derived from the case, before any assessor input.
+    pub derived_answer: String,
+    pub answer: String,
+    pub points: i64,
+    pub total: i64,
+    pub evidence: Vec<Evidence>,
+    pub assessor_input: Option<AssessorInput>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessorInput {
+    /// `answer` for a question only a person can answer, `override` when it replaced a derived answer.
+    pub kind: &'static str,
+    pub answer: String,
+    pub assessor: String,
+    pub justification: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LadderMiss {
+    pub category: String,
+    pub node: String,
+    pub question: String,
+    pub answer: String,
+}
+
+/// All methods' results for one pair, side by side.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairSummary {
+    pub drug: String,
+    pub reaction: String,
+    /// (method, category, level), in method order.
+    pub results: Vec<(String, String, String)>,
+    /// Methods place the pair at different levels of the common scale (off-scale levels such as conditional included).
+    pub disagreement: bool,
+}
+
+/// Assesses every suspect (or interacting) drug × reaction pair with every chosen method.
+pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment {
+    let view;
+    let case = match options.as_of {
+        Some(day) => {
+            view = case.known_by(day);
+            &view
+        }
+        None => case,
+    };
+    let methods: Vec<&Method> = rules
+        .methods
+        .iter()
+        .filter(|m| options.methods.is_empty() || options.methods.iter().any(|x| x == &m.id))
+        .collect();
+    let mut notes = Vec::new();
+    let reactions: Vec<usize> = (0..case.reactions.len())
+        .filter(|&r| case.is_known(case.reactions[r].known))
+        .collect();
+    for &r in &reactions {
+        let reaction = &case.reactions[r];
+        let pair = Pair {
+            case,
+            kb: &rules.kb,
+            drug: 0,
+            reaction: r,
+        };
+        if !case.drugs.is_empty() && pair.phenotype().is_none() {
+            notes.push(match &reaction.phenotype {
+                Some(p) => format!("reaction `{}`: phenotype `{p}` is not in the knowledge base", reaction.id),
+                None => format!("reaction `{}`: the term `{}` matches no phenotype in the knowledge base; findings that need one answer unknown", reaction.id, reaction.term),
+            });
+        }
+    }
+    let mut assessments = Vec::new();
+    let mut summary = Vec::new();
+    for d in 0..case.drugs.len() {
+        if !case.is_known(case.drugs[d].known) {
+            continue;
+        }
+        for &r in &reactions {
+            let pair = Pair {
+                case,
+                kb: &rules.kb,
+                drug: d,
+                reaction: r,
+            };
+            let mut results = Vec::new();
+            for m in &methods {
+                if !m.roles.contains(&case.drugs[d].role) {
+                    continue;
+                }
+                let a = assess_pair(rules, m, &pair);
+                results.push((a.method.clone(), a.category.clone(), a.level.clone()));
+                assessments.push(a);
+            }
+            if !results.is_empty() {
+                let levels: std::collections::BTreeSet<&str> =
+                    results.iter().map(|(_, _, level)| level.as_str()).collect();
+                let disagreement = levels.len() > 1;
+                summary.push(PairSummary {
+                    drug: case.drugs[d].id.clone(),
+                    reaction: case.reactions[r].id.clone(),
+                    results,
+                    disagreement,
+                });
+            }
+        }
+    }
+    if assessments.is_empty() {
+        notes.push(if reactions.is_empty() {
+            "no reaction is recorded (as of the assessment date): nothing to assess".to_owned()
+        } else {
+            "no drug with a role the methods assess (suspect or interacting): nothing to assess"
+                .to_owned()
+        });
+    }
+    CaseAssessment {
+        engine_version: ENGINE_VERSION,
+        rules_digest: rules.digest.clone(),
+        case_digest: case.digest.clone(),
+        case_id: case.id.clone(),
+        source: case.source.clone(),
+        as_of: options.as_of,
+        methods: methods
+            .iter()
+            .map(|m| MethodStamp {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                version: m.version.clone(),
+                citation: m.citation.clone(),
+                file: m.file.clone(),
+            })
+            .collect(),
+        assessments,
+        summary,
+        notes,
+    }
+}
+
+/// Walks one method's graph for one pair.
+pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair) -> Assessment {
+    let case = pair.case;
+    let mut steps = Vec::new();
+    let mut total = 0i64;
+    let mut at = method.start;
+    // Validation guarantees an acyclic graph; the bound only documents termination.
+    let category = loop {
+        if steps.len() > method.nodes.len() {
+            break None;
+        }
+        let node = &method.nodes[at];
+        let (asked, outcome, reasoning, evidence) = match node.ask {
+            Ask::Finding(fid) => {
+                let f = findings::compute(fid, pair);
+                (
+                    fid.name().to_owned(),
+                    Some(f.outcome.to_owned()),
+                    f.reasoning,
+                    f.evidence,
+                )
+            }
+            Ask::Assessor => (
+                "assessor".to_owned(),
+                None,
+                "only an assessor can answer this question".to_owned(),
+                Vec::new(),
+            ),
+        };
+        let derived_edge = node.edge_for_outcome(outcome.as_deref().unwrap_or("unknown"));
+        let input = assessor_answer(case, method, &node.id, pair);
+        let edge_index = input
+            .and_then(|a| node.edge_for_answer(&a.answer))
+            .unwrap_or(derived_edge);
+        let edge = &node.edges[edge_index];
+        total += edge.points;
+        let assessor_input = input.map(|a| AssessorInput {
+            kind: if matches!(node.ask, Ask::Assessor) {
+                "answer"
+            } else {
+                "override"
+            },
+            answer: a.answer.clone(),
+            assessor: a.assessor.clone(),
+            justification: a.justification.clone(),
+            source: a.path.clone(),
+        });
+        steps.push(Step {
+            node: node.id.clone(),
+            question: node.question.clone(),
+            rationale: node.rationale.clone(),
+            reference: node.reference.clone(),
+            criterion_of: node.criterion_of.map(|c| method.categories[c].id.clone()),
+            asked,
+            outcome,
+            reasoning,
+            derived_answer: node.edges[derived_edge].answer.clone(),
+            answer: edge.answer.clone(),
+            points: edge.points,
+            total,
+            evidence,
+            assessor_input,
+        });
+        match edge.target {
+            Target::Node(n) => at = n,
+            Target::Category(c) => break Some((c, None)),
+            Target::Bands => break method.band_for(total).map(|(_, b)| (b.category, Some(b))),
+        }
+    };
+    // Validated rules always reach a category; the fallback keeps evaluation total.
+    let (cat, band) = category.unwrap_or((method.categories.len().saturating_sub(1), None));
+    let c = &method.categories[cat];
+    let next_category_missed = if method.is_ladder() && cat > 0 {
+        let above = &method.categories[cat - 1];
+        steps
+            .iter()
+            .rfind(|s| s.criterion_of.as_deref() == Some(above.id.as_str()))
+            .map(|s| LadderMiss {
+                category: above.id.clone(),
+                node: s.node.clone(),
+                question: s.question.clone(),
+                answer: s.answer.clone(),
+            })
+    } else {
+        None
+    };
+    Assessment {
+        drug: case.drugs[pair.drug].id.clone(),
+        drug_name: case.drugs[pair.drug].name.clone(),
+        reaction: case.reactions[pair.reaction].id.clone(),
+        reaction_term: case.reactions[pair.reaction].term.clone(),
+        method: method.id.clone(),
+        method_version: method.version.clone(),
+        score: method.has_score().then_some(total),
+        category: c.id.clone(),
+        category_label: c.label.clone(),
+        level: rules
+            .scale
+            .levels
+            .get(c.level)
+            .map(|l| l.id.clone())
+            .unwrap_or_default(),
+        band: band.map(|b| match (b.min, b.max) {
+            (Some(lo), Some(hi)) if lo == hi => format!("{lo}"),
+            (Some(lo), Some(hi)) => format!("{lo} to {hi}"),
+            (Some(lo), None) => format!("{lo} or more"),
+            (None, Some(hi)) => format!("{hi} or less"),
+            (None, None) => "any total".to_owned(),
+        }),
+        steps,
+        next_category_missed,
+    }
+}
+
+/// The assessor's answer to this question for this pair: the most specific one
+/// (naming drug and reaction beats naming one, beats naming neither), the last
+/// written among equals.
+fn assessor_answer<'a>(
+    case: &'a Case,
+    method: &Method,
+    node: &str,
+    pair: &Pair,
+) -> Option<&'a crate::case::AssessorAnswer> {
+    case.assessor_answers
+        .iter()
+        .filter(|a| a.method == method.id && a.question == node)
+        .filter(|a| {
+            a.drug.is_none_or(|d| d == pair.drug) && a.reaction.is_none_or(|r| r == pair.reaction)
+        })
+        .max_by_key(|a| a.drug.is_some() as u8 + a.reaction.is_some() as u8)
+        .filter(|a| {
+            method
+                .nodes
+                .iter()
+                .any(|n| n.id == node && n.edge_for_answer(&a.answer).is_some())
+        })
+}

@@ -1,0 +1,430 @@
+//! The knowledge base: what is known about drugs, phenotypes and alternative
+//! causes, read from YAML under `rules/kb/`.
+//!
+//! Findings consult it for latency windows, listedness, similar drugs and the
+//! plausibility of alternative causes. It holds data only: no clinical logic,
+//! and nothing about any particular drug is written in Rust.
+
+pub mod doc;
+
+use crate::case::Plausibility;
+use crate::diagnostic::{Diagnostic, Diagnostics, Pos, SourceFile, from_yaml_error};
+use doc::KbFileDoc;
+pub use doc::Listedness;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default)]
+pub struct KnowledgeBase {
+    pub drugs: Vec<KbDrug>,
+    pub phenotypes: Vec<Phenotype>,
+    pub knowledge: Vec<Knowledge>,
+    pub diseases: Vec<Disease>,
+    pub notoriety: Vec<Notoriety>,
+}
+
+#[derive(Debug, Clone)]
+pub struct KbDrug {
+    pub id: String,
+    pub names: Vec<String>,
+    pub brand_names: Vec<String>,
+    pub class: Option<String>,
+    pub similar: Vec<String>,
+    pub half_life_hours: Option<f64>,
+    pub usual_regimens: Vec<String>,
+    pub source: String,
+    /// Where the entry is written, `rules/kb/file.yaml:LINE`, for evidence.
+    pub origin: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Phenotype {
+    pub id: String,
+    pub names: Vec<String>,
+    pub meddra_codes: Vec<String>,
+    pub latency: Option<Latency>,
+    pub mechanism: Option<String>,
+    pub scar: bool,
+    pub source: String,
+    pub origin: String,
+}
+
+/// Time-to-onset windows in days, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Latency {
+    pub typical: (i64, i64),
+    pub plausible: (i64, i64),
+}
+
+#[derive(Debug, Clone)]
+pub struct Knowledge {
+    pub drug: String,
+    pub phenotype: String,
+    pub listedness: Listedness,
+    pub frequency: Option<String>,
+    pub source: String,
+    pub origin: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Disease {
+    pub id: String,
+    pub names: Vec<String>,
+    pub causes: Vec<DiseaseCause>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DiseaseCause {
+    pub phenotype: String,
+    pub plausibility: Plausibility,
+    pub subtypes: Vec<(String, Plausibility)>,
+    pub source: String,
+    pub origin: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Notoriety {
+    pub drug: String,
+    pub phenotype: String,
+    pub plausibility: Plausibility,
+    pub source: String,
+    pub origin: String,
+}
+
+/// Lowercases and collapses whitespace, for matching names as people write them.
+pub fn normalize(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+impl KnowledgeBase {
+    /// The drug whose id, name, synonym or brand name matches `name`.
+    pub fn drug(&self, name: &str) -> Option<&KbDrug> {
+        let n = normalize(name);
+        self.drugs.iter().find(|d| {
+            normalize(&d.id) == n
+                || d.names
+                    .iter()
+                    .chain(&d.brand_names)
+                    .any(|x| normalize(x) == n)
+        })
+    }
+
+    pub fn phenotype_by_id(&self, id: &str) -> Option<&Phenotype> {
+        self.phenotypes.iter().find(|p| p.id == id)
+    }
+
+    /// The phenotype whose id, name or synonym (or a supplied MedDRA code) matches a reported term.
+    pub fn phenotype_for_term(&self, term: &str, meddra_code: Option<&str>) -> Option<&Phenotype> {
+        let n = normalize(term);
+        self.phenotypes
+            .iter()
+            .find(|p| normalize(&p.id) == n || p.names.iter().any(|x| normalize(x) == n))
+            .or_else(|| {
+                let code = meddra_code?.trim();
+                self.phenotypes
+                    .iter()
+                    .find(|p| p.meddra_codes.iter().any(|c| c == code))
+            })
+    }
+
+    pub fn knowledge(&self, drug_id: &str, phenotype_id: &str) -> Option<&Knowledge> {
+        self.knowledge
+            .iter()
+            .find(|k| k.drug == drug_id && k.phenotype == phenotype_id)
+    }
+
+    /// Whether two knowledge-base drugs are declared similar (either way round).
+    pub fn are_similar(&self, a: &str, b: &str) -> bool {
+        let declares = |x: &str, y: &str| {
+            self.drugs
+                .iter()
+                .any(|d| d.id == x && d.similar.iter().any(|s| s == y))
+        };
+        declares(a, b) || declares(b, a)
+    }
+
+    pub fn disease(&self, name: &str) -> Option<&Disease> {
+        let n = normalize(name);
+        self.diseases
+            .iter()
+            .find(|d| normalize(&d.id) == n || d.names.iter().any(|x| normalize(x) == n))
+    }
+
+    pub fn notoriety(&self, drug_id: &str, phenotype_id: &str) -> Option<&Notoriety> {
+        self.notoriety
+            .iter()
+            .find(|x| x.drug == drug_id && x.phenotype == phenotype_id)
+    }
+}
+
+impl DiseaseCause {
+    /// The plausibility for a condition with this subtype (first matching subtype rule wins).
+    pub fn plausibility_for(&self, subtype: Option<&str>) -> (Plausibility, Option<&str>) {
+        if let Some(sub) = subtype {
+            let s = sub.to_lowercase();
+            for (contains, p) in &self.subtypes {
+                if s.contains(&contains.to_lowercase()) {
+                    return (*p, Some(contains));
+                }
+            }
+        }
+        (self.plausibility, None)
+    }
+}
+
+fn pos_of<T>(s: &Spanned<T>) -> Pos {
+    Pos::from_location(&s.referenced)
+}
+
+/// Reads and checks every knowledge-base file, reporting all problems together.
+pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let mut docs = Vec::new();
+    for f in files {
+        match serde_saphyr::from_str::<Option<KbFileDoc>>(&f.text) {
+            Ok(doc) => docs.push((f, doc.unwrap_or_default())),
+            Err(e) => diags.push(from_yaml_error(f, &e)),
+        }
+    }
+    let mut kb = KnowledgeBase::default();
+    let origin = |f: &SourceFile, p: Pos| format!("{}:{}", f.name, p.line);
+
+    // Ids first, so references may point anywhere in the knowledge base.
+    let mut drug_ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut drug_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut phenotype_ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut phenotype_names: BTreeMap<String, String> = BTreeMap::new();
+    for (f, doc) in &docs {
+        for d in &doc.drugs {
+            let id = d.value.id.value.trim().to_owned();
+            if let Some(first) = drug_ids.insert(id.clone(), origin(f, pos_of(&d.value.id))) {
+                diags.push(
+                    Diagnostic::new(
+                        "kb::duplicate-id",
+                        f,
+                        pos_of(&d.value.id),
+                        format!("drug `{id}` is defined twice"),
+                    )
+                    .with_help(format!("first defined at {first}")),
+                );
+            }
+            for n in d.value.names.iter().chain(&d.value.brand_names) {
+                if let Some(other) = drug_names.insert(normalize(n), id.clone())
+                    && other != id
+                {
+                    diags.push(
+                        Diagnostic::new(
+                            "kb::ambiguous-name",
+                            f,
+                            pos_of(d),
+                            format!("name `{n}` is given to drugs `{other}` and `{id}`"),
+                        )
+                        .with_help("a name must identify one drug; remove it from one of them"),
+                    );
+                }
+            }
+        }
+        for p in &doc.phenotypes {
+            let id = p.value.id.value.trim().to_owned();
+            if let Some(first) = phenotype_ids.insert(id.clone(), origin(f, pos_of(&p.value.id))) {
+                diags.push(
+                    Diagnostic::new(
+                        "kb::duplicate-id",
+                        f,
+                        pos_of(&p.value.id),
+                        format!("phenotype `{id}` is defined twice"),
+                    )
+                    .with_help(format!("first defined at {first}")),
+                );
+            }
+            for n in &p.value.names {
+                if let Some(other) = phenotype_names.insert(normalize(n), id.clone())
+                    && other != id
+                {
+                    diags.push(
+                        Diagnostic::new(
+                            "kb::ambiguous-name",
+                            f,
+                            pos_of(p),
+                            format!("name `{n}` is given to phenotypes `{other}` and `{id}`"),
+                        )
+                        .with_help(
+                            "a name must identify one phenotype; remove it from one of them",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    let known_drug = |diags: &mut Diagnostics, f: &SourceFile, t: &Spanned<String>| -> String {
+        let v = t.value.trim().to_owned();
+        if !drug_ids.contains_key(&v) {
+            diags.push(
+                Diagnostic::new(
+                    "kb::unknown-drug",
+                    f,
+                    pos_of(t),
+                    format!("no drug `{v}` in the knowledge base"),
+                )
+                .with_suggestion(&v, drug_ids.keys().map(String::as_str)),
+            );
+        }
+        v
+    };
+    let known_phenotype =
+        |diags: &mut Diagnostics, f: &SourceFile, t: &Spanned<String>| -> String {
+            let v = t.value.trim().to_owned();
+            if !phenotype_ids.contains_key(&v) {
+                diags.push(
+                    Diagnostic::new(
+                        "kb::unknown-phenotype",
+                        f,
+                        pos_of(t),
+                        format!("no phenotype `{v}` in the knowledge base"),
+                    )
+                    .with_suggestion(&v, phenotype_ids.keys().map(String::as_str)),
+                );
+            }
+            v
+        };
+
+    for (f, doc) in docs {
+        for d in doc.drugs {
+            let at = pos_of(&d);
+            let d = d.value;
+            if d.names.is_empty() {
+                diags.push(
+                    Diagnostic::new(
+                        "kb::missing-field",
+                        f,
+                        at,
+                        format!("drug `{}` has no names", d.id.value),
+                    )
+                    .with_help("list at least its generic name under `names`"),
+                );
+            }
+            let similar = d
+                .similar
+                .iter()
+                .map(|s| known_drug(&mut diags, f, s))
+                .collect();
+            kb.drugs.push(KbDrug {
+                id: d.id.value.trim().to_owned(),
+                names: d.names,
+                brand_names: d.brand_names,
+                class: d.class,
+                similar,
+                half_life_hours: d.half_life_hours,
+                usual_regimens: d.usual_regimens,
+                source: d.source,
+                origin: origin(f, at),
+            });
+        }
+        for p in doc.phenotypes {
+            let at = pos_of(&p);
+            let p = p.value;
+            let latency = p.latency.and_then(|l| {
+                let t = (l.typical.value[0], l.typical.value[1]);
+                let w = (l.plausible.value[0], l.plausible.value[1]);
+                let mut ok = true;
+                if t.0 > t.1 || w.0 > w.1 {
+                    diags.push(Diagnostic::new("kb::bad-window", f, pos_of(&l.typical), "a window must be written `[low, high]` with low <= high").with_help("for example `typical: [7, 21]`"));
+                    ok = false;
+                }
+                if w.0 > t.0 || w.1 < t.1 {
+                    diags.push(
+                        Diagnostic::new("kb::bad-window", f, pos_of(&l.plausible), format!("plausible window `[{}, {}]` does not contain the typical window `[{}, {}]`", w.0, w.1, t.0, t.1))
+                            .with_help("widen `plausible` so that it contains `typical`"),
+                    );
+                    ok = false;
+                }
+                ok.then_some(Latency { typical: t, plausible: w })
+            });
+            kb.phenotypes.push(Phenotype {
+                id: p.id.value.trim().to_owned(),
+                names: p.names,
+                meddra_codes: p.meddra_codes,
+                latency,
+                mechanism: p.mechanism,
+                scar: p.scar,
+                source: p.source,
+                origin: origin(f, at),
+            });
+        }
+        for k in doc.knowledge {
+            let at = pos_of(&k);
+            let k = k.value;
+            let drug = known_drug(&mut diags, f, &k.drug);
+            let phenotype = known_phenotype(&mut diags, f, &k.phenotype);
+            if kb
+                .knowledge
+                .iter()
+                .any(|x| x.drug == drug && x.phenotype == phenotype)
+            {
+                diags.push(
+                    Diagnostic::new(
+                        "kb::duplicate-entry",
+                        f,
+                        at,
+                        format!("knowledge for `{drug}` and `{phenotype}` is given twice"),
+                    )
+                    .with_help("keep one entry per drug and phenotype"),
+                );
+            }
+            kb.knowledge.push(Knowledge {
+                drug,
+                phenotype,
+                listedness: k.listedness,
+                frequency: k.frequency,
+                source: k.source,
+                origin: origin(f, at),
+            });
+        }
+        for d in doc.diseases {
+            let d = d.value;
+            let causes = d
+                .causes
+                .into_iter()
+                .map(|c| {
+                    let at = pos_of(&c);
+                    let c = c.value;
+                    DiseaseCause {
+                        phenotype: known_phenotype(&mut diags, f, &c.phenotype),
+                        plausibility: c.plausibility,
+                        subtypes: c
+                            .subtypes
+                            .into_iter()
+                            .map(|s| (s.contains, s.plausibility))
+                            .collect(),
+                        source: c.source,
+                        origin: origin(f, at),
+                    }
+                })
+                .collect();
+            kb.diseases.push(Disease {
+                id: d.id.value.trim().to_owned(),
+                names: d.names,
+                causes,
+            });
+        }
+        for n in doc.notoriety {
+            let at = pos_of(&n);
+            let n = n.value;
+            kb.notoriety.push(Notoriety {
+                drug: known_drug(&mut diags, f, &n.drug),
+                phenotype: known_phenotype(&mut diags, f, &n.phenotype),
+                plausibility: n.plausibility,
+                source: n.source,
+                origin: origin(f, at),
+            });
+        }
+    }
+    if diags.is_empty() {
+        Ok(kb)
+    } else {
+        Err(diags.sorted())
+    }
+}

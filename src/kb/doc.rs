@@ -1,0 +1,126 @@
+//! Knowledge-base files exactly as written under `rules/kb/`.
+
+use crate::case::Plausibility;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+pub type Text = Spanned<String>;
+
+/// One file under `rules/kb/`. Every section is optional, so knowledge can be
+/// split across files as suits the people keeping it (one file per drug, say).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KbFileDoc {
+    #[serde(default)]
+    pub drugs: Vec<Spanned<DrugDoc>>,
+    #[serde(default)]
+    pub phenotypes: Vec<Spanned<PhenotypeDoc>>,
+    #[serde(default)]
+    pub knowledge: Vec<Spanned<KnowledgeEntryDoc>>,
+    /// Diseases and the phenotypes they can cause themselves.
+    #[serde(default)]
+    pub diseases: Vec<Spanned<DiseaseDoc>>,
+    /// Drugs' own notoriety for phenotypes, when they appear as alternative causes.
+    #[serde(default)]
+    pub notoriety: Vec<Spanned<NotorietyDoc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrugDoc {
+    pub id: Text,
+    /// Generic names and synonyms; the first is the preferred name.
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub brand_names: Vec<String>,
+    pub class: Option<String>,
+    /// Ids of drugs that count as "similar" (same class, cross-reactivity).
+    #[serde(default)]
+    pub similar: Vec<Text>,
+    pub half_life_hours: Option<f64>,
+    #[serde(default)]
+    pub usual_regimens: Vec<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhenotypeDoc {
+    pub id: Text,
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub meddra_codes: Vec<String>,
+    pub latency: Option<LatencyDoc>,
+    pub mechanism: Option<String>,
+    #[serde(default)]
+    pub scar: bool,
+    pub source: String,
+}
+
+/// Time-to-onset windows in days from the first dose.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatencyDoc {
+    /// The interval usually seen: an onset inside it is "compatible".
+    pub typical: Spanned<[i64; 2]>,
+    /// The widest interval still seen: inside it but outside `typical` is
+    /// "compatible but not coherent"; outside it is "incompatible".
+    pub plausible: Spanned<[i64; 2]>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Listedness {
+    /// In the label or standard reference texts.
+    Labelled,
+    /// Known from published case reports only.
+    Reported,
+    Unknown,
+    /// Evidence against an association.
+    Against,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnowledgeEntryDoc {
+    pub drug: Text,
+    pub phenotype: Text,
+    pub listedness: Listedness,
+    pub frequency: Option<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiseaseDoc {
+    pub id: Text,
+    pub names: Vec<String>,
+    pub causes: Vec<Spanned<DiseaseCauseDoc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiseaseCauseDoc {
+    pub phenotype: Text,
+    pub plausibility: Plausibility,
+    /// A different plausibility when the condition's subtype contains this text.
+    #[serde(default)]
+    pub subtypes: Vec<SubtypeDoc>,
+    pub source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubtypeDoc {
+    pub contains: String,
+    pub plausibility: Plausibility,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotorietyDoc {
+    pub drug: Text,
+    pub phenotype: Text,
+    pub plausibility: Plausibility,
+    pub source: String,
+}

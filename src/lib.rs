@@ -1,0 +1,72 @@
+//! causa: causality assessment of suspected adverse drug reactions.
+//!
+//! The pipeline is visible in the modules: **load** ([`case`], [`rules`], [`kb`])
+//! -> **validate** (inside each loader, collecting [`diagnostic::Diagnostics`]) ->
+//! **evaluate** ([`eval`], over [`findings`]) -> **report** ([`report`]).
+//! [`cli`] wires them to the command line.
+
+pub mod case;
+pub mod cli;
+pub mod diagnostic;
+pub mod eval;
+pub mod findings;
+pub mod kb;
+pub mod report;
+pub mod rules;
+pub mod time;
+
+use diagnostic::Diagnostics;
+use std::path::Path;
+
+/// Everything that can stop a command. Problems in a user's files are
+/// [`Error::Invalid`], carrying every diagnostic found.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read `{path}`: {reason}")]
+    Read { path: String, reason: String },
+    #[error("no rule files (`*.yaml`) in `{0}`")]
+    NoRules(String),
+    #[error("{}", .0.render().trim_end())]
+    Invalid(Diagnostics),
+    #[error("{message}")]
+    Usage {
+        message: String,
+        help: Option<String>,
+    },
+    #[error("cannot write output: {0}")]
+    Write(String),
+}
+
+impl Error {
+    pub fn read(path: &Path, e: std::io::Error) -> Self {
+        let reason = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+            std::io::ErrorKind::InvalidData => "not UTF-8 text".to_owned(),
+            _ => e.to_string(),
+        };
+        Error::Read {
+            path: path.display().to_string(),
+            reason,
+        }
+    }
+
+    /// 2 for problems with the user's input, 1 for anything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Read { .. } | Error::NoRules(_) | Error::Invalid(_) | Error::Usage { .. } => 2,
+            Error::Write(_) => 1,
+        }
+    }
+
+    /// The text shown on stderr.
+    pub fn render(&self) -> String {
+        match self {
+            Error::Invalid(d) => d.render(),
+            Error::Usage {
+                message,
+                help: Some(help),
+            } => format!("error: {message}\n  = help: {help}\n"),
+            other => format!("error: {other}\n"),
+        }
+    }
+}

@@ -1,0 +1,23 @@
+use clap::Parser;
+use std::io::Write;
+
+fn main() {
+    let cli = causa::cli::Cli::parse();
+    match causa::cli::run(cli) {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                eprintln!("error: cannot write output: {e}");
+                std::process::exit(1);
+            }
+        }
+        Err(e) => {
+            eprint!("{}", e.render());
+            std::process::exit(e.exit_code());
+        }
+    }
+}

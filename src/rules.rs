@@ -1,0 +1,442 @@
+//! Rule sets: the methods as validated decision graphs, the common scale and
+//! the knowledge base, loaded from YAML.
+//!
+//! [`load`] reads every file, reports every problem at once, and returns a
+//! [`RuleSet`] whose [`Method`]s can only be built here: a `Method` in hand is a
+//! graph that has been checked (no dangling references, no cycles, every
+//! finding outcome routed, bands covering every reachable total), so the
+//! evaluator never checks structure again.
+
+pub mod doc;
+mod validate;
+
+use crate::case::Role;
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, from_yaml_error};
+use crate::findings::FindingId;
+use crate::kb::KnowledgeBase;
+use include_dir::{Dir, include_dir};
+use std::path::Path;
+
+/// The rules shipped inside the binary.
+static SHIPPED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+/// Methods, scale and knowledge base, all checked.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub methods: Vec<Method>,
+    pub scale: Scale,
+    pub kb: KnowledgeBase,
+    /// `sha256:` over the canonical rule files (see [`digest`]).
+    pub digest: String,
+}
+
+/// One causality method: a checked decision graph.
+#[derive(Debug, Clone)]
+pub struct Method {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub citation: String,
+    pub description: Option<String>,
+    pub roles: Vec<Role>,
+    /// In the order of the file; for ladders, from the strongest rung down.
+    pub categories: Vec<Category>,
+    pub bands: Vec<Band>,
+    pub nodes: Vec<Node>,
+    pub start: usize,
+    /// The rule file, as named to users.
+    pub file: String,
+    _sealed: Sealed,
+}
+
+/// Keeps `Method` constructible only by the validator.
+#[derive(Debug, Clone, Copy)]
+struct Sealed;
+
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub id: String,
+    pub label: String,
+    /// Index into [`Scale::levels`].
+    pub level: usize,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Band {
+    pub category: usize,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+}
+
+impl Band {
+    pub fn contains(&self, total: i64) -> bool {
+        self.min.is_none_or(|m| total >= m) && self.max.is_none_or(|m| total <= m)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub id: String,
+    pub question: String,
+    pub rationale: String,
+    pub reference: String,
+    pub ask: Ask,
+    pub criterion_of: Option<usize>,
+    pub edges: Vec<Edge>,
+    /// Line of the node in its rule file.
+    pub line: u64,
+}
+
+/// Where a node's answer comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    Finding(FindingId),
+    /// Only an assessor can answer; without one the `unknown` edge is taken.
+    Assessor,
+}
+
+#[derive(Debug, Clone)]
+pub struct Edge {
+    pub answer: String,
+    pub when: Vec<String>,
+    pub points: i64,
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Node(usize),
+    Category(usize),
+    /// Conclude from the total through the bands.
+    Bands,
+}
+
+impl Node {
+    /// The edge a finding outcome (or, for assessor nodes, an answer or `unknown`) takes.
+    /// Validation guarantees every outcome has exactly one.
+    pub fn edge_for_outcome(&self, outcome: &str) -> usize {
+        self.edges
+            .iter()
+            .position(|e| e.when.iter().any(|w| w == outcome))
+            .unwrap_or(0)
+    }
+
+    /// The edge labelled with a method answer, for assessor answers and overrides.
+    pub fn edge_for_answer(&self, answer: &str) -> Option<usize> {
+        self.edges.iter().position(|e| e.answer == answer)
+    }
+
+    pub fn answers(&self) -> impl Iterator<Item = &str> {
+        self.edges.iter().map(|e| e.answer.as_str())
+    }
+}
+
+impl Method {
+    pub fn has_score(&self) -> bool {
+        !self.bands.is_empty()
+    }
+
+    /// Whether the method is a ladder of categories (WHO-UMC) rather than a score or a flowchart.
+    pub fn is_ladder(&self) -> bool {
+        self.nodes.iter().any(|n| n.criterion_of.is_some())
+    }
+
+    pub fn category_index(&self, id: &str) -> Option<usize> {
+        self.categories.iter().position(|c| c.id == id)
+    }
+
+    pub fn node_index(&self, id: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.id == id)
+    }
+
+    /// The band a total falls in; validation guarantees one for every reachable total.
+    pub fn band_for(&self, total: i64) -> Option<(usize, Band)> {
+        self.bands
+            .iter()
+            .copied()
+            .enumerate()
+            .find(|(_, b)| b.contains(total))
+    }
+}
+
+/// The common ordinal scale across methods.
+#[derive(Debug, Clone, Default)]
+pub struct Scale {
+    pub levels: Vec<Level>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Level {
+    pub id: String,
+    pub label: String,
+    pub rank: Option<i64>,
+}
+
+impl RuleSet {
+    pub fn method(&self, id: &str) -> Option<&Method> {
+        self.methods.iter().find(|m| m.id == id)
+    }
+}
+
+/// The rule files shipped in the binary, named `rules/…`.
+pub fn shipped_files() -> Vec<SourceFile> {
+    let mut out = Vec::new();
+    collect_embedded(&SHIPPED, &mut out);
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<SourceFile>) {
+    for f in dir.files() {
+        if f.path()
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml")
+        {
+            out.push(SourceFile {
+                name: format!("rules/{}", f.path().to_string_lossy().replace('\\', "/")),
+                text: String::from_utf8_lossy(f.contents()).into_owned(),
+            });
+        }
+    }
+    for d in dir.dirs() {
+        collect_embedded(d, out);
+    }
+}
+
+/// Reads every `.yaml` file under `dir` (recursively), named `DIR/…`.
+pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, crate::Error> {
+    let mut out = Vec::new();
+    read_dir_into(dir, dir, &mut out)?;
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    if out.is_empty() {
+        return Err(crate::Error::NoRules(dir.display().to_string()));
+    }
+    Ok(out)
+}
+
+fn read_dir_into(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> Result<(), crate::Error> {
+    let entries = std::fs::read_dir(dir).map_err(|e| crate::Error::read(dir, e))?;
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            read_dir_into(root, &p, out)?;
+        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            let text = std::fs::read_to_string(&p).map_err(|e| crate::Error::read(&p, e))?;
+            let rel = p
+                .strip_prefix(root)
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let shown = format!(
+                "{}/{}",
+                root.display().to_string().trim_end_matches('/'),
+                rel
+            );
+            out.push(SourceFile { name: shown, text });
+        }
+    }
+    Ok(())
+}
+
+/// The path of a rule file relative to its rule directory (`naranjo.yaml`, `kb/drugs.yaml`).
+fn relative_name(name: &str, files: &[SourceFile]) -> String {
+    // Every file shares the rule directory as prefix; strip the longest common directory.
+    let prefix = common_dir(files);
+    name.strip_prefix(&prefix).unwrap_or(name).to_owned()
+}
+
+fn common_dir(files: &[SourceFile]) -> String {
+    let Some(first) = files.first() else {
+        return String::new();
+    };
+    let mut prefix: &str = match first.name.rfind('/') {
+        Some(i) => &first.name[..=i],
+        None => "",
+    };
+    for f in files {
+        while !f.name.starts_with(prefix) {
+            let trimmed = prefix.trim_end_matches('/');
+            prefix = match trimmed.rfind('/') {
+                Some(i) => &trimmed[..=i],
+                None => "",
+            };
+        }
+    }
+    prefix.to_owned()
+}
+
+/// SHA-256 over the canonical rule files: sorted by path relative to the rule
+/// directory; for each, the path, a NUL byte, the text with CRLF line ends made
+/// LF, and a NUL byte. The same rules give the same digest wherever they live.
+pub fn digest(files: &[SourceFile]) -> String {
+    let mut entries: Vec<(String, String)> = files
+        .iter()
+        .map(|f| (relative_name(&f.name, files), f.text.replace("\r\n", "\n")))
+        .collect();
+    entries.sort();
+    let mut bytes = Vec::new();
+    for (name, text) in entries {
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.push(0);
+        bytes.extend_from_slice(text.as_bytes());
+        bytes.push(0);
+    }
+    crate::case::digest_bytes(&bytes)
+}
+
+/// Loads and checks a whole rule set: `scale.yaml`, `kb/**.yaml`, and every
+/// other `.yaml` file as one method each. Reports every problem in every file.
+pub fn load(files: &[SourceFile]) -> Result<RuleSet, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let prefix = common_dir(files);
+    let rel = |f: &SourceFile| f.name.strip_prefix(&prefix).unwrap_or(&f.name).to_owned();
+    let kb_files: Vec<SourceFile> = files
+        .iter()
+        .filter(|f| rel(f).starts_with("kb/"))
+        .cloned()
+        .collect();
+    let scale_file = files.iter().find(|f| rel(f) == "scale.yaml");
+    let method_files: Vec<&SourceFile> = files
+        .iter()
+        .filter(|f| !rel(f).starts_with("kb/") && rel(f) != "scale.yaml")
+        .collect();
+
+    let scale = match scale_file {
+        Some(f) => match validate::scale(f) {
+            Ok(s) => s,
+            Err(d) => {
+                diags.extend(d);
+                Scale::default()
+            }
+        },
+        None => {
+            let dir = if prefix.is_empty() {
+                ".".to_owned()
+            } else {
+                prefix.trim_end_matches('/').to_owned()
+            };
+            diags.push(
+                Diagnostic::whole_file("rules::missing-scale", &format!("{dir}/scale.yaml"), "the rule set has no `scale.yaml`")
+                    .with_help("every rule set needs the common scale that categories are placed on; copy it from the shipped rules"),
+            );
+            Scale::default()
+        }
+    };
+    let kb = match crate::kb::load(&kb_files) {
+        Ok(kb) => kb,
+        Err(d) => {
+            diags.extend(d);
+            KnowledgeBase::default()
+        }
+    };
+    let mut methods: Vec<Method> = Vec::new();
+    for f in method_files {
+        let doc: doc::MethodFileDoc = match serde_saphyr::from_str(&f.text) {
+            Ok(doc) => doc,
+            Err(e) => {
+                diags.push(from_yaml_error(f, &e));
+                continue;
+            }
+        };
+        match validate::method(doc, f, &scale) {
+            Ok(m) => {
+                if let Some(other) = methods.iter().find(|o| o.id == m.id) {
+                    diags.push(
+                        Diagnostic::whole_file(
+                            "rules::duplicate-method",
+                            &f.name,
+                            format!("method `{}` is also defined in {}", m.id, other.file),
+                        )
+                        .with_help("each method id must be unique in a rule set"),
+                    );
+                } else {
+                    methods.push(m);
+                }
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+    if methods.is_empty() && diags.is_empty() {
+        diags.push(
+            Diagnostic::whole_file(
+                "rules::no-methods",
+                &prefix,
+                "the rule set defines no method",
+            )
+            .with_help("add one YAML file per method"),
+        );
+    }
+    if !diags.is_empty() {
+        return Err(diags.sorted());
+    }
+    methods.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(RuleSet {
+        methods,
+        scale,
+        kb,
+        digest: digest(files),
+    })
+}
+
+impl RuleSet {
+    /// Checks a case's assessor answers against these rules: the method, the
+    /// question and the answer must all exist. Problems point into the case file.
+    pub fn check_assessor_answers(
+        &self,
+        case: &crate::case::Case,
+        file: &SourceFile,
+    ) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        let method_ids: Vec<&str> = self.methods.iter().map(|m| m.id.as_str()).collect();
+        for a in &case.assessor_answers {
+            let [mpos, qpos, apos] = a.positions;
+            let Some(m) = self.method(&a.method) else {
+                diags.push(
+                    Diagnostic::new(
+                        "case::unknown-method",
+                        file,
+                        mpos,
+                        format!("no method `{}` in the rules", a.method),
+                    )
+                    .with_suggestion(&a.method, method_ids.iter().copied()),
+                );
+                continue;
+            };
+            let Some(n) = m.nodes.iter().find(|n| n.id == a.question) else {
+                let d = Diagnostic::new(
+                    "case::unknown-question",
+                    file,
+                    qpos,
+                    format!("method `{}` has no question `{}`", m.id, a.question),
+                )
+                .with_suggestion(&a.question, m.nodes.iter().map(|n| n.id.as_str()));
+                let d = if d.help.is_none() {
+                    let ids: Vec<&str> = m.nodes.iter().map(|n| n.id.as_str()).collect();
+                    d.with_help(format!("questions of `{}`: {}", m.id, ids.join(", ")))
+                } else {
+                    d
+                };
+                diags.push(d);
+                continue;
+            };
+            if n.edge_for_answer(&a.answer).is_none() {
+                let answers: Vec<&str> = n.answers().collect();
+                diags.push(
+                    Diagnostic::new(
+                        "case::unknown-answer",
+                        file,
+                        apos,
+                        format!(
+                            "question `{}` of `{}` has no answer `{}`",
+                            n.id, m.id, a.answer
+                        ),
+                    )
+                    .with_help(format!("answers: {}", answers.join(", "))),
+                );
+            }
+        }
+        diags
+    }
+}

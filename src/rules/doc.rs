@@ -1,0 +1,102 @@
+//! Rule files exactly as written: one method per file, and the common scale.
+
+use crate::case::Role;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+pub type Text = Spanned<String>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodFileDoc {
+    pub method: MethodMetaDoc,
+    /// The node evaluation starts from.
+    pub start: Text,
+    pub categories: Vec<Spanned<CategoryDoc>>,
+    /// Score bands, for methods that add points; edges reach them with `result: score-band`.
+    pub bands: Option<Spanned<Vec<Spanned<BandDoc>>>>,
+    pub nodes: Vec<Spanned<NodeDoc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodMetaDoc {
+    pub id: Text,
+    pub name: String,
+    pub version: Text,
+    pub citation: String,
+    pub description: Option<String>,
+    pub applies_to: Option<AppliesToDoc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppliesToDoc {
+    /// Drug roles the method assesses (default: suspect and interacting).
+    pub roles: Option<Vec<Role>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryDoc {
+    pub id: Text,
+    pub label: String,
+    /// The category's place on the common scale (`rules/scale.yaml`).
+    pub level: Text,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BandDoc {
+    pub category: Text,
+    /// Lowest total in the band (none: no lower bound).
+    pub min: Option<i64>,
+    /// Highest total in the band (none: no upper bound).
+    pub max: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeDoc {
+    pub id: Text,
+    pub question: String,
+    pub rationale: String,
+    pub reference: String,
+    /// A finding name, or `assessor` for questions only a person can answer.
+    pub ask: Text,
+    /// For ladders (WHO-UMC): the category whose criteria this node tests.
+    pub criterion_of: Option<Text>,
+    pub edges: Vec<Spanned<EdgeDoc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EdgeDoc {
+    /// The method's answer (`yes`, `no`, `dont-know`, `holds`…).
+    pub answer: Text,
+    /// The finding outcomes that give this answer (default: the answer itself).
+    pub when: Option<Vec<Text>>,
+    #[serde(default)]
+    pub points: i64,
+    /// The next node.
+    pub next: Option<Text>,
+    /// Or the end: a category id, or `score-band` to conclude from the total.
+    pub result: Option<Text>,
+}
+
+/// `rules/scale.yaml`: the common ordinal scale methods' categories are placed on.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleDoc {
+    pub levels: Vec<Spanned<LevelDoc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelDoc {
+    pub id: Text,
+    pub label: String,
+    /// Position on the ordinal scale, higher = stronger causality; none for levels off the scale (conditional, unassessable).
+    pub rank: Option<i64>,
+}

@@ -1,0 +1,216 @@
+//! The command line as a user runs it: exit codes, formats, determinism.
+
+use std::process::{Command, Output};
+
+fn causa(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_causa"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+const REFERENCE: &str = "fixtures/cases/lenalidomide-lv-desensitization.yaml";
+
+#[test]
+fn assess_reference_case_prints_a_markdown_report() {
+    let out = causa(&["assess", REFERENCE]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("# Causality assessment: lenalidomide-lv-desensitization\n"));
+    assert!(
+        text.contains(
+            "| lenalidomide | lv | probable (6) | probable (6) | possible | **no: levels differ** |"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn as_of_gives_the_published_sefv_result() {
+    let out = causa(&[
+        "assess",
+        REFERENCE,
+        "--as-of",
+        "2019-12-31",
+        "--method",
+        "sefv",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["as_of"], "2019-12-31");
+    assert_eq!(v["assessments"][0]["method"], "sefv");
+    assert_eq!(v["assessments"][0]["category"], "conditional");
+    assert_eq!(v["assessments"][0]["score"], 3);
+}
+
+#[test]
+fn json_output_keeps_its_contract() {
+    let out = causa(&["assess", REFERENCE, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in [
+        "engine_version",
+        "rules_digest",
+        "case_digest",
+        "assessments",
+    ] {
+        assert!(v.get(key).is_some(), "missing top-level `{key}`");
+    }
+    let items = v["assessments"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    for a in items {
+        for key in ["drug", "reaction", "method", "score", "category", "steps"] {
+            assert!(a.get(key).is_some(), "missing `{key}` in {a}");
+        }
+        let method = a["method"].as_str().unwrap();
+        assert!(["naranjo", "who-umc", "sefv"].contains(&method));
+        assert_eq!(
+            a["score"].is_null(),
+            method == "who-umc",
+            "{method}: only WHO-UMC has no score"
+        );
+        let category = a["category"].as_str().unwrap();
+        assert!(
+            category.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{category}"
+        );
+        for s in a["steps"].as_array().unwrap() {
+            for key in ["node", "answer", "points", "evidence"] {
+                assert!(s.get(key).is_some(), "missing `{key}` in step {s}");
+            }
+        }
+    }
+}
+
+#[test]
+fn repeated_runs_give_identical_bytes_in_both_formats() {
+    for format in ["markdown", "json"] {
+        let args = [
+            "assess",
+            REFERENCE,
+            "fixtures/cases/amoxicillin-exanthem-rechallenge.yaml",
+            "--format",
+            format,
+        ];
+        let a = causa(&args);
+        let b = causa(&args);
+        assert_eq!(a.status.code(), Some(0));
+        assert!(!a.stdout.is_empty());
+        assert_eq!(a.stdout, b.stdout, "{format} output differs between runs");
+    }
+}
+
+#[test]
+fn several_cases_in_json_are_an_array() {
+    let out = causa(&[
+        "assess",
+        REFERENCE,
+        "fixtures/cases/allopurinol-urticaria-before-drug.json",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn garbage_input_exits_2_with_a_message_naming_the_file() {
+    let dir = std::env::temp_dir().join(format!("causa-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let garbage = dir.join("garbage.yaml");
+    std::fs::write(&garbage, "\u{0}\u{1}{{{ not: [yaml").unwrap();
+    let binary = dir.join("binary.yaml");
+    std::fs::write(&binary, [0xffu8, 0xfe, 0x00, 0x41]).unwrap();
+    for path in [&garbage, &binary] {
+        let out = causa(&["assess", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&*path.file_name().unwrap().to_string_lossy()),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn missing_file_unknown_method_and_bad_date_exit_2() {
+    let out = causa(&["assess", "no/such/case.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/case.yaml"));
+
+    let out = causa(&["assess", REFERENCE, "--method", "naranjoo"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `naranjo`?"));
+
+    let out = causa(&["assess", REFERENCE, "--as-of", "31/12/2019"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DD"));
+}
+
+#[test]
+fn invalid_case_files_exit_2_with_every_problem() {
+    let out = causa(&[
+        "assess",
+        "fixtures/cases-invalid/many-problems.yaml",
+        "fixtures/cases-invalid/unknown-field.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("8 problems found"), "{err}");
+    assert!(
+        err.contains("fixtures/cases-invalid/unknown-field.yaml:11:5"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `onset`?"), "{err}");
+}
+
+#[test]
+fn rules_check_and_list() {
+    let out = causa(&["rules", "check"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok, 3 methods"));
+
+    let out = causa(&["rules", "check", "rules"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = causa(&["rules", "check", "fixtures/rules-broken/four-problems"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("4 problems found"));
+
+    let out = causa(&["rules", "list"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for id in ["| naranjo |", "| who-umc |", "| sefv |"] {
+        assert!(text.contains(id), "{text}");
+    }
+}
+
+#[test]
+fn other_rules_can_be_used_for_an_assessment() {
+    let out = causa(&["assess", REFERENCE, "--rules", "rules", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let shipped = causa(&["assess", REFERENCE, "--format", "json"]);
+    assert_eq!(
+        out.stdout, shipped.stdout,
+        "the same rules from disk give the same report"
+    );
+}
+
+#[test]
+fn help_shows_examples() {
+    let out = causa(&["assess", "--help"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Examples:"));
+}

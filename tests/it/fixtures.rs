@@ -1,0 +1,211 @@
+//! Fixture cases: each states its expected category per method (asserted
+//! directly) and its Markdown report is a snapshot.
+
+use crate::{relative, shipped, source};
+use causa::eval::{self, Options};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expectation {
+    as_of: Option<String>,
+    drug: String,
+    reaction: String,
+    method: String,
+    category: String,
+    score: Option<i64>,
+}
+
+fn case_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+fn expected_for(case: &Path) -> Vec<Expectation> {
+    let stem = case.file_stem().unwrap().to_string_lossy();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/expected/{stem}.yaml"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{} has no expected results in {}",
+            relative(case),
+            relative(&path)
+        )
+    });
+    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", relative(&path)))
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+#[test]
+fn there_are_at_least_three_fixture_cases() {
+    assert!(case_files().len() >= 3, "{:?}", case_files());
+}
+
+#[test]
+fn every_fixture_gets_its_expected_categories() {
+    let rules = shipped();
+    for path in case_files() {
+        let file = source(&path);
+        let case = causa::case::load(&file).unwrap_or_else(|d| panic!("{}", d.render()));
+        let expected = expected_for(&path);
+        assert!(!expected.is_empty(), "{} states no expectations", file.name);
+        for e in &expected {
+            let options = Options {
+                as_of: e.as_of.as_deref().map(day),
+                methods: vec![],
+            };
+            let result = eval::assess(&rules, &case, &options);
+            let got = result
+                .assessments
+                .iter()
+                .find(|a| a.drug == e.drug && a.reaction == e.reaction && a.method == e.method)
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{}: no {} assessment of {} x {}",
+                        file.name, e.method, e.drug, e.reaction
+                    )
+                });
+            let when = e.as_of.as_deref().unwrap_or("all information");
+            assert_eq!(
+                got.category, e.category,
+                "{} ({when}): {} x {} by {}",
+                file.name, e.drug, e.reaction, e.method
+            );
+            assert_eq!(
+                got.score, e.score,
+                "{} ({when}): score of {} x {} by {}",
+                file.name, e.drug, e.reaction, e.method
+            );
+        }
+        // With all information, every pair and method the engine produces must be stated.
+        let all = eval::assess(&rules, &case, &Options::default());
+        let stated: BTreeSet<(&str, &str, &str)> = expected
+            .iter()
+            .filter(|e| e.as_of.is_none())
+            .map(|e| (e.drug.as_str(), e.reaction.as_str(), e.method.as_str()))
+            .collect();
+        for a in &all.assessments {
+            assert!(
+                stated.contains(&(a.drug.as_str(), a.reaction.as_str(), a.method.as_str())),
+                "{}: no expectation stated for {} x {} by {} (got {})",
+                file.name,
+                a.drug,
+                a.reaction,
+                a.method,
+                a.category
+            );
+        }
+    }
+}
+
+#[test]
+fn reference_case_moves_from_conditional_to_probable_through_the_rechallenge() {
+    let rules = shipped();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/cases/lenalidomide-lv-desensitization.yaml");
+    let case = causa::case::load(&source(&path)).unwrap();
+    let before = eval::assess(
+        &rules,
+        &case,
+        &Options {
+            as_of: Some(day("2019-12-31")),
+            methods: vec!["sefv".into()],
+        },
+    );
+    let after = eval::assess(
+        &rules,
+        &case,
+        &Options {
+            as_of: None,
+            methods: vec!["sefv".into()],
+        },
+    );
+    let step = |a: &eval::CaseAssessment, node: &str| {
+        a.assessments[0]
+            .steps
+            .iter()
+            .find(|s| s.node == node)
+            .unwrap()
+            .clone()
+    };
+    let (b, a) = (
+        step(&before, "d-re-exposure"),
+        step(&after, "d-re-exposure"),
+    );
+    assert_eq!((b.outcome.as_deref(), b.points), (Some("not-done"), 0));
+    assert_eq!((a.outcome.as_deref(), a.points), (Some("positive"), 3));
+    assert!(
+        a.evidence
+            .iter()
+            .any(|e| e.source == "rechallenges[0].steps[6].outcome"),
+        "{:?}",
+        a.evidence
+    );
+    // Everything else stays as it was.
+    for x in &before.assessments[0].steps {
+        if x.node == "d-re-exposure" || x.node == "d-previous-similar-reaction" {
+            continue;
+        }
+        let y = step(&after, &x.node);
+        assert_eq!((&x.answer, x.points), (&y.answer, y.points), "{}", x.node);
+    }
+}
+
+/// Renders a fixture as a reader sees it: with all information, and as of each stated date.
+fn render_all(path: &Path) -> String {
+    let rules = shipped();
+    let case = causa::case::load(&source(path)).unwrap();
+    let dates: BTreeSet<String> = expected_for(path)
+        .into_iter()
+        .filter_map(|e| e.as_of)
+        .collect();
+    let mut out = String::new();
+    for d in &dates {
+        out.push_str(&causa::report::markdown(&eval::assess(
+            &rules,
+            &case,
+            &Options {
+                as_of: Some(day(d)),
+                methods: vec![],
+            },
+        )));
+        out.push_str("\n---\n\n");
+    }
+    out.push_str(&causa::report::markdown(&eval::assess(
+        &rules,
+        &case,
+        &Options::default(),
+    )));
+    out
+}
+
+#[test]
+fn fixture_reports() {
+    insta::glob!("../../fixtures/cases", "*.{yaml,json}", |path| {
+        insta::assert_snapshot!(render_all(path));
+    });
+}
+
+#[test]
+fn invalid_case_diagnostics() {
+    let rules = shipped();
+    insta::glob!("../../fixtures/cases-invalid", "*.yaml", |path| {
+        let file = source(path);
+        let diags = match causa::case::load(&file) {
+            Err(d) => d,
+            Ok(case) => rules.check_assessor_answers(&case, &file).sorted(),
+        };
+        assert!(!diags.is_empty(), "{} should be rejected", file.name);
+        insta::assert_snapshot!(diags.render());
+    });
+}

@@ -1,0 +1,31 @@
+//! Integration tests, built as one binary.
+
+mod cli;
+mod fixtures;
+mod laws;
+mod rules;
+
+use causa::diagnostic::SourceFile;
+use causa::rules::RuleSet;
+use std::path::Path;
+
+/// The shipped rules, as the binary embeds them.
+pub fn shipped() -> RuleSet {
+    causa::rules::load(&causa::rules::shipped_files()).expect("shipped rules are valid")
+}
+
+/// A path relative to the crate root, with `/` separators, for stable snapshot content.
+pub fn relative(path: &Path) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+pub fn source(path: &Path) -> SourceFile {
+    SourceFile {
+        name: relative(path),
+        text: std::fs::read_to_string(path).expect("readable fixture"),
+    }
+}
