@@ -6,6 +6,7 @@
 //! is what findings read; it never touches the file system again.
 
 pub mod doc;
+mod resolve;
 mod validate;
 
 use crate::diagnostic::{Diagnostics, Pos, SourceFile};

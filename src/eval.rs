@@ -191,6 +191,23 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
             }
         }
     }
+    // An assessor answer that no step used is worth knowing: its question was never reached.
+    for a in &case.assessor_answers {
+        let ran = methods.iter().any(|m| m.id == a.method);
+        let used = assessments.iter().any(|x| {
+            x.steps.iter().any(|s| {
+                s.assessor_input
+                    .as_ref()
+                    .is_some_and(|i| i.source == a.path)
+            })
+        });
+        if ran && !used {
+            notes.push(format!(
+                "assessor answer `{}` ({} {} = {}) was not used: no assessed pair reached that question",
+                a.path, a.method, a.question, a.answer
+            ));
+        }
+    }
     if assessments.is_empty() {
         notes.push(if reactions.is_empty() {
             "no reaction is recorded (as of the assessment date): nothing to assess".to_owned()

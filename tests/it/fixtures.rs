@@ -209,3 +209,29 @@ fn invalid_case_diagnostics() {
         insta::assert_snapshot!(diags.render());
     });
 }
+
+#[test]
+fn an_assessor_answer_to_a_question_never_reached_is_reported_not_lost() {
+    let text = "id: t\ndrugs:\n  - { id: d, name: amoxicillin, role: suspect, exposures: [{ start: 2024-01-01 }] }\nreactions:\n  - { id: r, term: maculopapular rash, onset: day 8 of d }\nassessor_answers:\n  - { method: who-umc, question: conditional-more-data, answer: \"no\", justification: the patient moved abroad, assessor: A }\n";
+    let case = causa::case::load(&causa::diagnostic::SourceFile {
+        name: "t.yaml".into(),
+        text: text.into(),
+    })
+    .unwrap();
+    let result = eval::assess(&shipped(), &case, &Options::default());
+    let who = result
+        .assessments
+        .iter()
+        .find(|a| a.method == "who-umc")
+        .unwrap();
+    // Time compatible, no dechallenge information: possible, so the conditional rung is never reached.
+    assert_eq!(who.category, "possible");
+    assert!(
+        result
+            .notes
+            .iter()
+            .any(|n| n.contains("assessor_answers[0]") && n.contains("was not used")),
+        "{:?}",
+        result.notes
+    );
+}

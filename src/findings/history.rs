@@ -1,0 +1,319 @@
+//! Findings about everything else that bears on causality: alternative
+//! causes, what is known of the drug, investigations, the patient's history and
+//! contributing factors.
+
+use super::{Evidence, Finding, Pair, ev, finding, kebab};
+use crate::case::{CaseItem, Plausibility, Role, Supports};
+use crate::kb::Listedness;
+
+pub(super) fn alternative_causes(pair: &Pair) -> Finding {
+    let case = pair.case;
+    let reaction = &case.reactions[pair.reaction];
+    let phenotype = pair.phenotype();
+    let mut candidates: Vec<(Plausibility, String, Evidence)> = Vec::new();
+    let stated: Vec<_> = case
+        .alternative_causes
+        .iter()
+        .filter(|a| a.reaction == pair.reaction)
+        .collect();
+    for a in &stated {
+        let mut value = format!("{}: {}", a.cause, kebab(&a.plausibility));
+        if !a.evidence_against.is_empty() {
+            value.push_str(&format!(" (against: {})", a.evidence_against.join("; ")));
+        }
+        if !a.evidence_for.is_empty() {
+            value.push_str(&format!(" (for: {})", a.evidence_for.join("; ")));
+        }
+        candidates.push((a.plausibility, a.cause.clone(), ev(&a.path, value)));
+    }
+    if let Some(ph) = phenotype {
+        for (i, c) in case.patient.conditions.iter().enumerate() {
+            if stated
+                .iter()
+                .any(|a| a.refers_to == Some(CaseItem::Condition(i)))
+            {
+                continue;
+            }
+            let Some(disease) = pair.kb.disease(&c.name) else {
+                continue;
+            };
+            for cause in disease.causes.iter().filter(|x| x.phenotype == ph.id) {
+                let (p, matched) = cause.plausibility_for(c.subtype.as_deref());
+                let why = match matched {
+                    Some(m) => format!(
+                        "{} ({}) can cause {}: {} for subtype `{m}` ({})",
+                        c.name,
+                        c.subtype.as_deref().unwrap_or(""),
+                        ph.id,
+                        kebab(&p),
+                        cause.source
+                    ),
+                    None => format!(
+                        "{} can cause {}: {} ({})",
+                        c.name,
+                        ph.id,
+                        kebab(&p),
+                        cause.source
+                    ),
+                };
+                candidates.push((
+                    p,
+                    c.name.clone(),
+                    ev(format!("{} + {}", c.path, cause.origin), why),
+                ));
+            }
+        }
+        for (i, d) in case.drugs.iter().enumerate() {
+            if i == pair.drug || d.role != Role::Concomitant || !case.is_known(d.known) {
+                continue;
+            }
+            if stated
+                .iter()
+                .any(|a| a.refers_to == Some(CaseItem::Drug(i)))
+            {
+                continue;
+            }
+            let Some(kd) = pair.kb.drug(&d.name).or_else(|| pair.kb.drug(&d.id)) else {
+                continue;
+            };
+            if let Some(n) = pair.kb.notoriety(&kd.id, &ph.id) {
+                candidates.push((
+                    n.plausibility,
+                    d.name.clone(),
+                    ev(
+                        format!("{} + {}", d.path, n.origin),
+                        format!(
+                            "concomitant {} is known to cause {}: {} ({})",
+                            d.name,
+                            ph.id,
+                            kebab(&n.plausibility),
+                            n.source
+                        ),
+                    ),
+                ));
+            }
+        }
+    }
+    if candidates.is_empty() {
+        let why = if phenotype.is_none() {
+            format!(
+                "no alternative cause is recorded, and `{}` matches no phenotype in the knowledge base to look causes up",
+                reaction.term
+            )
+        } else {
+            "no alternative cause is recorded in the case or known in the knowledge base for this patient".to_owned()
+        };
+        return finding("none-identified", why, vec![]);
+    }
+    let evidence = candidates.iter().map(|c| c.2.clone()).collect();
+    let strongest = candidates.iter().map(|c| c.0).max().expect("non-empty");
+    let names: Vec<String> = candidates
+        .iter()
+        .filter(|c| c.0 == strongest)
+        .map(|c| c.1.clone())
+        .collect();
+    let outcome = match strongest {
+        Plausibility::Excluded => "excluded",
+        Plausibility::LessPlausible => "less-plausible",
+        Plausibility::EquallyPlausible => "equally-plausible",
+        Plausibility::MorePlausible => "more-plausible",
+    };
+    let reasoning = if strongest == Plausibility::Excluded {
+        format!(
+            "every alternative considered was excluded: {}",
+            names.join(", ")
+        )
+    } else {
+        format!("strongest alternative: {} ({})", names.join(", "), outcome)
+    };
+    finding(outcome, reasoning, evidence)
+}
+
+pub(super) fn previous_knowledge(pair: &Pair) -> Finding {
+    let drug = &pair.case.drugs[pair.drug];
+    let Some(kd) = pair.kb_drug_id() else {
+        return finding(
+            "unknown",
+            format!("`{}` is not in the knowledge base", drug.name),
+            vec![ev(format!("{}.name", drug.path), &drug.name)],
+        );
+    };
+    let Some(ph) = pair.phenotype() else {
+        let r = &pair.case.reactions[pair.reaction];
+        return finding(
+            "unknown",
+            format!(
+                "the term `{}` matches no phenotype in the knowledge base",
+                r.term
+            ),
+            vec![ev(format!("{}.term", r.path), &r.term)],
+        );
+    };
+    match pair.kb.knowledge(kd, &ph.id) {
+        Some(k) => {
+            let outcome = match k.listedness {
+                Listedness::Labelled => "labelled",
+                Listedness::Reported => "reported",
+                Listedness::Unknown => "unknown",
+                Listedness::Against => "against",
+            };
+            let mut value = format!("{kd} / {}: {outcome}", ph.id);
+            if let Some(f) = &k.frequency {
+                value.push_str(&format!(", {f}"));
+            }
+            value.push_str(&format!(" ({})", k.source));
+            finding(
+                outcome,
+                format!("the knowledge base lists {} with {kd} as {outcome}", ph.id),
+                vec![ev(&k.origin, value)],
+            )
+        }
+        None => finding(
+            "unknown",
+            format!("the knowledge base has nothing on {} with {kd}", ph.id),
+            vec![],
+        ),
+    }
+}
+
+fn investigations_for<'a>(pair: &Pair<'a>) -> Vec<&'a crate::case::Investigation> {
+    pair.case
+        .investigations
+        .iter()
+        .filter(|i| {
+            i.reaction.is_none_or(|r| r == pair.reaction) && i.drug.is_none_or(|d| d == pair.drug)
+        })
+        .collect()
+}
+
+fn investigation_ev(i: &crate::case::Investigation) -> Evidence {
+    ev(
+        &i.path,
+        format!("{}: {} (supports {})", i.test, i.result, kebab(&i.supports)),
+    )
+}
+
+pub(super) fn objective_evidence(pair: &Pair) -> Finding {
+    let found = investigations_for(pair);
+    if found.is_empty() {
+        return finding("unknown", "no investigation is recorded", vec![]);
+    }
+    let evidence = found.iter().map(|i| investigation_ev(i)).collect();
+    if found.iter().any(|i| i.supports == Supports::Drug) {
+        finding(
+            "points-at-drug",
+            "an investigation points at the drug as the cause",
+            evidence,
+        )
+    } else if found.iter().any(|i| i.supports == Supports::Reaction) {
+        finding(
+            "confirms-reaction",
+            "investigations confirm the reaction but do not point at the drug",
+            evidence,
+        )
+    } else {
+        finding(
+            "none",
+            "no investigation confirms the reaction or points at the drug",
+            evidence,
+        )
+    }
+}
+
+pub(super) fn toxic_drug_level(pair: &Pair) -> Finding {
+    let levels: Vec<_> = investigations_for(pair)
+        .into_iter()
+        .filter(|i| {
+            i.kind == Some(crate::case::InvestigationKind::DrugLevel) && i.drug == Some(pair.drug)
+        })
+        .collect();
+    if levels.is_empty() {
+        return finding("unknown", "no drug level was measured", vec![]);
+    }
+    let evidence = levels.iter().map(|i| investigation_ev(i)).collect();
+    if levels.iter().any(|i| i.supports == Supports::Drug) {
+        finding("yes", "a drug level was in the toxic range", evidence)
+    } else {
+        finding("no", "drug levels were measured and not toxic", evidence)
+    }
+}
+
+pub(super) fn previous_reaction(pair: &Pair) -> Finding {
+    let case = pair.case;
+    let Some(history) = &case.patient.previous_reactions else {
+        return finding(
+            "unknown",
+            "the patient's history of drug reactions is not given",
+            vec![ev("patient.previous_reactions", "not given")],
+        );
+    };
+    let drug = &case.drugs[pair.drug];
+    let kd = pair.kb_drug_id();
+    let same = |name: &str| {
+        crate::kb::normalize(name) == crate::kb::normalize(&drug.name)
+            || kd.is_some_and(|k| pair.kb.drug(name).is_some_and(|x| x.id == k))
+    };
+    if let Some(p) = history.iter().find(|p| same(&p.drug)) {
+        return finding(
+            "same-drug",
+            format!("a previous reaction to {} is recorded", p.drug),
+            vec![ev(&p.path, format!("{}: {}", p.drug, p.reaction))],
+        );
+    }
+    if let Some(k) = kd
+        && let Some(p) = history.iter().find(|p| {
+            pair.kb
+                .drug(&p.drug)
+                .is_some_and(|x| pair.kb.are_similar(&x.id, k))
+        })
+    {
+        return finding(
+            "similar-drug",
+            format!(
+                "a previous reaction to the similar drug {} is recorded",
+                p.drug
+            ),
+            vec![ev(&p.path, format!("{}: {}", p.drug, p.reaction))],
+        );
+    }
+    let evidence = history
+        .iter()
+        .map(|p| ev(&p.path, format!("{}: {}", p.drug, p.reaction)))
+        .collect::<Vec<_>>();
+    let evidence = if evidence.is_empty() {
+        vec![ev("patient.previous_reactions", "none")]
+    } else {
+        evidence
+    };
+    finding(
+        "none",
+        "no previous reaction to this drug or a similar one is recorded",
+        evidence,
+    )
+}
+
+pub(super) fn contributing_factors(pair: &Pair) -> Finding {
+    let Some(factors) = &pair.case.contributing_factors else {
+        return finding("unknown", "contributing factors are not stated", vec![]);
+    };
+    let relevant: Vec<_> = factors
+        .iter()
+        .filter(|f| {
+            f.drug.is_none_or(|d| d == pair.drug) && f.reaction.is_none_or(|r| r == pair.reaction)
+        })
+        .collect();
+    if relevant.is_empty() {
+        finding(
+            "absent",
+            "the case states no factor favouring causality",
+            vec![ev("contributing_factors", "none")],
+        )
+    } else {
+        let evidence = relevant.iter().map(|f| ev(&f.path, &f.factor)).collect();
+        finding(
+            "present",
+            "factors favouring causality are present",
+            evidence,
+        )
+    }
+}
