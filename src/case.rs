@@ -270,10 +270,11 @@ impl Case {
     /// then is left out, and dates after it are not yet known.
     pub fn known_by(&self, day: NaiveDate) -> Case {
         let known = |k: Option<NaiveDate>| k.is_none_or(|k| k <= day);
-        let by = |r: Option<DayRange>| r.filter(|r| r.earliest <= day);
+        // An end is known only once it has surely happened.
+        let by = |r: Option<DayRange>| r.filter(|r| r.is_known_by(day));
         let mut case = self.clone();
-        // Reactions and drugs are referred to by index, so they stay in the lists;
-        // `as_of` hides the ones not known yet from `is_known`.
+        // Reactions, drugs and conditions are referred to by index, so they stay in
+        // the lists; `as_of` hides the ones not known yet from `is_known`.
         case.as_of = Some(day);
         for r in &mut case.reactions {
             let end = by(r.end);
@@ -292,7 +293,6 @@ impl Case {
         for c in &mut case.patient.conditions {
             c.end = by(c.end);
         }
-        case.patient.conditions.retain(|c| known(c.known));
         if let Some(list) = &mut case.patient.previous_reactions {
             list.retain(|p| known(p.known));
         }
@@ -301,6 +301,19 @@ impl Case {
         case.rechallenges.retain(|r| known(r.known));
         for r in &mut case.rechallenges {
             r.end = by(r.end);
+            // Steps taken after the day were not known yet.
+            if let Some(start) = r.start {
+                r.steps.retain(|s| {
+                    s.day.is_none_or(|d| {
+                        start
+                            .shift(crate::time::DaySpan {
+                                min: d.min - 1,
+                                max: d.min - 1,
+                            })
+                            .is_none_or(|at| at.earliest <= day)
+                    })
+                });
+            }
         }
         case.alternative_causes.retain(|a| known(a.known));
         if let Some(list) = &mut case.contributing_factors {

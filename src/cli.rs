@@ -5,7 +5,7 @@
 
 use crate::Error;
 use crate::case;
-use crate::diagnostic::{Diagnostics, SourceFile, suggest};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, suggest};
 use crate::eval::{self, Options};
 use crate::report::{self, Format};
 use crate::rules::{self, RuleSet};
@@ -134,7 +134,7 @@ pub fn load_case(path: &Path, rules: &RuleSet) -> Result<case::Case, Error> {
         text,
     };
     let case = case::load(&file).map_err(Error::Invalid)?;
-    let problems = rules.check_assessor_answers(&case, &file);
+    let problems = rules.check_case(&case, &file);
     if problems.is_empty() {
         Ok(case)
     } else {
@@ -166,16 +166,21 @@ fn assess(
     // Read and check every case first, so every problem is shown at once.
     let mut cases = Vec::new();
     let mut problems = Diagnostics::default();
-    let mut read_errors = Vec::new();
     for p in paths {
         match load_case(p, &rules) {
             Ok(c) => cases.push(c),
             Err(Error::Invalid(d)) => problems.extend(d),
-            Err(e) => read_errors.push(e),
+            // A file that cannot be read is one more problem to show with the rest.
+            Err(Error::Read { path, reason }) => problems.push(
+                Diagnostic::whole_file(
+                    "case::unreadable",
+                    &path,
+                    format!("cannot read the file: {reason}"),
+                )
+                .with_help("check the path; case files are YAML or JSON text"),
+            ),
+            Err(e) => return Err(e),
         }
-    }
-    if let Some(e) = read_errors.into_iter().next() {
-        return Err(e);
     }
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));

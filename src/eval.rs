@@ -274,7 +274,7 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair) -> Assessment 
             .and_then(|a| node.edge_for_answer(&a.answer))
             .unwrap_or(derived_edge);
         let edge = &node.edges[edge_index];
-        total += edge.points;
+        total = total.saturating_add(edge.points);
         let assessor_input = input.map(|a| AssessorInput {
             kind: if matches!(node.ask, Ask::Assessor) {
                 "answer"

@@ -385,6 +385,18 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
         }
         for d in doc.diseases {
             let d = d.value;
+            let id = d.id.value.trim();
+            if kb.diseases.iter().any(|x| x.id == id) {
+                diags.push(
+                    Diagnostic::new(
+                        "kb::duplicate-id",
+                        f,
+                        pos_of(&d.id),
+                        format!("disease `{id}` is defined twice"),
+                    )
+                    .with_help("keep one entry per disease and list all its causes there"),
+                );
+            }
             let causes = d
                 .causes
                 .into_iter()
@@ -413,9 +425,26 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
         for n in doc.notoriety {
             let at = pos_of(&n);
             let n = n.value;
+            let drug = known_drug(&mut diags, f, &n.drug);
+            let phenotype = known_phenotype(&mut diags, f, &n.phenotype);
+            if kb
+                .notoriety
+                .iter()
+                .any(|x| x.drug == drug && x.phenotype == phenotype)
+            {
+                diags.push(
+                    Diagnostic::new(
+                        "kb::duplicate-entry",
+                        f,
+                        at,
+                        format!("notoriety of `{drug}` for `{phenotype}` is given twice"),
+                    )
+                    .with_help("keep one entry per drug and phenotype"),
+                );
+            }
             kb.notoriety.push(Notoriety {
-                drug: known_drug(&mut diags, f, &n.drug),
-                phenotype: known_phenotype(&mut diags, f, &n.phenotype),
+                drug,
+                phenotype,
                 plausibility: n.plausibility,
                 source: n.source,
                 origin: origin(f, at),

@@ -46,6 +46,8 @@ pub struct Method {
     pub start: usize,
     /// The rule file, as named to users.
     pub file: String,
+    /// Where the method's id is written, to point at it.
+    pub id_pos: crate::diagnostic::Pos,
     _sealed: Sealed,
 }
 
@@ -179,12 +181,33 @@ impl RuleSet {
     }
 }
 
+/// The files of one rule directory: `root` is the directory as shown to users
+/// (`rules` for the shipped rules), and every file is named `ROOT/RELATIVE`.
+#[derive(Debug, Clone)]
+pub struct RuleFiles {
+    pub root: String,
+    pub files: Vec<SourceFile>,
+}
+
+impl RuleFiles {
+    /// A file's path within the rule directory (`naranjo.yaml`, `kb/drugs.yaml`).
+    pub fn relative<'a>(&self, f: &'a SourceFile) -> &'a str {
+        f.name
+            .strip_prefix(&self.root)
+            .and_then(|r| r.strip_prefix('/'))
+            .unwrap_or(&f.name)
+    }
+}
+
 /// The rule files shipped in the binary, named `rules/…`.
-pub fn shipped_files() -> Vec<SourceFile> {
-    let mut out = Vec::new();
-    collect_embedded(&SHIPPED, &mut out);
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    out
+pub fn shipped_files() -> RuleFiles {
+    let mut files = Vec::new();
+    collect_embedded(&SHIPPED, &mut files);
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    RuleFiles {
+        root: "rules".to_owned(),
+        files,
+    }
 }
 
 fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<SourceFile>) {
@@ -204,76 +227,65 @@ fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<SourceFile>) {
     }
 }
 
-/// Reads every `.yaml` file under `dir` (recursively), named `DIR/…`.
-pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, crate::Error> {
-    let mut out = Vec::new();
-    read_dir_into(dir, dir, &mut out)?;
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    if out.is_empty() {
+/// Reads every `.yaml` file under `dir` (recursively). The directory is shown as
+/// given, less any leading `./` and trailing `/`, so that `rules`, `./rules` and
+/// `rules/` name files alike.
+pub fn read_dir(dir: &Path) -> Result<RuleFiles, crate::Error> {
+    let shown = dir.to_string_lossy().replace('\\', "/");
+    let mut root = shown.trim_end_matches('/');
+    while let Some(rest) = root.strip_prefix("./") {
+        root = rest;
+    }
+    let root = if root.is_empty() {
+        ".".to_owned()
+    } else {
+        root.to_owned()
+    };
+    let mut files = Vec::new();
+    read_dir_into(dir, dir, &root, &mut files)?;
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    if files.is_empty() {
         return Err(crate::Error::NoRules(dir.display().to_string()));
     }
-    Ok(out)
+    Ok(RuleFiles { root, files })
 }
 
-fn read_dir_into(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> Result<(), crate::Error> {
+fn read_dir_into(
+    base: &Path,
+    dir: &Path,
+    root: &str,
+    out: &mut Vec<SourceFile>,
+) -> Result<(), crate::Error> {
     let entries = std::fs::read_dir(dir).map_err(|e| crate::Error::read(dir, e))?;
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
         if p.is_dir() {
-            read_dir_into(root, &p, out)?;
+            read_dir_into(base, &p, root, out)?;
         } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             let text = std::fs::read_to_string(&p).map_err(|e| crate::Error::read(&p, e))?;
             let rel = p
-                .strip_prefix(root)
+                .strip_prefix(base)
                 .unwrap_or(&p)
                 .to_string_lossy()
                 .replace('\\', "/");
-            let shown = format!(
-                "{}/{}",
-                root.display().to_string().trim_end_matches('/'),
-                rel
-            );
-            out.push(SourceFile { name: shown, text });
+            out.push(SourceFile {
+                name: format!("{root}/{rel}"),
+                text,
+            });
         }
     }
     Ok(())
 }
 
-/// The path of a rule file relative to its rule directory (`naranjo.yaml`, `kb/drugs.yaml`).
-fn relative_name(name: &str, files: &[SourceFile]) -> String {
-    // Every file shares the rule directory as prefix; strip the longest common directory.
-    let prefix = common_dir(files);
-    name.strip_prefix(&prefix).unwrap_or(name).to_owned()
-}
-
-fn common_dir(files: &[SourceFile]) -> String {
-    let Some(first) = files.first() else {
-        return String::new();
-    };
-    let mut prefix: &str = match first.name.rfind('/') {
-        Some(i) => &first.name[..=i],
-        None => "",
-    };
-    for f in files {
-        while !f.name.starts_with(prefix) {
-            let trimmed = prefix.trim_end_matches('/');
-            prefix = match trimmed.rfind('/') {
-                Some(i) => &trimmed[..=i],
-                None => "",
-            };
-        }
-    }
-    prefix.to_owned()
-}
-
 /// SHA-256 over the canonical rule files: sorted by path relative to the rule
 /// directory; for each, the path, a NUL byte, the text with CRLF line ends made
 /// LF, and a NUL byte. The same rules give the same digest wherever they live.
-pub fn digest(files: &[SourceFile]) -> String {
-    let mut entries: Vec<(String, String)> = files
+pub fn digest(rules: &RuleFiles) -> String {
+    let mut entries: Vec<(&str, String)> = rules
+        .files
         .iter()
-        .map(|f| (relative_name(&f.name, files), f.text.replace("\r\n", "\n")))
+        .map(|f| (rules.relative(f), f.text.replace("\r\n", "\n")))
         .collect();
     entries.sort();
     let mut bytes = Vec::new();
@@ -288,10 +300,10 @@ pub fn digest(files: &[SourceFile]) -> String {
 
 /// Loads and checks a whole rule set: `scale.yaml`, `kb/**.yaml`, and every
 /// other `.yaml` file as one method each. Reports every problem in every file.
-pub fn load(files: &[SourceFile]) -> Result<RuleSet, Diagnostics> {
+pub fn load(rules: &RuleFiles) -> Result<RuleSet, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let prefix = common_dir(files);
-    let rel = |f: &SourceFile| f.name.strip_prefix(&prefix).unwrap_or(&f.name).to_owned();
+    let files = &rules.files;
+    let rel = |f: &SourceFile| rules.relative(f).to_owned();
     let kb_files: Vec<SourceFile> = files
         .iter()
         .filter(|f| rel(f).starts_with("kb/"))
@@ -312,11 +324,7 @@ pub fn load(files: &[SourceFile]) -> Result<RuleSet, Diagnostics> {
             }
         },
         None => {
-            let dir = if prefix.is_empty() {
-                ".".to_owned()
-            } else {
-                prefix.trim_end_matches('/').to_owned()
-            };
+            let dir = &rules.root;
             diags.push(
                 Diagnostic::whole_file("rules::missing-scale", &format!("{dir}/scale.yaml"), "the rule set has no `scale.yaml`")
                     .with_help("every rule set needs the common scale that categories are placed on; copy it from the shipped rules"),
@@ -344,9 +352,10 @@ pub fn load(files: &[SourceFile]) -> Result<RuleSet, Diagnostics> {
             Ok(m) => {
                 if let Some(other) = methods.iter().find(|o| o.id == m.id) {
                     diags.push(
-                        Diagnostic::whole_file(
+                        Diagnostic::new(
                             "rules::duplicate-method",
-                            &f.name,
+                            f,
+                            m.id_pos,
                             format!("method `{}` is also defined in {}", m.id, other.file),
                         )
                         .with_help("each method id must be unique in a rule set"),
@@ -362,7 +371,7 @@ pub fn load(files: &[SourceFile]) -> Result<RuleSet, Diagnostics> {
         diags.push(
             Diagnostic::whole_file(
                 "rules::no-methods",
-                &prefix,
+                &rules.root,
                 "the rule set defines no method",
             )
             .with_help("add one YAML file per method"),
@@ -376,19 +385,31 @@ pub fn load(files: &[SourceFile]) -> Result<RuleSet, Diagnostics> {
         methods,
         scale,
         kb,
-        digest: digest(files),
+        digest: digest(rules),
     })
 }
 
 impl RuleSet {
-    /// Checks a case's assessor answers against these rules: the method, the
-    /// question and the answer must all exist. Problems point into the case file.
-    pub fn check_assessor_answers(
-        &self,
-        case: &crate::case::Case,
-        file: &SourceFile,
-    ) -> Diagnostics {
+    /// Checks what a case names in the rules: the phenotype ids of its reactions
+    /// must be in the knowledge base, and each assessor answer's method, question
+    /// and answer must exist. Problems point into the case file.
+    pub fn check_case(&self, case: &crate::case::Case, file: &SourceFile) -> Diagnostics {
         let mut diags = Diagnostics::default();
+        for r in &case.reactions {
+            if let Some(p) = &r.phenotype
+                && self.kb.phenotype_by_id(p).is_none()
+            {
+                diags.push(
+                    Diagnostic::new(
+                        "case::unknown-phenotype",
+                        file,
+                        r.phenotype_pos,
+                        format!("no phenotype `{p}` in the knowledge base"),
+                    )
+                    .with_suggestion(p, self.kb.phenotypes.iter().map(|x| x.id.as_str())),
+                );
+            }
+        }
         let method_ids: Vec<&str> = self.methods.iter().map(|m| m.id.as_str()).collect();
         for a in &case.assessor_answers {
             let [mpos, qpos, apos] = a.positions;

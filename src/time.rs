@@ -231,6 +231,9 @@ pub fn parse_time(text: &str) -> Result<TimeExpr, TimeError> {
                 min: count.min * per,
                 max: count.max * per,
             };
+            if span.max > MAX_DAYS {
+                return Err(err(format!("`{n} {unit}` is more than a hundred years")));
+            }
             let span = if *dir == "before" {
                 DaySpan {
                     min: -span.max,
@@ -247,6 +250,9 @@ pub fn parse_time(text: &str) -> Result<TimeExpr, TimeError> {
         _ => Err(err(format!("cannot read time `{t}`"))),
     }
 }
+
+/// About a hundred years: no relative time in a case spans more.
+const MAX_DAYS: i64 = 36_600;
 
 fn parse_count(text: &str) -> Result<DaySpan, TimeError> {
     let number = |s: &str| {
@@ -265,7 +271,7 @@ fn parse_count(text: &str) -> Result<DaySpan, TimeError> {
             "`{text}` is not a range of whole numbers from low to high"
         )));
     }
-    if b > 36_600 {
+    if b > MAX_DAYS {
         return Err(err(format!("`{text}` is more than a hundred years")));
     }
     Ok(DaySpan { min: a, max: b })

@@ -119,7 +119,7 @@ impl Resolver {
                 Some(base) => base
                     .shift(*span)
                     .map(Some)
-                    .ok_or_else(|| "date out of range".to_owned()),
+                    .ok_or_else(|| format!("{span} from `{anchor}` falls outside the calendar")),
                 None => Err(format!("`{anchor}` has no date to count from")),
             },
         }

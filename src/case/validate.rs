@@ -106,16 +106,20 @@ impl<'a> Validator<'a> {
                     TimeExpr::Absolute(_) => String::new(),
                 };
                 let unknown_anchor = message.starts_with("no dated event");
+                let message_is_circular = message.starts_with("times refer to each other");
                 let d = Diagnostic::new("case::bad-time", self.file, pos_of(t), message);
                 let d = if unknown_anchor {
                     d.with_suggestion(&anchor, ids.iter().map(String::as_str))
                 } else {
                     d
                 };
-                let d = if d.help.is_none() && !unknown_anchor {
+                let circular = message_is_circular;
+                let d = if d.help.is_none() && circular {
                     d.with_help(
                         "give one of these times as a date, so the others can count from it",
                     )
+                } else if d.help.is_none() && !unknown_anchor {
+                    d.with_help("check the number of days and the date it counts from")
                 } else {
                     d
                 };
@@ -516,6 +520,14 @@ pub(super) fn validate(
             .drug
             .as_ref()
             .and_then(|r| v.find("drug", r, &drug_names));
+        if x.value.supports == Supports::Drug && x.value.drug.is_none() {
+            v.error(
+                "case::missing-field",
+                pos_of(&x.value.test),
+                "an investigation that `supports: drug` must name the `drug` it points at",
+            )
+            .help = Some("add `drug: ID`; a test points at one drug, not at every suspect".into());
+        }
         let date = v.free_time(x.value.date.as_ref());
         let known = v.known_since(x.value.known_since.as_ref(), date);
         investigations.push(Investigation {

@@ -204,6 +204,17 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
             evidence,
         );
     }
+    if let Some(s) = steps.iter().find(|s| {
+        s.outcome == StepOutcome::OtherReaction
+            || (s.outcome == StepOutcome::Recurrence && s.reaction != Some(pair.reaction))
+    }) {
+        evidence.push(ev(format!("{}.outcome", s.path), kebab(&s.outcome)));
+        return finding(
+            "not-interpretable",
+            "a different reaction appeared on re-exposure, which neither confirms nor excludes this one",
+            evidence,
+        );
+    }
     let masked = episodes.iter().any(|r| {
         matches!(
             r.kind,

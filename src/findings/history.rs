@@ -3,14 +3,17 @@
 //! contributing factors.
 
 use super::{Evidence, Finding, Pair, ev, finding, kebab};
-use crate::case::{CaseItem, Plausibility, Role, Supports};
-use crate::kb::Listedness;
+use crate::case::{CaseItem, Drug, Plausibility, Role, Supports};
+use crate::kb::{Listedness, Phenotype};
+use crate::time::DayRange;
 
 pub(super) fn alternative_causes(pair: &Pair) -> Finding {
     let case = pair.case;
     let reaction = &case.reactions[pair.reaction];
     let phenotype = pair.phenotype();
     let mut candidates: Vec<(Plausibility, String, Evidence)> = Vec::new();
+    // Candidates from the knowledge base that the timing rules out, shown but not counted.
+    let mut ruled_out: Vec<Evidence> = Vec::new();
     let stated: Vec<_> = case
         .alternative_causes
         .iter()
@@ -28,15 +31,33 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
     }
     if let Some(ph) = phenotype {
         for (i, c) in case.patient.conditions.iter().enumerate() {
-            if stated
-                .iter()
-                .any(|a| a.refers_to == Some(CaseItem::Condition(i)))
+            if !case.is_known(c.known)
+                || stated
+                    .iter()
+                    .any(|a| a.refers_to == Some(CaseItem::Condition(i)))
             {
                 continue;
             }
             let Some(disease) = pair.kb.disease(&c.name) else {
                 continue;
             };
+            if disease.causes.iter().all(|x| x.phenotype != ph.id) {
+                continue;
+            }
+            // A condition that began after the reaction, or was over before it, did not cause it.
+            let timing = match (reaction.onset, c.onset, c.end) {
+                (Some(on), Some(start), _) if start.earliest > on.latest => {
+                    Some(format!("began {start}, after the reaction's onset {on}"))
+                }
+                (Some(on), _, Some(end)) if end.latest < on.earliest => Some(format!(
+                    "was over by {end}, before the reaction's onset {on}"
+                )),
+                _ => None,
+            };
+            if let Some(why) = timing {
+                ruled_out.push(ev(&c.path, format!("{} {why}: not counted", c.name)));
+                continue;
+            }
             for cause in disease.causes.iter().filter(|x| x.phenotype == ph.id) {
                 let (p, matched) = cause.plausibility_for(c.subtype.as_deref());
                 let why = match matched {
@@ -76,7 +97,14 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
             let Some(kd) = pair.kb.drug(&d.name).or_else(|| pair.kb.drug(&d.id)) else {
                 continue;
             };
-            if let Some(n) = pair.kb.notoriety(&kd.id, &ph.id) {
+            let Some(n) = pair.kb.notoriety(&kd.id, &ph.id) else {
+                continue;
+            };
+            if let Some(why) = drug_timing_rules_out(d, reaction.onset, ph) {
+                ruled_out.push(ev(&d.path, format!("{} {why}: not counted", d.name)));
+                continue;
+            }
+            {
                 candidates.push((
                     n.plausibility,
                     d.name.clone(),
@@ -103,9 +131,10 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
         } else {
             "no alternative cause is recorded in the case or known in the knowledge base for this patient".to_owned()
         };
-        return finding("none-identified", why, vec![]);
+        return finding("none-identified", why, ruled_out);
     }
-    let evidence = candidates.iter().map(|c| c.2.clone()).collect();
+    let mut evidence: Vec<Evidence> = candidates.iter().map(|c| c.2.clone()).collect();
+    evidence.extend(ruled_out);
     let strongest = candidates.iter().map(|c| c.0).max().expect("non-empty");
     let names: Vec<String> = candidates
         .iter()
@@ -127,6 +156,28 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
         format!("strongest alternative: {} ({})", names.join(", "), outcome)
     };
     finding(outcome, reasoning, evidence)
+}
+
+/// Why a concomitant drug cannot have caused a reaction with this onset, if the dates say so:
+/// every exposure began after the onset, or ended longer before it than the phenotype's
+/// plausible latency.
+fn drug_timing_rules_out(d: &Drug, onset: Option<DayRange>, ph: &Phenotype) -> Option<String> {
+    let on = onset?;
+    let starts: Vec<DayRange> = d.exposures.iter().filter_map(|e| e.start).collect();
+    if starts.is_empty() || d.exposures.iter().any(|e| e.start.is_none()) {
+        return None;
+    }
+    if starts.iter().all(|s| s.earliest > on.latest) {
+        return Some(format!("was started after the reaction's onset {on}"));
+    }
+    let window = ph.latency?.plausible.1;
+    let all_stopped_long_before = d
+        .exposures
+        .iter()
+        .all(|e| e.stop.is_some_and(|stop| stop.days_until(&on).min > window));
+    all_stopped_long_before.then(|| {
+        format!("was stopped more than {window} days (the longest plausible latency) before the onset {on}")
+    })
 }
 
 pub(super) fn previous_knowledge(pair: &Pair) -> Finding {
@@ -248,12 +299,29 @@ pub(super) fn previous_reaction(pair: &Pair) -> Finding {
         );
     };
     let drug = &case.drugs[pair.drug];
+    let reaction = &case.reactions[pair.reaction];
+    let phenotype = pair.phenotype();
+    // Only earlier reactions of the same kind count: the same phenotype, or the same term.
+    let similar = |p: &&crate::case::PreviousReaction| {
+        let same_kind = match (phenotype, pair.kb.phenotype_for_term(&p.reaction, None)) {
+            (Some(a), Some(b)) => a.id == b.id,
+            _ => crate::kb::normalize(&p.reaction) == crate::kb::normalize(&reaction.term),
+        };
+        let earlier = match (p.date, reaction.onset) {
+            (Some(then), Some(on)) => then.earliest < on.latest,
+            _ => true,
+        };
+        same_kind && earlier
+    };
+    let history: Vec<&crate::case::PreviousReaction> = history.iter().collect();
+    let relevant: Vec<&crate::case::PreviousReaction> =
+        history.iter().copied().filter(similar).collect();
     let kd = pair.kb_drug_id();
     let same = |name: &str| {
         crate::kb::normalize(name) == crate::kb::normalize(&drug.name)
             || kd.is_some_and(|k| pair.kb.drug(name).is_some_and(|x| x.id == k))
     };
-    if let Some(p) = history.iter().find(|p| same(&p.drug)) {
+    if let Some(p) = relevant.iter().find(|p| same(&p.drug)) {
         return finding(
             "same-drug",
             format!("a previous reaction to {} is recorded", p.drug),
@@ -261,7 +329,7 @@ pub(super) fn previous_reaction(pair: &Pair) -> Finding {
         );
     }
     if let Some(k) = kd
-        && let Some(p) = history.iter().find(|p| {
+        && let Some(p) = relevant.iter().find(|p| {
             pair.kb
                 .drug(&p.drug)
                 .is_some_and(|x| pair.kb.are_similar(&x.id, k))
@@ -287,7 +355,7 @@ pub(super) fn previous_reaction(pair: &Pair) -> Finding {
     };
     finding(
         "none",
-        "no previous reaction to this drug or a similar one is recorded",
+        "no earlier reaction of this kind to this drug or a similar one is recorded",
         evidence,
     )
 }

@@ -17,6 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 const ASSESSOR: &str = "assessor";
 const SCORE_BAND: &str = "score-band";
 const UNKNOWN: &str = "unknown";
+/// Points an edge may carry; far beyond any published method, and small enough
+/// that totals can neither overflow nor grow the band check out of bounds.
+const MAX_POINTS: i64 = 1000;
 /// Enough cycles to show any real mistake without flooding the screen.
 const MAX_CYCLES: usize = 50;
 
@@ -56,6 +59,12 @@ pub(super) fn scale(f: &SourceFile) -> Result<Scale, Diagnostics> {
             label: l.value.label,
             rank: l.value.rank,
         });
+    }
+    if levels.is_empty() {
+        diags.push(
+            Diagnostic::whole_file("rules::empty-scale", &f.name, "the common scale has no levels")
+                .with_help("list the levels categories are placed on, strongest first; copy them from the shipped `scale.yaml`"),
+        );
     }
     if diags.is_empty() {
         Ok(Scale { levels })
@@ -145,6 +154,7 @@ pub(super) fn method(
         let level = match level_ids.iter().position(|l| *l == lv) {
             Some(i) => i,
             None => {
+                // An empty or missing scale is reported once, not for every category.
                 if !scale.levels.is_empty() {
                     cx.unknown(
                         "rules::unknown-level",
@@ -265,7 +275,7 @@ pub(super) fn method(
     let mut nodes: Vec<Node> = Vec::new();
     // (from node, edge index, to node, position of `next`), for the graph.
     let mut links: Vec<(usize, usize, usize, Pos)> = Vec::new();
-    let mut uses_bands = false;
+    let mut uses_bands: Option<Pos> = None;
     for (ni, n) in doc.nodes.iter().enumerate() {
         let nd = &n.value;
         let nid = &node_ids[ni];
@@ -296,6 +306,18 @@ pub(super) fn method(
         let mut covered: BTreeMap<String, Pos> = BTreeMap::new();
         for (ei, e) in nd.edges.iter().enumerate() {
             let ed = &e.value;
+            if ed.points.abs() > MAX_POINTS {
+                cx.error(
+                    "rules::points-out-of-range",
+                    pos_of(e),
+                    format!(
+                        "edge `{}` of node `{nid}` carries `{}` points",
+                        ed.answer.value.trim(),
+                        ed.points
+                    ),
+                    format!("points must lie between -{MAX_POINTS} and {MAX_POINTS}"),
+                );
+            }
             let answer = ed.answer.value.trim().to_owned();
             if let Some(first) = answers.insert(answer.clone(), pos_of(&ed.answer)) {
                 cx.error("rules::duplicate-answer", pos_of(&ed.answer), format!("node `{nid}` has two edges answering `{answer}`"), format!("the first is on line {}; list every outcome that gives this answer under one edge's `when`", first.line));
@@ -348,7 +370,9 @@ pub(super) fn method(
                     }
                 }
                 (None, Some(result)) if result.value.trim() == SCORE_BAND => {
-                    uses_bands = true;
+                    if uses_bands.is_none() {
+                        uses_bands = Some(pos_of(result));
+                    }
                     Some(Target::Bands)
                 }
                 (None, Some(result)) => {
@@ -416,10 +440,12 @@ pub(super) fn method(
             line: pos_of(n).line,
         });
     }
-    if uses_bands && band_docs.is_empty() {
+    if let Some(at) = uses_bands
+        && band_docs.is_empty()
+    {
         cx.error(
             "rules::missing-bands",
-            Pos::UNKNOWN,
+            at,
             "edges end in `score-band` but the method has no `bands`",
             "add `bands`, or end the edges in categories",
         );
@@ -544,6 +570,7 @@ pub(super) fn method(
         nodes,
         start: start.unwrap_or(0),
         file: f.name.clone(),
+        id_pos: pos_of(&doc.method.id),
         _sealed: Sealed,
     })
 }
@@ -619,7 +646,7 @@ fn reachable_band_totals(nodes: &[Node], start: usize) -> Vec<i64> {
                 Target::Category(_) => {}
                 Target::Node(n) => {
                     for t in from(n, nodes, memo) {
-                        out.insert(t + e.points);
+                        out.insert(t.saturating_add(e.points));
                     }
                 }
             }

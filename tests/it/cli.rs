@@ -165,7 +165,7 @@ fn invalid_case_files_exit_2_with_every_problem() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("8 problems found"), "{err}");
+    assert!(err.contains("9 problems found"), "{err}");
     assert!(
         err.contains("fixtures/cases-invalid/unknown-field.yaml:11:5"),
         "{err}"

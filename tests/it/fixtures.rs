@@ -203,7 +203,7 @@ fn invalid_case_diagnostics() {
         let file = source(path);
         let diags = match causa::case::load(&file) {
             Err(d) => d,
-            Ok(case) => rules.check_assessor_answers(&case, &file).sorted(),
+            Ok(case) => rules.check_case(&case, &file).sorted(),
         };
         assert!(!diags.is_empty(), "{} should be rejected", file.name);
         insta::assert_snapshot!(diags.render());
@@ -233,5 +233,118 @@ fn an_assessor_answer_to_a_question_never_reached_is_reported_not_lost() {
             .any(|n| n.contains("assessor_answers[0]") && n.contains("was not used")),
         "{:?}",
         result.notes
+    );
+}
+
+fn reference_as_of(day_text: &str) -> eval::CaseAssessment {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/cases/lenalidomide-lv-desensitization.yaml");
+    let case = causa::case::load(&source(&path)).unwrap();
+    eval::assess(
+        &shipped(),
+        &case,
+        &Options {
+            as_of: Some(day(day_text)),
+            methods: vec!["sefv".into()],
+        },
+    )
+}
+
+fn step_outcome(a: &eval::CaseAssessment, node: &str) -> String {
+    a.assessments[0]
+        .steps
+        .iter()
+        .find(|s| s.node == node)
+        .and_then(|s| s.outcome.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn as_of_hides_the_rechallenge_steps_that_had_not_happened_yet() {
+    // Day 2 of the 2022 desensitization: two doses tolerated under premedication.
+    let early = reference_as_of("2022-10-02");
+    assert_eq!(step_outcome(&early, "d-re-exposure"), "not-interpretable");
+    assert_eq!(early.assessments[0].category, "conditional");
+    // Day 8: the pruritus and erythema at 5 mg, a different reaction, has happened; the purpura has not.
+    let middle = reference_as_of("2022-10-08");
+    assert_eq!(step_outcome(&middle, "d-re-exposure"), "not-interpretable");
+    // By the end of October the purpura of days 10-16 is known: a positive rechallenge.
+    let late = reference_as_of("2022-10-31");
+    assert_eq!(step_outcome(&late, "d-re-exposure"), "positive");
+    assert_eq!(late.assessments[0].category, "probable");
+}
+
+#[test]
+fn as_of_keeps_alternative_causes_tied_to_the_right_condition() {
+    // The first condition becomes known only later; the stated judgement on the
+    // second must still replace the knowledge base's rating of it.
+    let text = "id: t
+patient:
+  conditions:
+    - { id: flu, name: influenza, onset: 2023-05-01, known_since: 2023-06-01 }
+    - { id: mm, name: multiple myeloma, subtype: IgA kappa, onset: 2020-01 }
+drugs:
+  - { id: d, name: lenalidomide, role: suspect, exposures: [{ id: c, start: 2023-01-02 }] }
+reactions:
+  - { id: r, term: leukocytoclastic vasculitis, onset: day 10 of c }
+alternative_causes:
+  - { cause: IgA myeloma, refers_to: mm, reaction: r, plausibility: excluded, evidence_against: [cryoglobulins negative, no paraprotein rise] }
+";
+    let case = causa::case::load(&causa::diagnostic::SourceFile {
+        name: "t.yaml".into(),
+        text: text.into(),
+    })
+    .unwrap();
+    let options = Options {
+        as_of: Some(day("2023-02-01")),
+        methods: vec!["sefv".into()],
+    };
+    let a = eval::assess(&shipped(), &case, &options);
+    assert_eq!(step_outcome(&a, "e-alternative-causes"), "excluded");
+}
+
+#[test]
+fn alternative_causes_that_the_dates_rule_out_are_shown_but_not_counted() {
+    let text = "id: t
+patient:
+  conditions:
+    - { id: flu, name: influenza, onset: 2024-02-20, end: 2024-02-28 }
+drugs:
+  - { id: a, name: lenalidomide, role: suspect, exposures: [{ id: c, start: 2024-03-01 }] }
+  - { id: s, name: co-trimoxazole, role: concomitant, exposures: [{ start: 2024-04-01 }] }
+reactions:
+  - { id: r, term: maculopapular rash, onset: day 10 of c }
+";
+    let case = causa::case::load(&causa::diagnostic::SourceFile {
+        name: "t.yaml".into(),
+        text: text.into(),
+    })
+    .unwrap();
+    let a = eval::assess(
+        &shipped(),
+        &case,
+        &Options {
+            as_of: None,
+            methods: vec!["naranjo".into()],
+        },
+    );
+    let step = a.assessments[0]
+        .steps
+        .iter()
+        .find(|s| s.node == "q5-alternative-causes")
+        .unwrap();
+    assert_eq!(step.outcome.as_deref(), Some("none-identified"));
+    let shown: Vec<&str> = step.evidence.iter().map(|e| e.value.as_str()).collect();
+    assert!(
+        shown
+            .iter()
+            .any(|v| v.contains("influenza was over by 2024-02-28")),
+        "{shown:?}"
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|v| v.contains("co-trimoxazole was started after")),
+        "{shown:?}"
     );
 }

@@ -126,11 +126,11 @@ proptest! {
     #[test]
     fn rule_loader_never_panics_on_damaged_rules(cut in 0usize..9000, drop_line in 0usize..200) {
         let mut files = causa::rules::shipped_files();
-        let i = files.iter().position(|f| f.name.ends_with("sefv.yaml")).unwrap();
-        let text = files[i].text.clone();
-        files[i].text = text.chars().take(cut).collect();
+        let i = files.files.iter().position(|f| f.name.ends_with("sefv.yaml")).unwrap();
+        let text = files.files[i].text.clone();
+        files.files[i].text = text.chars().take(cut).collect();
         let _ = causa::rules::load(&files);
-        files[i].text = text.lines().enumerate().filter(|(j, _)| *j != drop_line).map(|(_, l)| l).collect::<Vec<_>>().join("\n");
+        files.files[i].text = text.lines().enumerate().filter(|(j, _)| *j != drop_line).map(|(_, l)| l).collect::<Vec<_>>().join("\n");
         let _ = causa::rules::load(&files);
     }
 }
