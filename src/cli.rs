@@ -19,7 +19,14 @@ Examples:
   causa assess fixtures/cases/lenalidomide-lv-desensitization.yaml
   causa assess case.yaml --as-of 2019-12-31
   causa assess case.yaml --method sefv --method naranjo --format json
-  causa assess case.yaml --rules my-rules/";
+  causa assess case.yaml --rules my-rules/
+  causa assess case.yaml --policy tolerance-under-desensitization=negative
+
+Policy switches (the first value is the default):
+  tolerance-under-desensitization   not-interpretable | negative
+  recurrence-under-desensitization  positive | attenuated
+  co-suspects                       alternative-cause | not-alternative-cause
+  improvement-under-treatment       counts | does-not-count";
 
 const RULES_EXAMPLES: &str = "\
 Examples:
@@ -39,26 +46,33 @@ pub struct Cli {
 pub enum Command {
     /// Assess every suspect drug x reaction pair of one or more case files
     #[command(after_help = ASSESS_EXAMPLES)]
-    Assess {
-        /// Case files (YAML, or JSON with the same structure)
-        #[arg(required = true, value_name = "CASE")]
-        cases: Vec<PathBuf>,
-        /// Run only this method (repeatable); default: every method
-        #[arg(long = "method", value_name = "ID")]
-        methods: Vec<String>,
-        /// Use only what was known on this day (YYYY-MM-DD); default: all information in the case
-        #[arg(long, value_name = "DATE", value_parser = parse_day)]
-        as_of: Option<NaiveDate>,
-        /// Output format
-        #[arg(long, value_enum, default_value_t = Format::Markdown)]
-        format: Format,
-        /// Use the rules in this directory instead of the shipped ones
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
-    },
+    Assess(AssessArgs),
     /// Inspect and check rule sets
     #[command(subcommand, after_help = RULES_EXAMPLES)]
     Rules(RulesCommand),
+}
+
+/// What `causa assess` takes.
+#[derive(Debug, clap::Args)]
+pub struct AssessArgs {
+    /// Case files (YAML, or JSON with the same structure)
+    #[arg(required = true, value_name = "CASE")]
+    cases: Vec<PathBuf>,
+    /// Run only this method (repeatable); default: every method
+    #[arg(long = "method", value_name = "ID")]
+    methods: Vec<String>,
+    /// Use only what was known on this day (YYYY-MM-DD); default: all information in the case
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    as_of: Option<NaiveDate>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    format: Format,
+    /// Use the rules in this directory instead of the shipped ones
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Set a policy switch for this run (repeatable), e.g. tolerance-under-desensitization=negative
+    #[arg(long = "policy", value_name = "NAME=VALUE")]
+    policies: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,13 +100,7 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
 /// Runs a command and returns what it prints on stdout.
 pub fn run(cli: Cli) -> Result<String, Error> {
     match cli.command {
-        Command::Assess {
-            cases,
-            methods,
-            as_of,
-            format,
-            rules,
-        } => assess(&cases, methods, as_of, format, rules.as_deref()),
+        Command::Assess(args) => assess(&args),
         Command::Rules(RulesCommand::Check { dir }) => {
             let set = load_rules(dir.as_deref())?;
             let shown = dir.map_or("shipped rules".to_owned(), |d| d.display().to_string());
@@ -142,15 +150,10 @@ pub fn load_case(path: &Path, rules: &RuleSet) -> Result<case::Case, Error> {
     }
 }
 
-fn assess(
-    paths: &[PathBuf],
-    methods: Vec<String>,
-    as_of: Option<NaiveDate>,
-    format: Format,
-    dir: Option<&Path>,
-) -> Result<String, Error> {
-    let rules = load_rules(dir)?;
-    for m in &methods {
+fn assess(args: &AssessArgs) -> Result<String, Error> {
+    let AssessArgs { cases: paths, methods, as_of, format, rules: dir, policies } = args;
+    let rules = load_rules(dir.as_deref())?;
+    for m in methods {
         if rules.method(m).is_none() {
             let ids: Vec<&str> = rules.methods.iter().map(|x| x.id.as_str()).collect();
             let help = match suggest(m, ids.iter().copied()) {
@@ -185,7 +188,13 @@ fn assess(
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
-    let options = Options { as_of, methods };
+    let mut policy = rules.policy.clone();
+    for setting in policies {
+        policy
+            .apply(setting)
+            .map_err(|e| Error::Usage { message: e.message, help: Some(e.help) })?;
+    }
+    let options = Options { as_of: *as_of, methods: methods.clone(), policy: Some(policy) };
     let results: Vec<_> = cases
         .iter()
         .map(|c| eval::assess(&rules, c, &options))

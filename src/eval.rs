@@ -7,6 +7,7 @@
 
 use crate::case::Case;
 use crate::findings::{self, Evidence, Pair};
+use crate::policy::Policy;
 use crate::rules::{Ask, Method, RuleSet, Target};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -21,6 +22,8 @@ pub struct Options {
     pub as_of: Option<NaiveDate>,
     /// Method ids to run; empty runs every method.
     pub methods: Vec<String>,
+    /// The policy switches for this run; `None` uses the rule set's.
+    pub policy: Option<Policy>,
 }
 
 /// Everything assessed for one case.
@@ -34,10 +37,19 @@ pub struct CaseAssessment {
     /// `None`: all information in the case.
     pub as_of: Option<NaiveDate>,
     pub methods: Vec<MethodStamp>,
+    /// The policy in force: every switch, its value, and whether that is the default.
+    pub policy: Vec<PolicySetting>,
     pub assessments: Vec<Assessment>,
     pub summary: Vec<PairSummary>,
     /// Things a reader must know that belong to no single step (unmatched terms, nothing to assess).
     pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicySetting {
+    pub switch: &'static str,
+    pub value: &'static str,
+    pub default: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -91,6 +103,17 @@ pub struct Step {
     pub total: i64,
     pub evidence: Vec<Evidence>,
     pub assessor_input: Option<AssessorInput>,
+    /// Set when a policy switch away from its default changed this step's answer.
+    pub policy_change: Option<PolicyChange>,
+}
+
+/// What the documented default policy would have answered instead.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyChange {
+    pub switches: Vec<String>,
+    pub default_outcome: String,
+    pub default_answer: String,
+    pub default_points: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -137,6 +160,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         .iter()
         .filter(|m| options.methods.is_empty() || options.methods.iter().any(|x| x == &m.id))
         .collect();
+    let policy = options.policy.clone().unwrap_or_else(|| rules.policy.clone());
     let mut notes = Vec::new();
     let reactions: Vec<usize> = (0..case.reactions.len())
         .filter(|&r| case.is_known(case.reactions[r].known))
@@ -148,6 +172,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
             kb: &rules.kb,
             drug: 0,
             reaction: r,
+            policy: &policy,
         };
         if !case.drugs.is_empty() && pair.phenotype().is_none() {
             notes.push(match &reaction.phenotype {
@@ -168,6 +193,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
                 kb: &rules.kb,
                 drug: d,
                 reaction: r,
+                policy: &policy,
             };
             let mut results = Vec::new();
             for m in &methods {
@@ -233,6 +259,11 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
                 file: m.file.clone(),
             })
             .collect(),
+        policy: policy
+            .entries()
+            .into_iter()
+            .map(|(switch, value, default)| PolicySetting { switch, value, default })
+            .collect(),
         assessments,
         summary,
         notes,
@@ -251,15 +282,32 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair) -> Assessment 
             break None;
         }
         let node = &method.nodes[at];
+        let mut policy_change = None;
         let (asked, outcome, reasoning, evidence) = match node.ask {
             Ask::Finding(fid) => {
                 let f = findings::compute(fid, pair);
-                (
-                    fid.name().to_owned(),
-                    Some(f.outcome.to_owned()),
-                    f.reasoning,
-                    f.evidence,
-                )
+                // Mark an answer that a switch away from its default changed.
+                let changed: Vec<String> = pair
+                    .policy
+                    .changed()
+                    .into_iter()
+                    .filter(|s| f.policies.contains(s))
+                    .map(str::to_owned)
+                    .collect();
+                if !changed.is_empty() {
+                    let default_policy = Policy::default();
+                    let reference = findings::compute(fid, &Pair { policy: &default_policy, ..*pair });
+                    if reference.outcome != f.outcome {
+                        let e = &node.edges[node.edge_for_outcome(reference.outcome)];
+                        policy_change = Some(PolicyChange {
+                            switches: changed,
+                            default_outcome: reference.outcome.to_owned(),
+                            default_answer: e.answer.clone(),
+                            default_points: e.points,
+                        });
+                    }
+                }
+                (fid.name().to_owned(), Some(f.outcome.to_owned()), f.reasoning, f.evidence)
             }
             Ask::Assessor => (
                 "assessor".to_owned(),
@@ -301,6 +349,7 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair) -> Assessment 
             total,
             evidence,
             assessor_input,
+            policy_change,
         });
         match edge.target {
             Target::Node(n) => at = n,

@@ -34,6 +34,19 @@ pub struct Finding {
     /// One sentence of reasoning, with any arithmetic shown.
     pub reasoning: String,
     pub evidence: Vec<Evidence>,
+    /// The policy switches whose value this outcome depended on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<&'static str>,
+}
+
+impl Finding {
+    /// Records that the outcome depended on a policy switch.
+    pub(crate) fn under(mut self, switch: &'static str) -> Finding {
+        if !self.policies.contains(&switch) {
+            self.policies.push(switch);
+        }
+        self
+    }
 }
 
 macro_rules! findings {
@@ -66,7 +79,7 @@ findings! {
         "not-withdrawn-improved", "not-withdrawn-not-improved", "not-withdrawn-tolerance", "not-withdrawn-treated",
         "fatal-or-irreversible", "unknown",
     ],
-    Rechallenge = "rechallenge": ["positive", "negative", "not-interpretable", "not-done", "unknown"],
+    Rechallenge = "rechallenge": ["positive", "positive-with-co-suspects", "negative", "not-interpretable", "not-done", "unknown"],
     AlternativeCauses = "alternative-causes": ["excluded", "none-identified", "less-plausible", "equally-plausible", "more-plausible"],
     PreviousKnowledge = "previous-knowledge": ["labelled", "reported", "unknown", "against"],
     ObjectiveEvidence = "objective-evidence": ["points-at-drug", "confirms-reaction", "none", "unknown"],
@@ -89,6 +102,7 @@ pub struct Pair<'a> {
     pub kb: &'a KnowledgeBase,
     pub drug: usize,
     pub reaction: usize,
+    pub policy: &'a crate::policy::Policy,
 }
 
 impl<'a> Pair<'a> {
@@ -137,6 +151,7 @@ pub(crate) fn finding(
         outcome,
         reasoning: reasoning.into(),
         evidence,
+        policies: Vec::new(),
     }
 }
 

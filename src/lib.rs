@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod findings;
 pub mod kb;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod time;

@@ -24,6 +24,8 @@ static SHIPPED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub methods: Vec<Method>,
+    /// The policy switches as the rule set sets them (`policy.yaml`; defaults when absent).
+    pub policy: crate::policy::Policy,
     pub scale: Scale,
     pub kb: KnowledgeBase,
     /// `sha256:` over the canonical rule files (see [`digest`]).
@@ -310,9 +312,10 @@ pub fn load(rules: &RuleFiles) -> Result<RuleSet, Diagnostics> {
         .cloned()
         .collect();
     let scale_file = files.iter().find(|f| rel(f) == "scale.yaml");
+    let policy_file = files.iter().find(|f| rel(f) == "policy.yaml");
     let method_files: Vec<&SourceFile> = files
         .iter()
-        .filter(|f| !rel(f).starts_with("kb/") && rel(f) != "scale.yaml")
+        .filter(|f| !rel(f).starts_with("kb/") && rel(f) != "scale.yaml" && rel(f) != "policy.yaml")
         .collect();
 
     let scale = match scale_file {
@@ -331,6 +334,14 @@ pub fn load(rules: &RuleFiles) -> Result<RuleSet, Diagnostics> {
             );
             Scale::default()
         }
+    };
+    let policy = match policy_file.map(crate::policy::load) {
+        Some(Ok(p)) => p,
+        Some(Err(d)) => {
+            diags.extend(d);
+            crate::policy::Policy::default()
+        }
+        None => crate::policy::Policy::default(),
     };
     let kb = match crate::kb::load(&kb_files) {
         Ok(kb) => kb,
@@ -383,6 +394,7 @@ pub fn load(rules: &RuleFiles) -> Result<RuleSet, Diagnostics> {
     methods.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(RuleSet {
         methods,
+        policy,
         scale,
         kb,
         digest: digest(rules),

@@ -2,9 +2,25 @@
 //! given again (including re-exposure during desensitization).
 
 use super::{Evidence, Finding, Pair, ev, finding, kebab};
-use crate::case::{ActionTaken, Course, ReactionOutcome, RechallengeKind, StepOutcome};
+use crate::case::{ActionTaken, Course, Dose, ReactionOutcome, Rechallenge, RechallengeKind, Step, StepOutcome};
+use crate::policy;
 
 pub(super) fn dechallenge(pair: &Pair) -> Finding {
+    let f = dechallenge_as_recorded(pair);
+    if f.outcome != "improved-under-treatment" {
+        return f;
+    }
+    if pair.policy.is(policy::TREATED_IMPROVEMENT, "does-not-count") {
+        let reasoning = format!(
+            "{}; the policy in force does not count improvement under a specific treatment, so the effect of withdrawal is unknown",
+            f.reasoning.trim_end_matches("; counted as improvement, weaker evidence")
+        );
+        return Finding { outcome: "unknown", reasoning, ..f }.under(policy::TREATED_IMPROVEMENT);
+    }
+    f.under(policy::TREATED_IMPROVEMENT)
+}
+
+fn dechallenge_as_recorded(pair: &Pair) -> Finding {
     let case = pair.case;
     let drug = &case.drugs[pair.drug];
     let reaction = &case.reactions[pair.reaction];
@@ -154,96 +170,165 @@ fn classify_dechallenge(
     }
 }
 
+/// How one re-exposure episode reads for the reaction under assessment.
+enum Reading<'a> {
+    /// The reaction came back at this step.
+    Positive { step: &'a Step, masked: bool, with_others: bool },
+    /// Tolerated at full conditions: no desensitization, no premedication, no lower dose.
+    Negative,
+    /// Tolerated, but only under desensitization or premedication.
+    MaskedTolerance,
+    /// Something else prevents a reading (another reaction, a lower dose).
+    NotInterpretable(String),
+    Unknown,
+}
+
+/// Desensitization, graded doses and premedication all work against a recurrence.
+fn is_masked(r: &Rechallenge) -> bool {
+    matches!(r.kind, RechallengeKind::Desensitization | RechallengeKind::Graded) || !r.premedication.is_empty()
+}
+
+/// The dose the patient was taking when the reaction began: that of the latest
+/// exposure that may have started by the onset.
+fn dose_at_reaction<'a>(pair: &Pair<'a>) -> Option<&'a Dose> {
+    let onset = pair.case.reactions[pair.reaction].onset?;
+    pair.case.drugs[pair.drug]
+        .exposures
+        .iter()
+        .filter(|e| e.start.is_some_and(|s| s.earliest <= onset.latest))
+        .max_by_key(|e| e.start.map(|s| s.earliest))
+        .and_then(|e| e.dose.as_ref())
+}
+
+fn judge<'a>(pair: &Pair, r: &'a Rechallenge) -> Reading<'a> {
+    let masked = is_masked(r);
+    if let Some(step) = r
+        .steps
+        .iter()
+        .find(|s| s.outcome == StepOutcome::Recurrence && s.reaction == Some(pair.reaction))
+    {
+        return Reading::Positive { step, masked, with_others: !r.with_drugs.is_empty() };
+    }
+    if r.steps.iter().any(|s| {
+        s.outcome == StepOutcome::OtherReaction
+            || (s.outcome == StepOutcome::Recurrence && s.reaction != Some(pair.reaction))
+    }) {
+        return Reading::NotInterpretable(
+            "a different reaction appeared on re-exposure, which neither confirms nor excludes this one".into(),
+        );
+    }
+    if r.steps.is_empty() || r.steps.iter().any(|s| s.outcome == StepOutcome::Unknown) {
+        return Reading::Unknown;
+    }
+    if masked {
+        return Reading::MaskedTolerance;
+    }
+    // Tolerance only at a lower dose than the one the reaction began on says little.
+    let highest = r.steps.iter().filter_map(|s| s.dose.as_ref()).filter_map(|d| Some((d.amount?, d.unit.clone()?))).fold(
+        None::<(f64, String)>,
+        |best, (a, u)| match best {
+            Some((b, bu)) if b >= a => Some((b, bu)),
+            _ => Some((a, u)),
+        },
+    );
+    if let (Some((top, unit)), Some(before)) = (highest, dose_at_reaction(pair))
+        && before.unit.as_deref() == Some(unit.as_str())
+        && before.amount.is_some_and(|b| top < b)
+    {
+        return Reading::NotInterpretable(format!(
+            "tolerated only up to {top} {unit}, below the {} taken when the reaction began",
+            before.text
+        ));
+    }
+    Reading::Negative
+}
+
 pub(super) fn rechallenge(pair: &Pair) -> Finding {
     let case = pair.case;
-    let episodes: Vec<_> = case
-        .rechallenges
-        .iter()
-        .filter(|r| r.drug == pair.drug)
-        .collect();
+    let episodes: Vec<&Rechallenge> = case.rechallenges.iter().filter(|r| r.drug == pair.drug).collect();
     if episodes.is_empty() {
         return finding("not-done", "the drug was not given again", vec![]);
     }
     let mut evidence = Vec::new();
+    let mut readings = Vec::new();
     for r in &episodes {
-        evidence.push(ev(format!("{}.kind", r.path), kebab(&r.kind)));
+        let mut conditions = vec![kebab(&r.kind)];
         if !r.premedication.is_empty() {
-            evidence.push(ev(
-                format!("{}.premedication", r.path),
-                r.premedication.join(", "),
-            ));
+            conditions.push(format!("premedication {}", r.premedication.join(", ")));
         }
-        for s in &r.steps {
-            if s.outcome == StepOutcome::Recurrence && s.reaction == Some(pair.reaction) {
-                evidence.push(ev(format!("{}.outcome", s.path), step_text(s)));
-                let masked = matches!(
-                    r.kind,
-                    RechallengeKind::Desensitization | RechallengeKind::Graded
-                ) || !r.premedication.is_empty();
-                let note = if masked {
-                    " despite graded doses or premedication, which work against recurrence"
-                } else {
-                    ""
-                };
-                return finding(
-                    "positive",
-                    format!(
-                        "the reaction came back on re-exposure ({}){note}",
-                        kebab(&r.kind)
-                    ),
-                    evidence,
-                );
+        if !r.with_drugs.is_empty() {
+            let others: Vec<&str> = r.with_drugs.iter().map(|d| case.drugs[*d].name.as_str()).collect();
+            conditions.push(format!("restarted together with {}", others.join(", ")));
+        }
+        let reading = judge(pair, r);
+        let said = match &reading {
+            Reading::Positive { step, .. } => step_text(step),
+            Reading::Negative => "tolerated".to_owned(),
+            Reading::MaskedTolerance => "tolerated under desensitization or premedication".to_owned(),
+            Reading::NotInterpretable(why) => why.clone(),
+            Reading::Unknown => "outcome not recorded".to_owned(),
+        };
+        let source = match &reading {
+            Reading::Positive { step, .. } => format!("{}.outcome", step.path),
+            _ => r.path.clone(),
+        };
+        evidence.push(ev(source, format!("{}: {said}", conditions.join("; "))));
+        readings.push(reading);
+    }
+    let positives: Vec<(&Step, bool, bool)> = readings
+        .iter()
+        .filter_map(|x| match x {
+            Reading::Positive { step, masked, with_others } => Some((*step, *masked, *with_others)),
+            _ => None,
+        })
+        .collect();
+    if !positives.is_empty() {
+        // The most telling recurrence: with the drug alone, and without masking, if there is one.
+        let &(_, masked, with_others) = positives.iter().min_by_key(|(_, m, w)| (*w, *m)).expect("non-empty");
+        let outcome = if with_others { "positive-with-co-suspects" } else { "positive" };
+        let mut why = String::from("the reaction came back on re-exposure");
+        if with_others {
+            why.push_str(", but together with other suspect drugs, which counts less than re-exposure to the drug alone");
+        }
+        if masked {
+            if pair.policy.is(policy::RECURRENCE, "attenuated") {
+                why.push_str("; attenuated: it came back despite desensitization or premedication");
+            } else {
+                why.push_str(" despite desensitization or premedication, which work against recurrence");
             }
+            return finding(outcome, why, evidence).under(policy::RECURRENCE);
         }
+        return finding(outcome, why, evidence);
     }
-    let steps: Vec<_> = episodes.iter().flat_map(|r| r.steps.iter()).collect();
-    if steps.is_empty() || steps.iter().any(|s| s.outcome == StepOutcome::Unknown) {
-        return finding(
-            "unknown",
-            "the drug was given again but what happened is not recorded",
-            evidence,
-        );
+    if readings.iter().any(|x| matches!(x, Reading::Negative)) {
+        return finding("negative", "the drug was given again at full conditions and the reaction did not come back", evidence);
     }
-    if let Some(s) = steps.iter().find(|s| {
-        s.outcome == StepOutcome::OtherReaction
-            || (s.outcome == StepOutcome::Recurrence && s.reaction != Some(pair.reaction))
-    }) {
-        evidence.push(ev(format!("{}.outcome", s.path), kebab(&s.outcome)));
-        return finding(
-            "not-interpretable",
-            "a different reaction appeared on re-exposure, which neither confirms nor excludes this one",
-            evidence,
-        );
+    if readings.iter().any(|x| matches!(x, Reading::MaskedTolerance)) {
+        return if pair.policy.is(policy::TOLERANCE, "negative") {
+            finding(
+                "negative",
+                "the drug was tolerated under desensitization or premedication, read as a negative rechallenge by the policy in force",
+                evidence,
+            )
+        } else {
+            finding(
+                "not-interpretable",
+                "the drug was tolerated, but only under desensitization or premedication, which can induce temporary tolerance",
+                evidence,
+            )
+        }
+        .under(policy::TOLERANCE);
     }
-    let masked = episodes.iter().any(|r| {
-        matches!(
-            r.kind,
-            RechallengeKind::Desensitization | RechallengeKind::Graded
-        ) || !r.premedication.is_empty()
-    });
-    if masked {
-        finding(
-            "not-interpretable",
-            "the drug was tolerated, but only under desensitization or premedication, which can induce temporary tolerance",
-            evidence,
-        )
-    } else {
-        finding(
-            "negative",
-            "the drug was given again and the reaction did not come back",
-            evidence,
-        )
+    if let Some(Reading::NotInterpretable(why)) = readings.iter().find(|x| matches!(x, Reading::NotInterpretable(_))) {
+        return finding("not-interpretable", why.clone(), evidence);
     }
+    finding("unknown", "the drug was given again but what happened is not recorded", evidence)
 }
 
-fn step_text(s: &crate::case::Step) -> String {
+fn step_text(s: &Step) -> String {
     let mut t = String::from("recurrence");
     if let Some(d) = s.day {
-        t.push_str(&if d.min == d.max {
-            format!(" on day {}", d.min)
-        } else {
-            format!(" on days {}-{}", d.min, d.max)
-        });
+        t.push_str(&if d.min == d.max { format!(" on day {}", d.min) } else { format!(" on days {}-{}", d.min, d.max) });
     }
     if let Some(d) = &s.dose {
         t.push_str(&format!(" at {}", d.text));

@@ -5,6 +5,7 @@
 use super::{Evidence, Finding, Pair, ev, finding, kebab};
 use crate::case::{CaseItem, Drug, Plausibility, Role, Supports};
 use crate::kb::{Listedness, Phenotype};
+use crate::policy;
 use crate::time::DayRange;
 
 pub(super) fn alternative_causes(pair: &Pair) -> Finding {
@@ -84,44 +85,71 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
                 ));
             }
         }
-        for (i, d) in case.drugs.iter().enumerate() {
-            if i == pair.drug || d.role != Role::Concomitant || !case.is_known(d.known) {
-                continue;
-            }
-            if stated
-                .iter()
-                .any(|a| a.refers_to == Some(CaseItem::Drug(i)))
-            {
-                continue;
-            }
-            let Some(kd) = pair.kb.drug(&d.name).or_else(|| pair.kb.drug(&d.id)) else {
-                continue;
-            };
-            let Some(n) = pair.kb.notoriety(&kd.id, &ph.id) else {
-                continue;
-            };
-            if let Some(why) = drug_timing_rules_out(d, reaction.onset, ph) {
-                ruled_out.push(ev(&d.path, format!("{} {why}: not counted", d.name)));
-                continue;
-            }
-            {
-                candidates.push((
-                    n.plausibility,
-                    d.name.clone(),
-                    ev(
-                        format!("{} + {}", d.path, n.origin),
-                        format!(
-                            "concomitant {} is known to cause {}: {} ({})",
-                            d.name,
-                            ph.id,
-                            kebab(&n.plausibility),
-                            n.source
-                        ),
-                    ),
+    }
+    // Other drugs of the case: concomitants by their notoriety, other suspects by the policy.
+    let mut co_suspects_seen = false;
+    for (i, d) in case.drugs.iter().enumerate() {
+        if i == pair.drug || !case.is_known(d.known) {
+            continue;
+        }
+        let co_suspect = matches!(d.role, Role::Suspect | Role::Interacting);
+        if !co_suspect && d.role != Role::Concomitant {
+            continue;
+        }
+        if stated.iter().any(|a| a.refers_to == Some(CaseItem::Drug(i))) {
+            continue;
+        }
+        if co_suspect {
+            co_suspects_seen = true;
+            if pair.policy.is(policy::CO_SUSPECTS, "not-alternative-cause") {
+                ruled_out.push(ev(
+                    &d.path,
+                    format!("{}, another suspect: not counted, by the policy in force", d.name),
                 ));
+                continue;
             }
         }
+        let known = phenotype.and_then(|ph| {
+            let kd = pair.kb.drug(&d.name).or_else(|| pair.kb.drug(&d.id))?;
+            pair.kb.notoriety(&kd.id, &ph.id)
+        });
+        if !co_suspect && known.is_none() {
+            continue;
+        }
+        if let Some(ph) = phenotype
+            && let Some(why) = drug_timing_rules_out(d, reaction.onset, ph)
+        {
+            ruled_out.push(ev(&d.path, format!("{} {why}: not counted", d.name)));
+            continue;
+        }
+        let role = if co_suspect { "another suspect" } else { "concomitant" };
+        match known {
+            Some(n) => candidates.push((
+                n.plausibility,
+                d.name.clone(),
+                ev(
+                    format!("{} + {}", d.path, n.origin),
+                    format!(
+                        "{role} {} is known to cause {}: {} ({})",
+                        d.name,
+                        n.phenotype,
+                        kebab(&n.plausibility),
+                        n.source
+                    ),
+                ),
+            )),
+            // A co-suspect with no known association to this reaction is a weaker candidate.
+            None => candidates.push((
+                Plausibility::LessPlausible,
+                d.name.clone(),
+                ev(
+                    &d.path,
+                    format!("{role} {}, with no known association to this reaction: less plausible", d.name),
+                ),
+            )),
+        }
     }
+    let consulted = |f: Finding| if co_suspects_seen { f.under(policy::CO_SUSPECTS) } else { f };
     if candidates.is_empty() {
         let why = if phenotype.is_none() {
             format!(
@@ -131,7 +159,7 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
         } else {
             "no alternative cause is recorded in the case or known in the knowledge base for this patient".to_owned()
         };
-        return finding("none-identified", why, ruled_out);
+        return consulted(finding("none-identified", why, ruled_out));
     }
     let mut evidence: Vec<Evidence> = candidates.iter().map(|c| c.2.clone()).collect();
     evidence.extend(ruled_out);
@@ -155,7 +183,7 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
     } else {
         format!("strongest alternative: {} ({})", names.join(", "), outcome)
     };
-    finding(outcome, reasoning, evidence)
+    consulted(finding(outcome, reasoning, evidence))
 }
 
 /// Why a concomitant drug cannot have caused a reaction with this onset, if the dates say so:

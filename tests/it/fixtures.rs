@@ -63,6 +63,7 @@ fn every_fixture_gets_its_expected_categories() {
             let options = Options {
                 as_of: e.as_of.as_deref().map(day),
                 methods: vec![],
+                ..Default::default()
             };
             let result = eval::assess(&rules, &case, &options);
             let got = result
@@ -120,6 +121,7 @@ fn reference_case_moves_from_conditional_to_probable_through_the_rechallenge() {
         &Options {
             as_of: Some(day("2019-12-31")),
             methods: vec!["sefv".into()],
+            ..Default::default()
         },
     );
     let after = eval::assess(
@@ -128,6 +130,7 @@ fn reference_case_moves_from_conditional_to_probable_through_the_rechallenge() {
         &Options {
             as_of: None,
             methods: vec!["sefv".into()],
+            ..Default::default()
         },
     );
     let step = |a: &eval::CaseAssessment, node: &str| {
@@ -177,6 +180,7 @@ fn render_all(path: &Path) -> String {
             &Options {
                 as_of: Some(day(d)),
                 methods: vec![],
+                ..Default::default()
             },
         )));
         out.push_str("\n---\n\n");
@@ -246,6 +250,7 @@ fn reference_as_of(day_text: &str) -> eval::CaseAssessment {
         &Options {
             as_of: Some(day(day_text)),
             methods: vec!["sefv".into()],
+            ..Default::default()
         },
     )
 }
@@ -298,6 +303,7 @@ alternative_causes:
     let options = Options {
         as_of: Some(day("2023-02-01")),
         methods: vec!["sefv".into()],
+        ..Default::default()
     };
     let a = eval::assess(&shipped(), &case, &options);
     assert_eq!(step_outcome(&a, "e-alternative-causes"), "excluded");
@@ -326,6 +332,7 @@ reactions:
         &Options {
             as_of: None,
             methods: vec!["naranjo".into()],
+            ..Default::default()
         },
     );
     let step = a.assessments[0]

@@ -35,8 +35,8 @@ fn planted_cycle_dangling_reference_unrouted_answer_and_overlapping_bands_are_al
     let diags = check("fixtures/rules-broken/four-problems");
     let found: Vec<(&str, u64)> = diags.iter().map(|d| (d.code, d.pos.line)).collect();
     for expected in [
-        ("rules::cycle", 136),
-        ("rules::dangling-reference", 103),
+        ("rules::cycle", 137),
+        ("rules::dangling-reference", 104),
         ("rules::unrouted-outcome", 62),
         ("rules::overlapping-bands", 43),
     ] {
