@@ -151,7 +151,14 @@ pub fn load_case(path: &Path, rules: &RuleSet) -> Result<case::Case, Error> {
 }
 
 fn assess(args: &AssessArgs) -> Result<String, Error> {
-    let AssessArgs { cases: paths, methods, as_of, format, rules: dir, policies } = args;
+    let AssessArgs {
+        cases: paths,
+        methods,
+        as_of,
+        format,
+        rules: dir,
+        policies,
+    } = args;
     let rules = load_rules(dir.as_deref())?;
     for m in methods {
         if rules.method(m).is_none() {
@@ -190,11 +197,16 @@ fn assess(args: &AssessArgs) -> Result<String, Error> {
     }
     let mut policy = rules.policy.clone();
     for setting in policies {
-        policy
-            .apply(setting)
-            .map_err(|e| Error::Usage { message: e.message, help: Some(e.help) })?;
+        policy.apply(setting).map_err(|e| Error::Usage {
+            message: e.message,
+            help: Some(e.help),
+        })?;
     }
-    let options = Options { as_of: *as_of, methods: methods.clone(), policy: Some(policy) };
+    let options = Options {
+        as_of: *as_of,
+        methods: methods.clone(),
+        policy: Some(policy),
+    };
     let results: Vec<_> = cases
         .iter()
         .map(|c| eval::assess(&rules, c, &options))

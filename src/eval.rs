@@ -41,6 +41,8 @@ pub struct CaseAssessment {
     pub policy: Vec<PolicySetting>,
     pub assessments: Vec<Assessment>,
     pub summary: Vec<PairSummary>,
+    /// Safety statements a reader must not miss: re-exposure contraindicated after this reaction.
+    pub warnings: Vec<String>,
     /// Things a reader must know that belong to no single step (unmatched terms, nothing to assess).
     pub notes: Vec<String>,
 }
@@ -160,7 +162,10 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         .iter()
         .filter(|m| options.methods.is_empty() || options.methods.iter().any(|x| x == &m.id))
         .collect();
-    let policy = options.policy.clone().unwrap_or_else(|| rules.policy.clone());
+    let policy = options
+        .policy
+        .clone()
+        .unwrap_or_else(|| rules.policy.clone());
     let mut notes = Vec::new();
     let reactions: Vec<usize> = (0..case.reactions.len())
         .filter(|&r| case.is_known(case.reactions[r].known))
@@ -181,6 +186,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
             });
         }
     }
+    let warnings = contraindications(rules, case, &reactions, &policy);
     let mut assessments = Vec::new();
     let mut summary = Vec::new();
     for d in 0..case.drugs.len() {
@@ -262,12 +268,72 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         policy: policy
             .entries()
             .into_iter()
-            .map(|(switch, value, default)| PolicySetting { switch, value, default })
+            .map(|(switch, value, default)| PolicySetting {
+                switch,
+                value,
+                default,
+            })
             .collect(),
         assessments,
         summary,
+        warnings,
         notes,
     }
+}
+
+/// Re-exposure is contraindicated after a severe cutaneous adverse reaction (or
+/// any phenotype the knowledge base marks so) and after a grade 4 reaction; says
+/// so for every suspect drug, and flags a re-exposure recorded despite it.
+fn contraindications(
+    rules: &RuleSet,
+    case: &Case,
+    reactions: &[usize],
+    policy: &Policy,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for &r in reactions {
+        let reaction = &case.reactions[r];
+        let pair = Pair {
+            case,
+            kb: &rules.kb,
+            drug: 0,
+            reaction: r,
+            policy,
+        };
+        let why = match (pair.phenotype(), reaction.severity_grade) {
+            (Some(p), _) if p.contraindicates_reexposure => {
+                if p.scar {
+                    format!("it is a severe cutaneous adverse reaction ({})", p.id)
+                } else {
+                    format!("the knowledge base marks {} so", p.id)
+                }
+            }
+            (_, Some(g)) if g >= 4 => format!("it reached severity grade {g}"),
+            _ => continue,
+        };
+        for (d, drug) in case.drugs.iter().enumerate() {
+            if !matches!(
+                drug.role,
+                crate::case::Role::Suspect | crate::case::Role::Interacting
+            ) || !case.is_known(drug.known)
+            {
+                continue;
+            }
+            out.push(format!(
+                "re-exposure to {} (rechallenge or desensitization) is contraindicated after `{}` ({}): {why}",
+                drug.name, reaction.id, reaction.term
+            ));
+            for x in case.rechallenges.iter().filter(|x| x.drug == d) {
+                out.push(format!(
+                    "a re-exposure to {} is nevertheless recorded (`{}`, {})",
+                    drug.name,
+                    x.path,
+                    crate::findings::kebab(&x.kind)
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Walks one method's graph for one pair.
@@ -296,7 +362,13 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair) -> Assessment 
                     .collect();
                 if !changed.is_empty() {
                     let default_policy = Policy::default();
-                    let reference = findings::compute(fid, &Pair { policy: &default_policy, ..*pair });
+                    let reference = findings::compute(
+                        fid,
+                        &Pair {
+                            policy: &default_policy,
+                            ..*pair
+                        },
+                    );
                     if reference.outcome != f.outcome {
                         let e = &node.edges[node.edge_for_outcome(reference.outcome)];
                         policy_change = Some(PolicyChange {
@@ -307,7 +379,12 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair) -> Assessment 
                         });
                     }
                 }
-                (fid.name().to_owned(), Some(f.outcome.to_owned()), f.reasoning, f.evidence)
+                (
+                    fid.name().to_owned(),
+                    Some(f.outcome.to_owned()),
+                    f.reasoning,
+                    f.evidence,
+                )
             }
             Ask::Assessor => (
                 "assessor".to_owned(),

@@ -45,6 +45,7 @@ pub struct Phenotype {
     pub latency: Option<Latency>,
     pub mechanism: Option<String>,
     pub scar: bool,
+    pub contraindicates_reexposure: bool,
     pub source: String,
     pub origin: String,
 }
@@ -52,6 +53,14 @@ pub struct Phenotype {
 /// Time-to-onset windows in days, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Latency {
+    pub typical: (i64, i64),
+    pub plausible: (i64, i64),
+    /// The windows for a patient already sensitized, when known.
+    pub reexposure: Option<Windows>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Windows {
     pub typical: (i64, i64),
     pub plausible: (i64, i64),
 }
@@ -173,6 +182,48 @@ impl DiseaseCause {
         }
         (self.plausibility, None)
     }
+}
+
+/// Checks a pair of windows: each `[low, high]` in order, `plausible` containing `typical`.
+fn check_windows(
+    diags: &mut Diagnostics,
+    f: &SourceFile,
+    typical: &Spanned<[i64; 2]>,
+    plausible: &Spanned<[i64; 2]>,
+) -> Option<Windows> {
+    let t = (typical.value[0], typical.value[1]);
+    let w = (plausible.value[0], plausible.value[1]);
+    if t.0 > t.1 || w.0 > w.1 {
+        diags.push(
+            Diagnostic::new(
+                "kb::bad-window",
+                f,
+                pos_of(typical),
+                "a window must be written `[low, high]` with low <= high",
+            )
+            .with_help("for example `typical: [7, 21]`"),
+        );
+        return None;
+    }
+    if w.0 > t.0 || w.1 < t.1 {
+        diags.push(
+            Diagnostic::new(
+                "kb::bad-window",
+                f,
+                pos_of(plausible),
+                format!(
+                    "plausible window `[{}, {}]` does not contain the typical window `[{}, {}]`",
+                    w.0, w.1, t.0, t.1
+                ),
+            )
+            .with_help("widen `plausible` so that it contains `typical`"),
+        );
+        return None;
+    }
+    Some(Windows {
+        typical: t,
+        plausible: w,
+    })
 }
 
 fn pos_of<T>(s: &Spanned<T>) -> Pos {
@@ -327,21 +378,16 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
             let at = pos_of(&p);
             let p = p.value;
             let latency = p.latency.and_then(|l| {
-                let t = (l.typical.value[0], l.typical.value[1]);
-                let w = (l.plausible.value[0], l.plausible.value[1]);
-                let mut ok = true;
-                if t.0 > t.1 || w.0 > w.1 {
-                    diags.push(Diagnostic::new("kb::bad-window", f, pos_of(&l.typical), "a window must be written `[low, high]` with low <= high").with_help("for example `typical: [7, 21]`"));
-                    ok = false;
-                }
-                if w.0 > t.0 || w.1 < t.1 {
-                    diags.push(
-                        Diagnostic::new("kb::bad-window", f, pos_of(&l.plausible), format!("plausible window `[{}, {}]` does not contain the typical window `[{}, {}]`", w.0, w.1, t.0, t.1))
-                            .with_help("widen `plausible` so that it contains `typical`"),
-                    );
-                    ok = false;
-                }
-                ok.then_some(Latency { typical: t, plausible: w })
+                let first = check_windows(&mut diags, f, &l.typical, &l.plausible)?;
+                let reexposure = match &l.reexposure {
+                    Some(r) => Some(check_windows(&mut diags, f, &r.typical, &r.plausible)?),
+                    None => None,
+                };
+                Some(Latency {
+                    typical: first.typical,
+                    plausible: first.plausible,
+                    reexposure,
+                })
             });
             kb.phenotypes.push(Phenotype {
                 id: p.id.value.trim().to_owned(),
@@ -350,6 +396,7 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
                 latency,
                 mechanism: p.mechanism,
                 scar: p.scar,
+                contraindicates_reexposure: p.contraindicates_reexposure.unwrap_or(p.scar),
                 source: p.source,
                 origin: origin(f, at),
             });

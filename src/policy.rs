@@ -57,7 +57,9 @@ pub struct Policy {
 impl Default for Policy {
     /// The documented defaults: the first value of each switch.
     fn default() -> Self {
-        Policy { values: SWITCHES.iter().map(|s| (s.name, s.values[0])).collect() }
+        Policy {
+            values: SWITCHES.iter().map(|s| (s.name, s.values[0])).collect(),
+        }
     }
 }
 
@@ -70,7 +72,11 @@ pub struct PolicyError {
 
 impl Policy {
     pub fn get(&self, switch: &str) -> &'static str {
-        self.values.iter().find(|(n, _)| *n == switch).map(|(_, v)| *v).unwrap_or("")
+        self.values
+            .iter()
+            .find(|(n, _)| *n == switch)
+            .map(|(_, v)| *v)
+            .unwrap_or("")
     }
 
     pub fn is(&self, switch: &str, value: &str) -> bool {
@@ -80,12 +86,19 @@ impl Policy {
     /// Every switch with its value and whether that is the default.
     pub fn entries(&self) -> Vec<(&'static str, &'static str, bool)> {
         let default = Policy::default();
-        self.values.iter().map(|(n, v)| (*n, *v, default.get(n) == *v)).collect()
+        self.values
+            .iter()
+            .map(|(n, v)| (*n, *v, default.get(n) == *v))
+            .collect()
     }
 
     /// The switches whose value differs from the default.
     pub fn changed(&self) -> Vec<&'static str> {
-        self.entries().into_iter().filter(|e| !e.2).map(|e| e.0).collect()
+        self.entries()
+            .into_iter()
+            .filter(|e| !e.2)
+            .map(|e| e.0)
+            .collect()
     }
 
     /// Sets one switch by name; unknown names and values are errors with a hint.
@@ -96,14 +109,20 @@ impl Policy {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("policy switches: {}", names.join(", ")),
             };
-            return Err(PolicyError { message: format!("no policy switch `{name}`"), help });
+            return Err(PolicyError {
+                message: format!("no policy switch `{name}`"),
+                help,
+            });
         };
         let Some(v) = switch.values.iter().find(|v| **v == value) else {
             let help = match suggest(value, switch.values.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("`{name}` takes {}", switch.values.join(" or ")),
             };
-            return Err(PolicyError { message: format!("`{value}` is not a value of `{name}`"), help });
+            return Err(PolicyError {
+                message: format!("`{value}` is not a value of `{name}`"),
+                help,
+            });
         };
         for entry in &mut self.values {
             if entry.0 == switch.name {
@@ -119,7 +138,9 @@ impl Policy {
             Some((n, v)) => self.set(n.trim(), v.trim()),
             None => Err(PolicyError {
                 message: format!("`{setting}` is not a policy setting"),
-                help: "write it as NAME=VALUE, for example tolerance-under-desensitization=negative".into(),
+                help:
+                    "write it as NAME=VALUE, for example tolerance-under-desensitization=negative"
+                        .into(),
             }),
         }
     }
@@ -152,12 +173,21 @@ pub fn load(f: &SourceFile) -> Result<Policy, Diagnostics> {
             && let Err(e) = policy.set(name, v.value.trim())
         {
             diags.push(
-                Diagnostic::new("rules::bad-policy", f, Pos::from_location(&v.referenced), e.message)
-                    .with_help(e.help),
+                Diagnostic::new(
+                    "rules::bad-policy",
+                    f,
+                    Pos::from_location(&v.referenced),
+                    e.message,
+                )
+                .with_help(e.help),
             );
         }
     }
-    if diags.is_empty() { Ok(policy) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(policy)
+    } else {
+        Err(diags)
+    }
 }
 
 #[cfg(test)]
@@ -180,7 +210,12 @@ mod tests {
         let e = p.apply("co-suspect=alternative-cause").unwrap_err();
         assert_eq!(e.help, "did you mean `co-suspects`?");
         let e = p.apply("co-suspects=maybe").unwrap_err();
-        assert!(e.help.contains("alternative-cause or not-alternative-cause"), "{}", e.help);
+        assert!(
+            e.help
+                .contains("alternative-cause or not-alternative-cause"),
+            "{}",
+            e.help
+        );
         assert!(p.apply("co-suspects").is_err());
     }
 }

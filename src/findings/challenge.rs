@@ -2,7 +2,9 @@
 //! given again (including re-exposure during desensitization).
 
 use super::{Evidence, Finding, Pair, ev, finding, kebab};
-use crate::case::{ActionTaken, Course, Dose, ReactionOutcome, Rechallenge, RechallengeKind, Step, StepOutcome};
+use crate::case::{
+    ActionTaken, Course, Dose, ReactionOutcome, Rechallenge, RechallengeKind, Step, StepOutcome,
+};
 use crate::policy;
 
 pub(super) fn dechallenge(pair: &Pair) -> Finding {
@@ -10,12 +12,21 @@ pub(super) fn dechallenge(pair: &Pair) -> Finding {
     if f.outcome != "improved-under-treatment" {
         return f;
     }
-    if pair.policy.is(policy::TREATED_IMPROVEMENT, "does-not-count") {
+    if pair
+        .policy
+        .is(policy::TREATED_IMPROVEMENT, "does-not-count")
+    {
         let reasoning = format!(
             "{}; the policy in force does not count improvement under a specific treatment, so the effect of withdrawal is unknown",
-            f.reasoning.trim_end_matches("; counted as improvement, weaker evidence")
+            f.reasoning
+                .trim_end_matches("; counted as improvement, weaker evidence")
         );
-        return Finding { outcome: "unknown", reasoning, ..f }.under(policy::TREATED_IMPROVEMENT);
+        return Finding {
+            outcome: "unknown",
+            reasoning,
+            ..f
+        }
+        .under(policy::TREATED_IMPROVEMENT);
     }
     f.under(policy::TREATED_IMPROVEMENT)
 }
@@ -173,7 +184,11 @@ fn classify_dechallenge(
 /// How one re-exposure episode reads for the reaction under assessment.
 enum Reading<'a> {
     /// The reaction came back at this step.
-    Positive { step: &'a Step, masked: bool, with_others: bool },
+    Positive {
+        step: &'a Step,
+        masked: bool,
+        with_others: bool,
+    },
     /// Tolerated at full conditions: no desensitization, no premedication, no lower dose.
     Negative,
     /// Tolerated, but only under desensitization or premedication.
@@ -185,7 +200,10 @@ enum Reading<'a> {
 
 /// Desensitization, graded doses and premedication all work against a recurrence.
 fn is_masked(r: &Rechallenge) -> bool {
-    matches!(r.kind, RechallengeKind::Desensitization | RechallengeKind::Graded) || !r.premedication.is_empty()
+    matches!(
+        r.kind,
+        RechallengeKind::Desensitization | RechallengeKind::Graded
+    ) || !r.premedication.is_empty()
 }
 
 /// The dose the patient was taking when the reaction began: that of the latest
@@ -207,7 +225,11 @@ fn judge<'a>(pair: &Pair, r: &'a Rechallenge) -> Reading<'a> {
         .iter()
         .find(|s| s.outcome == StepOutcome::Recurrence && s.reaction == Some(pair.reaction))
     {
-        return Reading::Positive { step, masked, with_others: !r.with_drugs.is_empty() };
+        return Reading::Positive {
+            step,
+            masked,
+            with_others: !r.with_drugs.is_empty(),
+        };
     }
     if r.steps.iter().any(|s| {
         s.outcome == StepOutcome::OtherReaction
@@ -224,13 +246,15 @@ fn judge<'a>(pair: &Pair, r: &'a Rechallenge) -> Reading<'a> {
         return Reading::MaskedTolerance;
     }
     // Tolerance only at a lower dose than the one the reaction began on says little.
-    let highest = r.steps.iter().filter_map(|s| s.dose.as_ref()).filter_map(|d| Some((d.amount?, d.unit.clone()?))).fold(
-        None::<(f64, String)>,
-        |best, (a, u)| match best {
+    let highest = r
+        .steps
+        .iter()
+        .filter_map(|s| s.dose.as_ref())
+        .filter_map(|d| Some((d.amount?, d.unit.clone()?)))
+        .fold(None::<(f64, String)>, |best, (a, u)| match best {
             Some((b, bu)) if b >= a => Some((b, bu)),
             _ => Some((a, u)),
-        },
-    );
+        });
     if let (Some((top, unit)), Some(before)) = (highest, dose_at_reaction(pair))
         && before.unit.as_deref() == Some(unit.as_str())
         && before.amount.is_some_and(|b| top < b)
@@ -245,7 +269,11 @@ fn judge<'a>(pair: &Pair, r: &'a Rechallenge) -> Reading<'a> {
 
 pub(super) fn rechallenge(pair: &Pair) -> Finding {
     let case = pair.case;
-    let episodes: Vec<&Rechallenge> = case.rechallenges.iter().filter(|r| r.drug == pair.drug).collect();
+    let episodes: Vec<&Rechallenge> = case
+        .rechallenges
+        .iter()
+        .filter(|r| r.drug == pair.drug)
+        .collect();
     if episodes.is_empty() {
         return finding("not-done", "the drug was not given again", vec![]);
     }
@@ -257,14 +285,20 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
             conditions.push(format!("premedication {}", r.premedication.join(", ")));
         }
         if !r.with_drugs.is_empty() {
-            let others: Vec<&str> = r.with_drugs.iter().map(|d| case.drugs[*d].name.as_str()).collect();
+            let others: Vec<&str> = r
+                .with_drugs
+                .iter()
+                .map(|d| case.drugs[*d].name.as_str())
+                .collect();
             conditions.push(format!("restarted together with {}", others.join(", ")));
         }
         let reading = judge(pair, r);
         let said = match &reading {
             Reading::Positive { step, .. } => step_text(step),
             Reading::Negative => "tolerated".to_owned(),
-            Reading::MaskedTolerance => "tolerated under desensitization or premedication".to_owned(),
+            Reading::MaskedTolerance => {
+                "tolerated under desensitization or premedication".to_owned()
+            }
             Reading::NotInterpretable(why) => why.clone(),
             Reading::Unknown => "outcome not recorded".to_owned(),
         };
@@ -278,14 +312,25 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
     let positives: Vec<(&Step, bool, bool)> = readings
         .iter()
         .filter_map(|x| match x {
-            Reading::Positive { step, masked, with_others } => Some((*step, *masked, *with_others)),
+            Reading::Positive {
+                step,
+                masked,
+                with_others,
+            } => Some((*step, *masked, *with_others)),
             _ => None,
         })
         .collect();
     if !positives.is_empty() {
         // The most telling recurrence: with the drug alone, and without masking, if there is one.
-        let &(_, masked, with_others) = positives.iter().min_by_key(|(_, m, w)| (*w, *m)).expect("non-empty");
-        let outcome = if with_others { "positive-with-co-suspects" } else { "positive" };
+        let &(_, masked, with_others) = positives
+            .iter()
+            .min_by_key(|(_, m, w)| (*w, *m))
+            .expect("non-empty");
+        let outcome = if with_others {
+            "positive-with-co-suspects"
+        } else {
+            "positive"
+        };
         let mut why = String::from("the reaction came back on re-exposure");
         if with_others {
             why.push_str(", but together with other suspect drugs, which counts less than re-exposure to the drug alone");
@@ -294,16 +339,25 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
             if pair.policy.is(policy::RECURRENCE, "attenuated") {
                 why.push_str("; attenuated: it came back despite desensitization or premedication");
             } else {
-                why.push_str(" despite desensitization or premedication, which work against recurrence");
+                why.push_str(
+                    " despite desensitization or premedication, which work against recurrence",
+                );
             }
             return finding(outcome, why, evidence).under(policy::RECURRENCE);
         }
         return finding(outcome, why, evidence);
     }
     if readings.iter().any(|x| matches!(x, Reading::Negative)) {
-        return finding("negative", "the drug was given again at full conditions and the reaction did not come back", evidence);
+        return finding(
+            "negative",
+            "the drug was given again at full conditions and the reaction did not come back",
+            evidence,
+        );
     }
-    if readings.iter().any(|x| matches!(x, Reading::MaskedTolerance)) {
+    if readings
+        .iter()
+        .any(|x| matches!(x, Reading::MaskedTolerance))
+    {
         return if pair.policy.is(policy::TOLERANCE, "negative") {
             finding(
                 "negative",
@@ -319,16 +373,27 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
         }
         .under(policy::TOLERANCE);
     }
-    if let Some(Reading::NotInterpretable(why)) = readings.iter().find(|x| matches!(x, Reading::NotInterpretable(_))) {
+    if let Some(Reading::NotInterpretable(why)) = readings
+        .iter()
+        .find(|x| matches!(x, Reading::NotInterpretable(_)))
+    {
         return finding("not-interpretable", why.clone(), evidence);
     }
-    finding("unknown", "the drug was given again but what happened is not recorded", evidence)
+    finding(
+        "unknown",
+        "the drug was given again but what happened is not recorded",
+        evidence,
+    )
 }
 
 fn step_text(s: &Step) -> String {
     let mut t = String::from("recurrence");
     if let Some(d) = s.day {
-        t.push_str(&if d.min == d.max { format!(" on day {}", d.min) } else { format!(" on days {}-{}", d.min, d.max) });
+        t.push_str(&if d.min == d.max {
+            format!(" on day {}", d.min)
+        } else {
+            format!(" on days {}-{}", d.min, d.max)
+        });
     }
     if let Some(d) = &s.dose {
         t.push_str(&format!(" at {}", d.text));

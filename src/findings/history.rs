@@ -96,7 +96,10 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
         if !co_suspect && d.role != Role::Concomitant {
             continue;
         }
-        if stated.iter().any(|a| a.refers_to == Some(CaseItem::Drug(i))) {
+        if stated
+            .iter()
+            .any(|a| a.refers_to == Some(CaseItem::Drug(i)))
+        {
             continue;
         }
         if co_suspect {
@@ -104,7 +107,10 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
             if pair.policy.is(policy::CO_SUSPECTS, "not-alternative-cause") {
                 ruled_out.push(ev(
                     &d.path,
-                    format!("{}, another suspect: not counted, by the policy in force", d.name),
+                    format!(
+                        "{}, another suspect: not counted, by the policy in force",
+                        d.name
+                    ),
                 ));
                 continue;
             }
@@ -122,7 +128,11 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
             ruled_out.push(ev(&d.path, format!("{} {why}: not counted", d.name)));
             continue;
         }
-        let role = if co_suspect { "another suspect" } else { "concomitant" };
+        let role = if co_suspect {
+            "another suspect"
+        } else {
+            "concomitant"
+        };
         match known {
             Some(n) => candidates.push((
                 n.plausibility,
@@ -144,12 +154,21 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
                 d.name.clone(),
                 ev(
                     &d.path,
-                    format!("{role} {}, with no known association to this reaction: less plausible", d.name),
+                    format!(
+                        "{role} {}, with no known association to this reaction: less plausible",
+                        d.name
+                    ),
                 ),
             )),
         }
     }
-    let consulted = |f: Finding| if co_suspects_seen { f.under(policy::CO_SUSPECTS) } else { f };
+    let consulted = |f: Finding| {
+        if co_suspects_seen {
+            f.under(policy::CO_SUSPECTS)
+        } else {
+            f
+        }
+    };
     if candidates.is_empty() {
         let why = if phenotype.is_none() {
             format!(

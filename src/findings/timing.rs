@@ -2,11 +2,12 @@
 //! the phenotype's windows from the knowledge base.
 
 use super::{Evidence, Finding, Pair, ev, finding};
-use crate::case::Exposure;
+use crate::case::{Cycle, Exposure};
 use crate::time::{DaySpan, Fit};
 
 /// The exposure the reaction followed, and the latency from its start to onset.
-struct Latency {
+struct Latency<'a> {
+    exposure: &'a Exposure,
     span: DaySpan,
     evidence: Vec<Evidence>,
     how: String,
@@ -14,7 +15,7 @@ struct Latency {
 
 /// Finds the exposure in effect at onset: the one the onset was written
 /// relative to, or else the latest one that may have started by onset.
-fn latency<'a>(pair: &Pair<'a>) -> Result<Latency, NoLatency> {
+fn latency<'a>(pair: &Pair<'a>) -> Result<Latency<'a>, NoLatency> {
     let drug = &pair.case.drugs[pair.drug];
     let reaction = &pair.case.reactions[pair.reaction];
     let Some(onset) = reaction.onset else {
@@ -37,6 +38,7 @@ fn latency<'a>(pair: &Pair<'a>) -> Result<Latency, NoLatency> {
         };
         if let Some(e) = anchored {
             return Ok(Latency {
+                exposure: e,
                 span: *span,
                 evidence: vec![
                     onset_ev,
@@ -83,6 +85,7 @@ fn latency<'a>(pair: &Pair<'a>) -> Result<Latency, NoLatency> {
     let start = e.start.expect("filtered on start");
     let span = start.days_until(&onset);
     Ok(Latency {
+        exposure: e,
         span,
         evidence: vec![ev(format!("{}.start", e.path), start), onset_ev],
         how: format!("from start {start} to onset {onset} is {span}"),
@@ -159,39 +162,188 @@ pub(super) fn time_to_onset(pair: &Pair) -> Finding {
             evidence,
         );
     };
-    let (t, w) = (window.typical, window.plausible);
+    let sensitized = sensitization(pair, l.exposure);
+    let (t, w, which) = match (&sensitized, window.reexposure) {
+        (Some(_), Some(r)) => (r.typical, r.plausible, "re-exposure"),
+        _ => (window.typical, window.plausible, "first-exposure"),
+    };
     evidence.push(ev(
         &phenotype.origin,
         format!(
-            "{}: typical {}-{} days, plausible {}-{} days",
+            "{}: {which} windows typical {}-{} days, plausible {}-{} days",
             phenotype.id, t.0, t.1, w.0, w.1
         ),
     ));
+    if let Some(why) = &sensitized {
+        evidence.push(why.clone());
+    }
     let latency = l.span;
     let said = format!(
-        "{}; compared with the {} windows (typical {}-{}, plausible {}-{} days)",
+        "{}; compared with the {} {which} windows (typical {}-{}, plausible {}-{} days)",
         l.how, phenotype.id, t.0, t.1, w.0, w.1
     );
+    // For cyclic regimens the latency is also shown from the start of the current cycle.
+    let mut cycle_note = String::new();
+    if let Some(regimen) = &l.exposure.regimen
+        && let Some(cycle) = regimen.cycle
+    {
+        let position = cycle_position(latency, cycle);
+        evidence.push(ev(
+            format!("{}.regimen", l.exposure.path),
+            format!("{}: onset on {position}", regimen.text),
+        ));
+        cycle_note = format!("; counted from the start of the current cycle, onset on {position}");
+    }
+    // A reaction that began longer after the last dose than any plausible latency did not come from this exposure.
+    let onset = pair.case.reactions[pair.reaction].onset;
+    if let (Some(stop), Some(onset)) = (l.exposure.stop, onset) {
+        let since_stop = stop.days_until(&onset);
+        if since_stop.min > w.1 {
+            evidence.push(ev(format!("{}.stop", l.exposure.path), stop));
+            return finding(
+                "incompatible",
+                format!(
+                    "{said}; but the onset came {since_stop} after the drug was stopped, longer than the longest plausible latency{cycle_note}"
+                ),
+                evidence,
+            );
+        }
+    }
     match (latency.fits(t.0, t.1), latency.fits(w.0, w.1)) {
         (Fit::Inside, _) => finding(
             "compatible",
-            format!("{said}: inside the typical window"),
+            format!("{said}: inside the typical window{cycle_note}"),
             evidence,
         ),
         (Fit::Outside, Fit::Inside) => finding(
             "compatible-not-coherent",
-            format!("{said}: outside the typical window but inside the plausible one"),
+            format!("{said}: outside the typical window but inside the plausible one{cycle_note}"),
             evidence,
         ),
         (_, Fit::Outside) => finding(
             "incompatible",
-            format!("{said}: outside the plausible window"),
+            format!("{said}: outside the plausible window{cycle_note}"),
             evidence,
         ),
         _ => finding(
             "cannot-tell",
-            format!("{said}: the dates are too imprecise to decide"),
+            format!("{said}: the dates are too imprecise to decide{cycle_note}"),
             evidence,
         ),
+    }
+}
+
+/// Why the patient counts as already sensitized to this drug, if they do: an
+/// earlier reaction of the same kind to it (or a similar drug), recorded in the
+/// history or earlier in this case, before this exposure began.
+fn sensitization(pair: &Pair, exposure: &Exposure) -> Option<Evidence> {
+    let case = pair.case;
+    let phenotype = pair.phenotype()?;
+    let start = exposure.start?;
+    let drug = &case.drugs[pair.drug];
+    let kd = pair.kb_drug_id();
+    let related = |name: &str| {
+        crate::kb::normalize(name) == crate::kb::normalize(&drug.name)
+            || kd.is_some_and(|k| {
+                pair.kb
+                    .drug(name)
+                    .is_some_and(|x| x.id == k || pair.kb.are_similar(&x.id, k))
+            })
+    };
+    if let Some(history) = &case.patient.previous_reactions {
+        for p in history {
+            let same_kind = pair
+                .kb
+                .phenotype_for_term(&p.reaction, None)
+                .is_some_and(|x| x.id == phenotype.id);
+            let before = p.date.is_none_or(|d| d.latest < start.earliest);
+            if same_kind && before && related(&p.drug) {
+                return Some(ev(
+                    &p.path,
+                    format!(
+                        "earlier {} with {}: the patient was already sensitized",
+                        p.reaction, p.drug
+                    ),
+                ));
+            }
+        }
+    }
+    for (i, r) in case.reactions.iter().enumerate() {
+        if i == pair.reaction || !case.is_known(r.known) {
+            continue;
+        }
+        let same_kind = Pair {
+            reaction: i,
+            ..*pair
+        }
+        .phenotype()
+        .is_some_and(|x| x.id == phenotype.id);
+        if same_kind && r.onset.is_some_and(|o| o.latest < start.earliest) {
+            return Some(ev(
+                format!("{}.onset", r.path),
+                format!(
+                    "earlier {} in this case: the patient was already sensitized",
+                    r.term
+                ),
+            ));
+        }
+    }
+    None
+}
+
+/// Where in its cycle a latency from the first dose of the course falls.
+fn cycle_position(latency: DaySpan, cycle: Cycle) -> String {
+    let len = i64::from(cycle.length);
+    if latency.min < 0 {
+        return "before the course began".to_owned();
+    }
+    let (first, last) = (latency.min / len, latency.max / len);
+    if first != last {
+        return format!(
+            "somewhere in cycles {} to {} (the dates are too imprecise to say which)",
+            first + 1,
+            last + 1
+        );
+    }
+    let day = DaySpan {
+        min: latency.min - first * len + 1,
+        max: latency.max - first * len + 1,
+    };
+    let days = if day.min == day.max {
+        format!("day {}", day.min)
+    } else {
+        format!("days {}-{}", day.min, day.max)
+    };
+    let rest = if day.min > i64::from(cycle.last_day) {
+        ", during the rest days"
+    } else if day.max > i64::from(cycle.last_day) {
+        ", at the end of dosing or in the rest days"
+    } else {
+        ""
+    };
+    format!("{days} of cycle {}{rest}", first + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cycle_positions_count_from_day_one_of_each_cycle() {
+        let c = Cycle {
+            first_day: 1,
+            last_day: 21,
+            length: 28,
+        };
+        assert_eq!(
+            cycle_position(DaySpan { min: 2, max: 3 }, c),
+            "days 3-4 of cycle 1"
+        );
+        assert_eq!(cycle_position(DaySpan::exact(30), c), "day 3 of cycle 2");
+        assert!(cycle_position(DaySpan::exact(23), c).ends_with("during the rest days"));
+        assert!(
+            cycle_position(DaySpan { min: 20, max: 40 }, c)
+                .starts_with("somewhere in cycles 1 to 2")
+        );
     }
 }

@@ -54,6 +54,9 @@ pub struct PhenotypeDoc {
     pub mechanism: Option<String>,
     #[serde(default)]
     pub scar: bool,
+    /// Re-exposure (rechallenge, desensitization) is contraindicated after this
+    /// reaction; defaults to `scar`.
+    pub contraindicates_reexposure: Option<bool>,
     pub source: String,
 }
 
@@ -65,6 +68,16 @@ pub struct LatencyDoc {
     pub typical: Spanned<[i64; 2]>,
     /// The widest interval still seen: inside it but outside `typical` is
     /// "compatible but not coherent"; outside it is "incompatible".
+    pub plausible: Spanned<[i64; 2]>,
+    /// Windows for a patient already sensitized (a previous reaction of this
+    /// kind to the same or a similar drug), usually much shorter.
+    pub reexposure: Option<WindowsDoc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowsDoc {
+    pub typical: Spanned<[i64; 2]>,
     pub plausible: Spanned<[i64; 2]>,
 }
 

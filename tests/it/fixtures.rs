@@ -17,6 +17,21 @@ struct Expectation {
     method: String,
     category: String,
     score: Option<i64>,
+    /// Policy settings (`NAME=VALUE`) this expectation is made under; default policy when empty.
+    #[serde(default)]
+    policy: Vec<String>,
+}
+
+fn policy_from(settings: &[String]) -> Option<causa::policy::Policy> {
+    if settings.is_empty() {
+        return None;
+    }
+    let mut p = shipped().policy;
+    for s in settings {
+        p.apply(s)
+            .unwrap_or_else(|e| panic!("{}: {}", e.message, e.help));
+    }
+    Some(p)
 }
 
 fn case_files() -> Vec<PathBuf> {
@@ -62,7 +77,7 @@ fn every_fixture_gets_its_expected_categories() {
         for e in &expected {
             let options = Options {
                 as_of: e.as_of.as_deref().map(day),
-                methods: vec![],
+                policy: policy_from(&e.policy),
                 ..Default::default()
             };
             let result = eval::assess(&rules, &case, &options);
@@ -76,7 +91,11 @@ fn every_fixture_gets_its_expected_categories() {
                         file.name, e.method, e.drug, e.reaction
                     )
                 });
-            let when = e.as_of.as_deref().unwrap_or("all information");
+            let when = format!(
+                "{} {}",
+                e.as_of.as_deref().unwrap_or("all information"),
+                e.policy.join(" ")
+            );
             assert_eq!(
                 got.category, e.category,
                 "{} ({when}): {} x {} by {}",
@@ -92,7 +111,7 @@ fn every_fixture_gets_its_expected_categories() {
         let all = eval::assess(&rules, &case, &Options::default());
         let stated: BTreeSet<(&str, &str, &str)> = expected
             .iter()
-            .filter(|e| e.as_of.is_none())
+            .filter(|e| e.as_of.is_none() && e.policy.is_empty())
             .map(|e| (e.drug.as_str(), e.reaction.as_str(), e.method.as_str()))
             .collect();
         for a in &all.assessments {
@@ -164,24 +183,25 @@ fn reference_case_moves_from_conditional_to_probable_through_the_rechallenge() {
     }
 }
 
-/// Renders a fixture as a reader sees it: with all information, and as of each stated date.
+/// Renders a fixture as a reader sees it: as of every date and under every policy
+/// its expectations name, then with all information under the default policy.
 fn render_all(path: &Path) -> String {
     let rules = shipped();
     let case = causa::case::load(&source(path)).unwrap();
-    let dates: BTreeSet<String> = expected_for(path)
+    let views: BTreeSet<(Option<String>, Vec<String>)> = expected_for(path)
         .into_iter()
-        .filter_map(|e| e.as_of)
+        .map(|e| (e.as_of, e.policy))
+        .filter(|v| v.0.is_some() || !v.1.is_empty())
         .collect();
     let mut out = String::new();
-    for d in &dates {
+    for (as_of, policy) in &views {
+        let options = Options {
+            as_of: as_of.as_deref().map(day),
+            policy: policy_from(policy),
+            ..Default::default()
+        };
         out.push_str(&causa::report::markdown(&eval::assess(
-            &rules,
-            &case,
-            &Options {
-                as_of: Some(day(d)),
-                methods: vec![],
-                ..Default::default()
-            },
+            &rules, &case, &options,
         )));
         out.push_str("\n---\n\n");
     }
