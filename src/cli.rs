@@ -21,6 +21,7 @@ Examples:
   causa assess case.yaml --method sefv --method naranjo --format json
   causa assess case.yaml --rules my-rules/
   causa assess case.yaml --policy tolerance-under-desensitization=negative
+  causa assess case.yaml --timeline
 
 Policy switches (the first value is the default):
   tolerance-under-desensitization   not-interpretable | negative
@@ -70,6 +71,9 @@ pub struct AssessArgs {
     /// Use the rules in this directory instead of the shipped ones
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
+    /// Show how every method's result changed with each dated piece of information
+    #[arg(long, conflicts_with = "as_of")]
+    pub timeline: bool,
     /// Set a policy switch for this run (repeatable), e.g. tolerance-under-desensitization=negative
     #[arg(long = "policy", value_name = "NAME=VALUE")]
     policies: Vec<String>,
@@ -158,6 +162,7 @@ fn assess(args: &AssessArgs) -> Result<String, Error> {
         format,
         rules: dir,
         policies,
+        timeline,
     } = args;
     let rules = load_rules(dir.as_deref())?;
     for m in methods {
@@ -207,6 +212,27 @@ fn assess(args: &AssessArgs) -> Result<String, Error> {
         methods: methods.clone(),
         policy: Some(policy),
     };
+    if *timeline {
+        let all: Vec<_> = cases
+            .iter()
+            .map(|c| eval::timeline::timeline(&rules, c, &options))
+            .collect();
+        return Ok(match format {
+            Format::Json if all.len() == 1 => report::timeline_json(&all[0]),
+            Format::Json => {
+                let items: Vec<String> = all
+                    .iter()
+                    .map(|t| report::timeline_json(t).trim_end().to_owned())
+                    .collect();
+                format!("[\n{}\n]\n", items.join(",\n"))
+            }
+            Format::Markdown => all
+                .iter()
+                .map(report::timeline_markdown)
+                .collect::<Vec<_>>()
+                .join("\n---\n\n"),
+        });
+    }
     let results: Vec<_> = cases
         .iter()
         .map(|c| eval::assess(&rules, c, &options))

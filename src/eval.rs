@@ -5,6 +5,8 @@
 //! [`Assessment`] with its full trace, holds everything a report shows, so
 //! reports never recompute.
 
+pub mod timeline;
+
 use crate::case::Case;
 use crate::findings::{self, Evidence, Pair};
 use crate::policy::Policy;

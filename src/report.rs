@@ -4,12 +4,14 @@
 //! finding, an answer or a category. Output is deterministic: same assessment,
 //! same bytes.
 
+use crate::eval::timeline::Timeline;
 use crate::eval::{Assessment, CaseAssessment};
 use minijinja::{Environment, context};
 use serde::Serialize;
 
 /// The Markdown template, embedded so the binary needs no files at run time.
 const MARKDOWN_TEMPLATE: &str = include_str!("report/report.md.j2");
+const TIMELINE_TEMPLATE: &str = include_str!("report/timeline.md.j2");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -90,6 +92,18 @@ pub fn markdown(a: &CaseAssessment) -> String {
             disagreement: s.disagreement,
         })
         .collect();
+    let env = environment();
+    finish(env.get_template("report").and_then(|t| {
+        t.render(context! {
+            r => a,
+            pairs => pairs,
+            rows => rows,
+        })
+    }))
+}
+
+/// The templates and the filters they use.
+fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
@@ -108,23 +122,124 @@ pub fn markdown(a: &CaseAssessment) -> String {
             n.to_string()
         }
     });
-    let rendered = env.add_template("report", MARKDOWN_TEMPLATE).and_then(|_| {
-        env.get_template("report")?.render(context! {
-            r => a,
-            pairs => pairs,
-            rows => rows,
-        })
-    });
+    // Both templates are part of the binary; tests render them on every fixture.
+    let _ = env.add_template("report", MARKDOWN_TEMPLATE);
+    let _ = env.add_template("timeline", TIMELINE_TEMPLATE);
+    env
+}
+
+/// One final newline, whatever the template's trailing whitespace.
+fn finish(rendered: Result<String, minijinja::Error>) -> String {
     match rendered {
         Ok(mut s) => {
-            // One final newline, whatever the template's trailing whitespace.
             while s.ends_with('\n') {
                 s.pop();
             }
             s.push('\n');
             s
         }
-        // The template is part of the binary and covered by tests; this only guards against a broken build.
+        // The templates are part of the binary and covered by tests; this only guards against a broken build.
         Err(e) => format!("report template error: {e:#}\n"),
     }
+}
+
+/// JSON for a timeline.
+pub fn timeline_json(t: &Timeline) -> String {
+    let mut s =
+        serde_json::to_string_pretty(t).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+#[derive(Serialize)]
+struct TimelinePair {
+    drug: String,
+    reaction: String,
+    rows: Vec<TimelineRow>,
+    changes: Vec<TimelineChange>,
+}
+
+#[derive(Serialize)]
+struct TimelineRow {
+    as_of: String,
+    became_known: Vec<String>,
+    cells: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct TimelineChange {
+    as_of: String,
+    method: String,
+    from: String,
+    to: String,
+    steps: Vec<crate::eval::timeline::StepChange>,
+}
+
+fn shown(category: &str, score: Option<i64>) -> String {
+    match score {
+        Some(s) => format!("{category} ({s})"),
+        None => category.to_owned(),
+    }
+}
+
+/// Markdown for a timeline: per pair, a row per day and the changes with the steps that moved.
+pub fn timeline_markdown(t: &Timeline) -> String {
+    let mut pairs: Vec<TimelinePair> = Vec::new();
+    for point in &t.points {
+        for r in &point.results {
+            if !pairs
+                .iter()
+                .any(|p| p.drug == r.drug && p.reaction == r.reaction)
+            {
+                pairs.push(TimelinePair {
+                    drug: r.drug.clone(),
+                    reaction: r.reaction.clone(),
+                    rows: Vec::new(),
+                    changes: Vec::new(),
+                });
+            }
+        }
+    }
+    for p in &mut pairs {
+        for point in &t.points {
+            let cells =
+                t.methods
+                    .iter()
+                    .map(|m| {
+                        let result = point.results.iter().find(|r| {
+                            r.drug == p.drug && r.reaction == p.reaction && r.method == m.id
+                        });
+                        let changed = point.changes.iter().any(|c| {
+                            c.drug == p.drug && c.reaction == p.reaction && c.method == m.id
+                        });
+                        match result {
+                            Some(r) if changed => format!("**{}**", shown(&r.category, r.score)),
+                            Some(r) => shown(&r.category, r.score),
+                            None => "-".to_owned(),
+                        }
+                    })
+                    .collect();
+            p.rows.push(TimelineRow {
+                as_of: point.as_of.to_string(),
+                became_known: point.became_known.clone(),
+                cells,
+            });
+            for c in point.changes.iter().filter(|c| {
+                c.drug == p.drug && c.reaction == p.reaction && c.from_category.is_some()
+            }) {
+                p.changes.push(TimelineChange {
+                    as_of: point.as_of.to_string(),
+                    method: c.method.clone(),
+                    from: shown(c.from_category.as_deref().unwrap_or(""), c.from_score),
+                    to: shown(&c.to_category, c.to_score),
+                    steps: c.steps.clone(),
+                });
+            }
+        }
+    }
+    let env = environment();
+    finish(
+        env.get_template("timeline")
+            .and_then(|tpl| tpl.render(context! { t => t, pairs => pairs })),
+    )
 }

@@ -375,3 +375,112 @@ reactions:
         "{shown:?}"
     );
 }
+
+#[test]
+fn reference_case_timeline() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/cases/lenalidomide-lv-desensitization.yaml");
+    let case = causa::case::load(&source(&path)).unwrap();
+    let t = eval::timeline::timeline(&shipped(), &case, &Options::default());
+    // The published conditional (+3) holds from the dechallenge until the desensitization's recurrence.
+    let sefv_on = |d: &str| {
+        t.points
+            .iter()
+            .rfind(|p| p.as_of <= day(d))
+            .and_then(|p| p.results.iter().find(|r| r.method == "sefv"))
+            .map(|r| (r.category.clone(), r.score))
+    };
+    assert_eq!(sefv_on("2019-12-31"), Some(("conditional".into(), Some(3))));
+    assert_eq!(sefv_on("2023-12-31"), Some(("probable".into(), Some(6))));
+    let moved = t
+        .points
+        .iter()
+        .find(|p| {
+            p.changes
+                .iter()
+                .any(|c| c.method == "sefv" && c.to_category == "probable")
+        })
+        .unwrap();
+    assert!(
+        moved
+            .became_known
+            .iter()
+            .any(|k| k == "rechallenges[0].steps[6]"),
+        "{:?}",
+        moved.became_known
+    );
+    let change = moved.changes.iter().find(|c| c.method == "sefv").unwrap();
+    assert!(
+        change
+            .steps
+            .iter()
+            .any(|s| s.node == "d-re-exposure" && s.to_points == Some(3))
+    );
+    insta::assert_snapshot!(causa::report::timeline_markdown(&t));
+}
+
+#[test]
+fn policy_switches_change_what_they_should_and_the_report_says_so() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/cases/lenalidomide-lv-desensitization.yaml");
+    let case = causa::case::load(&source(&path)).unwrap();
+    let run = |settings: &[&str]| {
+        let settings: Vec<String> = settings.iter().map(|s| s.to_string()).collect();
+        eval::assess(
+            &shipped(),
+            &case,
+            &Options {
+                policy: policy_from(&settings),
+                methods: vec!["sefv".into()],
+                ..Default::default()
+            },
+        )
+    };
+    let default = run(&[]);
+    assert!(
+        default.assessments[0]
+            .steps
+            .iter()
+            .all(|s| s.policy_change.is_none())
+    );
+    // Not counting improvement under corticosteroids removes SEFV item C's +2.
+    let strict = run(&["improvement-under-treatment=does-not-count"]);
+    let c = strict.assessments[0]
+        .steps
+        .iter()
+        .find(|s| s.node == "c-withdrawal")
+        .unwrap();
+    assert_eq!((c.answer.as_str(), c.points), ("no-information", 0));
+    let change = c
+        .policy_change
+        .as_ref()
+        .expect("marked as changed by the policy");
+    assert_eq!(
+        change.switches,
+        vec!["improvement-under-treatment".to_string()]
+    );
+    assert_eq!(
+        (change.default_answer.as_str(), change.default_points),
+        ("improves", 2)
+    );
+    assert_eq!(strict.assessments[0].score, Some(4));
+    let text = causa::report::markdown(&strict);
+    assert!(
+        text.contains("improvement-under-treatment = does-not-count (**not the default**)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Changed by the policy in force (improvement-under-treatment)"),
+        "{text}"
+    );
+    // The recurrence stays positive under either reading of recurrences; "attenuated" only marks it.
+    let attenuated = run(&["recurrence-under-desensitization=attenuated"]);
+    let d = attenuated.assessments[0]
+        .steps
+        .iter()
+        .find(|s| s.node == "d-re-exposure")
+        .unwrap();
+    assert_eq!(d.points, 3);
+    assert!(d.reasoning.contains("attenuated"), "{}", d.reasoning);
+    assert!(d.policy_change.is_none());
+}
