@@ -89,7 +89,7 @@ pub fn timeline(rules: &RuleSet, case: &Case, options: &Options) -> Timeline {
             .collect();
         let changes = match &previous {
             Some(before) => differences(&before.assessments, &now.assessments),
-            None => now.assessments.iter().map(|a| appeared(a)).collect(),
+            None => now.assessments.iter().map(appeared).collect(),
         };
         points.push(Point {
             as_of: day,

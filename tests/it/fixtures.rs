@@ -484,3 +484,30 @@ fn policy_switches_change_what_they_should_and_the_report_says_so() {
     assert!(d.reasoning.contains("attenuated"), "{}", d.reasoning);
     assert!(d.policy_change.is_none());
 }
+
+#[test]
+fn re_exposure_after_sjs_is_flagged_contraindicated() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/cases/lenalidomide-sjs-contraindicated.yaml");
+    let case = causa::case::load(&source(&path)).unwrap();
+    let a = eval::assess(&shipped(), &case, &Options::default());
+    for drug in ["lenalidomide", "allopurinol"] {
+        assert!(
+            a.warnings.iter().any(|w| w.starts_with(&format!(
+                "re-exposure to {drug} (rechallenge or desensitization) is contraindicated"
+            )) && w.contains("severe cutaneous adverse reaction")),
+            "{:?}",
+            a.warnings
+        );
+    }
+    assert!(causa::report::markdown(&a).contains("> **Warning:** re-exposure to lenalidomide"));
+    // No warning where re-exposure is allowed.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/cases/lenalidomide-lv-desensitization.yaml");
+    let case = causa::case::load(&source(&path)).unwrap();
+    assert!(
+        eval::assess(&shipped(), &case, &Options::default())
+            .warnings
+            .is_empty()
+    );
+}
