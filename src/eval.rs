@@ -392,7 +392,19 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair) -> Assessment 
                 "assessor".to_owned(),
                 None,
                 "only an assessor can answer this question".to_owned(),
-                Vec::new(),
+                vec![Evidence {
+                    source: "assessor_answers".to_owned(),
+                    value: format!(
+                        "{} for {} {}",
+                        if assessor_answer(case, method, &node.id, pair).is_some() {
+                            "answered"
+                        } else {
+                            "none"
+                        },
+                        method.id,
+                        node.id
+                    ),
+                }],
             ),
         };
         let derived_edge = node.edge_for_outcome(outcome.as_deref().unwrap_or("unknown"));

@@ -275,7 +275,12 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
         .filter(|r| r.drug == pair.drug)
         .collect();
     if episodes.is_empty() {
-        return finding("not-done", "the drug was not given again", vec![]);
+        let drug = &case.drugs[pair.drug];
+        return finding(
+            "not-done",
+            "the drug was not given again",
+            vec![ev("rechallenges", format!("none recorded for {}", drug.id))],
+        );
     }
     let mut evidence = Vec::new();
     let mut readings = Vec::new();
@@ -415,7 +420,7 @@ pub(super) fn dose_response(pair: &Pair) -> Finding {
                 && d.action == ActionTaken::DoseReduced
         })
         .collect();
-    let evidence: Vec<Evidence> = reduced
+    let mut evidence: Vec<Evidence> = reduced
         .iter()
         .map(|d| {
             ev(
@@ -424,6 +429,9 @@ pub(super) fn dose_response(pair: &Pair) -> Finding {
             )
         })
         .collect();
+    if evidence.is_empty() {
+        evidence.push(ev("dechallenges", "no change of dose recorded"));
+    }
     if reduced.iter().any(|d| d.outcome == Course::Improved) {
         finding(
             "yes",

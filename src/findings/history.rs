@@ -178,7 +178,21 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
         } else {
             "no alternative cause is recorded in the case or known in the knowledge base for this patient".to_owned()
         };
-        return consulted(finding("none-identified", why, ruled_out));
+        let mut evidence = vec![ev(
+            "alternative_causes",
+            format!("none recorded for {}", reaction.id),
+        )];
+        if let Some(ph) = phenotype {
+            evidence.push(ev(
+                &ph.origin,
+                format!(
+                    "no condition or other drug of this patient is known to cause {}",
+                    ph.id
+                ),
+            ));
+        }
+        evidence.extend(ruled_out);
+        return consulted(finding("none-identified", why, evidence));
     }
     let mut evidence: Vec<Evidence> = candidates.iter().map(|c| c.2.clone()).collect();
     evidence.extend(ruled_out);
@@ -269,7 +283,10 @@ pub(super) fn previous_knowledge(pair: &Pair) -> Finding {
         None => finding(
             "unknown",
             format!("the knowledge base has nothing on {} with {kd}", ph.id),
-            vec![],
+            vec![ev(
+                &ph.origin,
+                format!("no knowledge entry for {kd} and {}", ph.id),
+            )],
         ),
     }
 }
@@ -294,7 +311,11 @@ fn investigation_ev(i: &crate::case::Investigation) -> Evidence {
 pub(super) fn objective_evidence(pair: &Pair) -> Finding {
     let found = investigations_for(pair);
     if found.is_empty() {
-        return finding("unknown", "no investigation is recorded", vec![]);
+        return finding(
+            "unknown",
+            "no investigation is recorded",
+            vec![ev("investigations", "none recorded")],
+        );
     }
     let evidence = found.iter().map(|i| investigation_ev(i)).collect();
     if found.iter().any(|i| i.supports == Supports::Drug) {
@@ -326,7 +347,14 @@ pub(super) fn toxic_drug_level(pair: &Pair) -> Finding {
         })
         .collect();
     if levels.is_empty() {
-        return finding("unknown", "no drug level was measured", vec![]);
+        return finding(
+            "unknown",
+            "no drug level was measured",
+            vec![ev(
+                "investigations",
+                format!("no drug level of {}", pair.case.drugs[pair.drug].id),
+            )],
+        );
     }
     let evidence = levels.iter().map(|i| investigation_ev(i)).collect();
     if levels.iter().any(|i| i.supports == Supports::Drug) {
@@ -409,7 +437,11 @@ pub(super) fn previous_reaction(pair: &Pair) -> Finding {
 
 pub(super) fn contributing_factors(pair: &Pair) -> Finding {
     let Some(factors) = &pair.case.contributing_factors else {
-        return finding("unknown", "contributing factors are not stated", vec![]);
+        return finding(
+            "unknown",
+            "contributing factors are not stated",
+            vec![ev("contributing_factors", "not given")],
+        );
     };
     let relevant: Vec<_> = factors
         .iter()

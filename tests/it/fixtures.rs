@@ -109,6 +109,20 @@ fn every_fixture_gets_its_expected_categories() {
         }
         // With all information, every pair and method the engine produces must be stated.
         let all = eval::assess(&rules, &case, &Options::default());
+        // Every answer shows the facts behind it, even when the fact is that nothing was recorded.
+        for a in &all.assessments {
+            for step in &a.steps {
+                assert!(
+                    !step.evidence.is_empty(),
+                    "{}: {} step {} of {} x {} shows no evidence",
+                    file.name,
+                    a.method,
+                    step.node,
+                    a.drug,
+                    a.reaction
+                );
+            }
+        }
         let stated: BTreeSet<(&str, &str, &str)> = expected
             .iter()
             .filter(|e| e.as_of.is_none() && e.policy.is_empty())
