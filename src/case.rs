@@ -308,7 +308,11 @@ impl Case {
                             max: d.min - 1,
                         })
                     });
-                    add(at.map(|a| a.earliest), &s.path);
+                    // A step is known once it happened and the episode itself is known.
+                    add(
+                        at.map(|a| r.known.map_or(a.earliest, |k| a.earliest.max(k))),
+                        &s.path,
+                    );
                 }
             }
         }

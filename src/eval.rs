@@ -362,7 +362,9 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair) -> Assessment 
                     .filter(|s| f.policies.contains(s))
                     .map(str::to_owned)
                     .collect();
-                if !changed.is_empty() {
+                // Only an answer the case's own facts decide can be changed by the policy.
+                let overridden = assessor_answer(case, method, &node.id, pair).is_some();
+                if !changed.is_empty() && !overridden {
                     let default_policy = Policy::default();
                     let reference = findings::compute(
                         fid,
@@ -371,13 +373,14 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair) -> Assessment 
                             ..*pair
                         },
                     );
-                    if reference.outcome != f.outcome {
-                        let e = &node.edges[node.edge_for_outcome(reference.outcome)];
+                    let now = &node.edges[node.edge_for_outcome(f.outcome)];
+                    let then = &node.edges[node.edge_for_outcome(reference.outcome)];
+                    if (&now.answer, now.points) != (&then.answer, then.points) {
                         policy_change = Some(PolicyChange {
                             switches: changed,
                             default_outcome: reference.outcome.to_owned(),
-                            default_answer: e.answer.clone(),
-                            default_points: e.points,
+                            default_answer: then.answer.clone(),
+                            default_points: then.points,
                         });
                     }
                 }

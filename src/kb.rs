@@ -21,6 +21,15 @@ pub struct KnowledgeBase {
     pub knowledge: Vec<Knowledge>,
     pub diseases: Vec<Disease>,
     pub notoriety: Vec<Notoriety>,
+    pub treatments: Vec<Treatment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Treatment {
+    pub id: String,
+    pub names: Vec<String>,
+    pub specific: bool,
+    pub origin: String,
 }
 
 #[derive(Debug, Clone)]
@@ -160,6 +169,26 @@ impl KnowledgeBase {
         self.diseases
             .iter()
             .find(|d| normalize(&d.id) == n || d.names.iter().any(|x| normalize(x) == n))
+    }
+
+    /// The knowledge-base treatment a treatment as written names, if any: one
+    /// of its names appears in it as a word or words.
+    pub fn treatment(&self, written: &str) -> Option<&Treatment> {
+        let words = |s: &str| {
+            let spaced: String = s
+                .to_lowercase()
+                .chars()
+                .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                .collect();
+            format!(
+                " {} ",
+                spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+            )
+        };
+        let text = words(written);
+        self.treatments
+            .iter()
+            .find(|t| t.names.iter().any(|n| text.contains(&words(n))))
     }
 
     pub fn notoriety(&self, drug_id: &str, phenotype_id: &str) -> Option<&Notoriety> {
@@ -433,6 +462,25 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
         for d in doc.diseases {
             let d = d.value;
             let id = d.id.value.trim();
+            for n in &d.names {
+                if let Some(other) = kb
+                    .diseases
+                    .iter()
+                    .find(|x| x.names.iter().any(|m| normalize(m) == normalize(n)))
+                {
+                    diags.push(
+                        Diagnostic::new(
+                            "kb::ambiguous-name",
+                            f,
+                            pos_of(&d.id),
+                            format!("name `{n}` is given to diseases `{}` and `{id}`", other.id),
+                        )
+                        .with_help(
+                            "a name must identify one disease; list all its causes under one entry",
+                        ),
+                    );
+                }
+            }
             if kb.diseases.iter().any(|x| x.id == id) {
                 diags.push(
                     Diagnostic::new(
@@ -467,6 +515,16 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
                 id: d.id.value.trim().to_owned(),
                 names: d.names,
                 causes,
+            });
+        }
+        for t in doc.treatments {
+            let at = pos_of(&t);
+            let t = t.value;
+            kb.treatments.push(Treatment {
+                id: t.id.value.trim().to_owned(),
+                names: t.names,
+                specific: t.specific,
+                origin: origin(f, at),
             });
         }
         for n in doc.notoriety {

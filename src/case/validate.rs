@@ -548,7 +548,16 @@ pub(super) fn validate(
         let drug = v.find("drug", &x.value.drug, &drug_names);
         let reaction = v.find("reaction", &x.value.reaction, &reaction_names);
         let date = v.free_time(x.value.date.as_ref());
-        let known = v.known_since(x.value.known_since.as_ref(), date);
+        // What followed a withdrawal is known once the reaction's course is: by its end if given.
+        let course_known = reaction
+            .and_then(|r| reactions.get(r))
+            .and_then(|r: &Reaction| r.end)
+            .map(|e| DayRange::day(e.latest));
+        let own = match (date, course_known) {
+            (Some(d), Some(e)) => Some(if e.earliest > d.earliest { e } else { d }),
+            (d, e) => d.or(e),
+        };
+        let known = v.known_since(x.value.known_since.as_ref(), own);
         if let (Some(drug), Some(reaction)) = (drug, reaction) {
             dechallenges.push(Dechallenge {
                 drug,

@@ -20,6 +20,8 @@ pub struct Timeline {
     pub policy: Vec<super::PolicySetting>,
     pub methods: Vec<super::MethodStamp>,
     pub points: Vec<Point>,
+    /// Said when the case has nothing dated to build a timeline from.
+    pub notes: Vec<String>,
 }
 
 /// The case as of one day.
@@ -118,6 +120,14 @@ pub fn timeline(rules: &RuleSet, case: &Case, options: &Options) -> Timeline {
         source: reference.source.clone(),
         policy: reference.policy.clone(),
         methods: reference.methods.clone(),
+        notes: if points.is_empty() {
+            vec![
+                "nothing in this case is dated, so its results never changed: see the assessment"
+                    .to_owned(),
+            ]
+        } else {
+            Vec::new()
+        },
         points,
     }
 }

@@ -49,15 +49,27 @@ fn dechallenge_as_recorded(pair: &Pair) -> Finding {
         .iter()
         .filter(|d| d.drug == pair.drug && d.reaction == pair.reaction)
         .collect();
+    // The most telling observation: a withdrawal over a dose reduction over a
+    // continued drug, and the latest of those (the last one written if undated).
+    let rank = |a: ActionTaken| match a {
+        ActionTaken::Withdrawn => 2,
+        ActionTaken::DoseReduced => 1,
+        _ => 0,
+    };
     let chosen = observations
         .iter()
-        .find(|d| matches!(d.action, ActionTaken::Withdrawn | ActionTaken::DoseReduced))
-        .or_else(|| observations.first());
+        .enumerate()
+        .max_by_key(|(i, d)| (rank(d.action), d.date.map(|x| x.earliest), *i))
+        .map(|(_, d)| d);
     if let Some(d) = chosen {
         evidence.push(ev(format!("{}.action", d.path), kebab(&d.action)));
         evidence.push(ev(format!("{}.outcome", d.path), kebab(&d.outcome)));
+        let specific = specific_treatment(pair, &d.treatment);
         if !d.treatment.is_empty() {
-            evidence.push(ev(format!("{}.treatment", d.path), d.treatment.join(", ")));
+            evidence.push(ev(
+                format!("{}.treatment", d.path),
+                treatment_text(pair, &d.treatment),
+            ));
         }
         if d.tolerance {
             evidence.push(ev(format!("{}.tolerance", d.path), "true"));
@@ -65,7 +77,7 @@ fn dechallenge_as_recorded(pair: &Pair) -> Finding {
         return classify_dechallenge(
             d.action,
             d.outcome,
-            !d.treatment.is_empty(),
+            (specific, !d.treatment.is_empty()),
             d.tolerance,
             evidence,
         );
@@ -94,25 +106,49 @@ fn dechallenge_as_recorded(pair: &Pair) -> Finding {
             .outcome
             .map_or("not given".to_owned(), |o| kebab(&o)),
     ));
+    let specific = specific_treatment(pair, &reaction.treatment);
     if !reaction.treatment.is_empty() {
         evidence.push(ev(
             format!("{}.treatment", reaction.path),
-            reaction.treatment.join(", "),
+            treatment_text(pair, &reaction.treatment),
         ));
     }
     classify_dechallenge(
         action,
         course,
-        !reaction.treatment.is_empty(),
+        (specific, !reaction.treatment.is_empty()),
         false,
         evidence,
     )
 }
 
+/// Whether any treatment given can make a reaction improve by itself: one the
+/// knowledge base marks specific (corticosteroids), or one it does not know
+/// (assumed specific, the cautious reading). Symptomatic ones do not count.
+fn specific_treatment(pair: &Pair, given: &[String]) -> bool {
+    given
+        .iter()
+        .any(|t| pair.kb.treatment(t).is_none_or(|k| k.specific))
+}
+
+/// The treatments as written, each with how the knowledge base classes it.
+fn treatment_text(pair: &Pair, given: &[String]) -> String {
+    given
+        .iter()
+        .map(|t| match pair.kb.treatment(t) {
+            Some(k) if k.specific => format!("{t} (specific: {})", k.id),
+            Some(k) => format!("{t} (symptomatic: {}, not counted)", k.id),
+            None => format!("{t} (not in the knowledge base: counted as specific)"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn classify_dechallenge(
     action: ActionTaken,
     course: Course,
-    treated: bool,
+    // (a specific treatment was given, any treatment was given)
+    (specific, treated): (bool, bool),
     tolerance: bool,
     evidence: Vec<Evidence>,
 ) -> Finding {
@@ -130,7 +166,9 @@ fn classify_dechallenge(
             format!("{act}; what happened to the reaction afterwards is not known"),
             evidence,
         ),
-        (ActionTaken::Withdrawn | ActionTaken::DoseReduced, Course::Improved) if treated => {
+        // After withdrawal only a specific treatment weakens the improvement;
+        // with the drug continued, any treatment explains it.
+        (ActionTaken::Withdrawn | ActionTaken::DoseReduced, Course::Improved) if specific => {
             finding(
                 "improved-under-treatment",
                 format!(
@@ -228,7 +266,14 @@ fn judge<'a>(pair: &Pair, r: &'a Rechallenge) -> Reading<'a> {
         return Reading::Positive {
             step,
             masked,
-            with_others: !r.with_drugs.is_empty(),
+            // Only other suspects restarted alongside make a recurrence ambiguous.
+            with_others: r.with_drugs.iter().any(|d| {
+                *d != pair.drug
+                    && matches!(
+                        pair.case.drugs[*d].role,
+                        crate::case::Role::Suspect | crate::case::Role::Interacting
+                    )
+            }),
         };
     }
     if r.steps.iter().any(|s| {
@@ -269,11 +314,32 @@ fn judge<'a>(pair: &Pair, r: &'a Rechallenge) -> Reading<'a> {
 
 pub(super) fn rechallenge(pair: &Pair) -> Finding {
     let case = pair.case;
-    let episodes: Vec<&Rechallenge> = case
+    // An exposure that ended before the reaction began is earlier history, not a rechallenge.
+    let onset = case.reactions[pair.reaction].onset;
+    let (episodes, earlier): (Vec<&Rechallenge>, Vec<&Rechallenge>) = case
         .rechallenges
         .iter()
         .filter(|r| r.drug == pair.drug)
+        .partition(|r| match (r.start, onset) {
+            (Some(s), Some(o)) => s.latest >= o.earliest,
+            _ => true,
+        });
+    let earlier_ev: Vec<Evidence> = earlier
+        .iter()
+        .map(|r| {
+            ev(
+                &r.path,
+                "began before the reaction: earlier exposure, not a rechallenge",
+            )
+        })
         .collect();
+    if episodes.is_empty() && !earlier_ev.is_empty() {
+        return finding(
+            "not-done",
+            "the drug was not given again after the reaction",
+            earlier_ev,
+        );
+    }
     if episodes.is_empty() {
         let drug = &case.drugs[pair.drug];
         return finding(
@@ -282,7 +348,7 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
             vec![ev("rechallenges", format!("none recorded for {}", drug.id))],
         );
     }
-    let mut evidence = Vec::new();
+    let mut evidence = earlier_ev;
     let mut readings = Vec::new();
     for r in &episodes {
         let mut conditions = vec![kebab(&r.kind)];

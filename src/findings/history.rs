@@ -15,12 +15,32 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
     let mut candidates: Vec<(Plausibility, String, Evidence)> = Vec::new();
     // Candidates from the knowledge base that the timing rules out, shown but not counted.
     let mut ruled_out: Vec<Evidence> = Vec::new();
+    // A drug is never an alternative to itself; another suspect only under the policy.
+    let co_suspect = |i: usize| {
+        i != pair.drug && matches!(case.drugs[i].role, Role::Suspect | Role::Interacting)
+    };
+    let mut co_suspects_seen = false;
     let stated: Vec<_> = case
         .alternative_causes
         .iter()
-        .filter(|a| a.reaction == pair.reaction)
+        .filter(|a| a.reaction == pair.reaction && a.refers_to != Some(CaseItem::Drug(pair.drug)))
         .collect();
     for a in &stated {
+        if let Some(CaseItem::Drug(i)) = a.refers_to
+            && co_suspect(i)
+        {
+            co_suspects_seen = true;
+            if pair.policy.is(policy::CO_SUSPECTS, "not-alternative-cause") {
+                ruled_out.push(ev(
+                    &a.path,
+                    format!(
+                        "{}, another suspect: not counted, by the policy in force",
+                        a.cause
+                    ),
+                ));
+                continue;
+            }
+        }
         let mut value = format!("{}: {}", a.cause, kebab(&a.plausibility));
         if !a.evidence_against.is_empty() {
             value.push_str(&format!(" (against: {})", a.evidence_against.join("; ")));
@@ -87,12 +107,11 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
         }
     }
     // Other drugs of the case: concomitants by their notoriety, other suspects by the policy.
-    let mut co_suspects_seen = false;
     for (i, d) in case.drugs.iter().enumerate() {
         if i == pair.drug || !case.is_known(d.known) {
             continue;
         }
-        let co_suspect = matches!(d.role, Role::Suspect | Role::Interacting);
+        let co_suspect = co_suspect(i);
         if !co_suspect && d.role != Role::Concomitant {
             continue;
         }
@@ -115,10 +134,7 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
                 continue;
             }
         }
-        let known = phenotype.and_then(|ph| {
-            let kd = pair.kb.drug(&d.name).or_else(|| pair.kb.drug(&d.id))?;
-            pair.kb.notoriety(&kd.id, &ph.id)
-        });
+        let (strength, known) = association(pair, i);
         if !co_suspect && known.is_none() {
             continue;
         }
@@ -128,39 +144,43 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
             ruled_out.push(ev(&d.path, format!("{} {why}: not counted", d.name)));
             continue;
         }
+        // Rated against what is known of the drug under assessment.
+        let (own, _) = association(pair, pair.drug);
+        let plausibility = if strength == 0 {
+            Plausibility::LessPlausible
+        } else if strength > own {
+            Plausibility::MorePlausible
+        } else if strength == own {
+            Plausibility::EquallyPlausible
+        } else {
+            Plausibility::LessPlausible
+        };
         let role = if co_suspect {
             "another suspect"
         } else {
             "concomitant"
         };
-        match known {
-            Some(n) => candidates.push((
-                n.plausibility,
-                d.name.clone(),
-                ev(
-                    format!("{} + {}", d.path, n.origin),
-                    format!(
-                        "{role} {} is known to cause {}: {} ({})",
-                        d.name,
-                        n.phenotype,
-                        kebab(&n.plausibility),
-                        n.source
-                    ),
+        let what = known.unwrap_or_else(|| "no known association with this reaction".to_owned());
+        candidates.push((
+            plausibility,
+            d.name.clone(),
+            ev(
+                &d.path,
+                format!(
+                    "{role} {}: {what}; {} than {} ({})",
+                    d.name,
+                    match plausibility {
+                        Plausibility::MorePlausible => "more plausible",
+                        Plausibility::EquallyPlausible => "as plausible",
+                        _ => "less plausible",
+                    },
+                    case.drugs[pair.drug].name,
+                    association(pair, pair.drug)
+                        .1
+                        .unwrap_or_else(|| "no known association".to_owned()),
                 ),
-            )),
-            // A co-suspect with no known association to this reaction is a weaker candidate.
-            None => candidates.push((
-                Plausibility::LessPlausible,
-                d.name.clone(),
-                ev(
-                    &d.path,
-                    format!(
-                        "{role} {}, with no known association to this reaction: less plausible",
-                        d.name
-                    ),
-                ),
-            )),
-        }
+            ),
+        ));
     }
     let consulted = |f: Finding| {
         if co_suspects_seen {
@@ -184,7 +204,7 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
         )];
         if let Some(ph) = phenotype {
             evidence.push(ev(
-                &ph.origin,
+                "rules/kb",
                 format!(
                     "no condition or other drug of this patient is known to cause {}",
                     ph.id
@@ -217,6 +237,65 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
         format!("strongest alternative: {} ({})", names.join(", "), outcome)
     };
     consulted(finding(outcome, reasoning, evidence))
+}
+
+/// How strongly a drug of the case is known to cause this pair's phenotype:
+/// 3 high-risk, 2 associated or labelled, 1 occasional reports, 0 nothing known;
+/// with the knowledge-base entry that says so.
+fn association(pair: &Pair, drug: usize) -> (u8, Option<String>) {
+    let Some(ph) = pair.phenotype() else {
+        return (0, None);
+    };
+    let d = &pair.case.drugs[drug];
+    let Some(kd) = pair.kb.drug(&d.name).or_else(|| pair.kb.drug(&d.id)) else {
+        return (0, None);
+    };
+    let notoriety = pair.kb.notoriety(&kd.id, &ph.id).map(|n| {
+        let s = match n.plausibility {
+            Plausibility::MorePlausible => 3,
+            Plausibility::EquallyPlausible => 2,
+            Plausibility::LessPlausible => 1,
+            Plausibility::Excluded => 0,
+        };
+        (
+            s,
+            format!(
+                "{} notoriety for {} ({}, {})",
+                kebab(&n.plausibility),
+                ph.id,
+                n.source,
+                n.origin
+            ),
+        )
+    });
+    let listed = pair.kb.knowledge(&kd.id, &ph.id).map(|k| {
+        let s = match k.listedness {
+            Listedness::Labelled => 2,
+            Listedness::Reported => 1,
+            Listedness::Unknown | Listedness::Against => 0,
+        };
+        (
+            s,
+            format!(
+                "{} for {} ({}, {})",
+                kebab(&k.listedness),
+                ph.id,
+                k.source,
+                k.origin
+            ),
+        )
+    });
+    match (notoriety, listed) {
+        (Some(a), Some(b)) => {
+            if a.0 >= b.0 {
+                (a.0, Some(a.1))
+            } else {
+                (b.0, Some(b.1))
+            }
+        }
+        (Some(a), None) | (None, Some(a)) => (a.0, Some(a.1)),
+        (None, None) => (0, None),
+    }
 }
 
 /// Why a concomitant drug cannot have caused a reaction with this onset, if the dates say so:
@@ -284,7 +363,7 @@ pub(super) fn previous_knowledge(pair: &Pair) -> Finding {
             "unknown",
             format!("the knowledge base has nothing on {} with {kd}", ph.id),
             vec![ev(
-                &ph.origin,
+                "rules/kb",
                 format!("no knowledge entry for {kd} and {}", ph.id),
             )],
         ),

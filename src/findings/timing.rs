@@ -163,8 +163,20 @@ pub(super) fn time_to_onset(pair: &Pair) -> Finding {
         );
     };
     let sensitized = sensitization(pair, l.exposure);
+    // A sensitized patient may react on re-exposure's shorter latency or on the
+    // first exposure's: either window counts.
     let (t, w, which) = match (&sensitized, window.reexposure) {
-        (Some(_), Some(r)) => (r.typical, r.plausible, "re-exposure"),
+        (Some(_), Some(r)) => (
+            (
+                r.typical.0.min(window.typical.0),
+                r.typical.1.max(window.typical.1),
+            ),
+            (
+                r.plausible.0.min(window.plausible.0),
+                r.plausible.1.max(window.plausible.1),
+            ),
+            "first-exposure and re-exposure",
+        ),
         _ => (window.typical, window.plausible, "first-exposure"),
     };
     evidence.push(ev(
@@ -278,7 +290,13 @@ fn sensitization(pair: &Pair, exposure: &Exposure) -> Option<Evidence> {
         }
         .phenotype()
         .is_some_and(|x| x.id == phenotype.id);
-        if same_kind && r.onset.is_some_and(|o| o.latest < start.earliest) {
+        // Only an earlier reaction while on this drug sensitizes to it.
+        let on_drug = drug.exposures.iter().any(|e| {
+            e.start
+                .zip(r.onset)
+                .is_some_and(|(s, o)| s.earliest <= o.latest)
+        });
+        if same_kind && on_drug && r.onset.is_some_and(|o| o.latest < start.earliest) {
             return Some(ev(
                 format!("{}.onset", r.path),
                 format!(

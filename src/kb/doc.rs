@@ -23,6 +23,21 @@ pub struct KbFileDoc {
     /// Drugs' own notoriety for phenotypes, when they appear as alternative causes.
     #[serde(default)]
     pub notoriety: Vec<Spanned<NotorietyDoc>>,
+    /// Treatments of reactions: whether they can resolve a reaction themselves.
+    #[serde(default)]
+    pub treatments: Vec<Spanned<TreatmentDoc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreatmentDoc {
+    pub id: Text,
+    /// Names matched, case-insensitively, as words within a treatment as written.
+    pub names: Vec<String>,
+    /// `true` for treatments that can make a reaction improve by themselves
+    /// (corticosteroids); `false` for symptomatic ones (antihistamines, emollients).
+    pub specific: bool,
+    pub source: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -348,7 +348,7 @@ fn alternative_causes_that_the_dates_rule_out_are_shown_but_not_counted() {
     let text = "id: t
 patient:
   conditions:
-    - { id: flu, name: influenza, onset: 2024-02-20, end: 2024-02-28 }
+    - { id: flu, name: viral infection, onset: 2024-02-20, end: 2024-02-28 }
 drugs:
   - { id: a, name: lenalidomide, role: suspect, exposures: [{ id: c, start: 2024-03-01 }] }
   - { id: s, name: co-trimoxazole, role: concomitant, exposures: [{ start: 2024-04-01 }] }
@@ -379,7 +379,7 @@ reactions:
     assert!(
         shown
             .iter()
-            .any(|v| v.contains("influenza was over by 2024-02-28")),
+            .any(|v| v.contains("viral infection was over by 2024-02-28")),
         "{shown:?}"
     );
     assert!(
