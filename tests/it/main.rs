@@ -1,6 +1,7 @@
 //! Integration tests, built as one binary.
 
 mod cli;
+mod findings;
 mod fixtures;
 mod laws;
 mod rules;

@@ -1,0 +1,122 @@
+//! Findings on small cases written for one point each.
+
+use crate::shipped;
+use causa::diagnostic::SourceFile;
+use causa::eval::{self, Options};
+
+fn step(text: &str, method: &str, drug: &str, node: &str) -> (String, i64, String) {
+    let case = causa::case::load(&SourceFile {
+        name: "t.yaml".into(),
+        text: text.into(),
+    })
+    .unwrap_or_else(|d| panic!("{}", d.render()));
+    let a = eval::assess(
+        &shipped(),
+        &case,
+        &Options {
+            methods: vec![method.into()],
+            ..Default::default()
+        },
+    );
+    let a = a
+        .assessments
+        .iter()
+        .find(|a| a.drug == drug)
+        .expect("assessed");
+    let s = a
+        .steps
+        .iter()
+        .find(|s| s.node == node)
+        .expect("step reached");
+    (
+        s.outcome.clone().unwrap_or_default(),
+        s.points,
+        s.reasoning.clone(),
+    )
+}
+
+#[test]
+fn a_drug_is_never_an_alternative_cause_of_its_own_reaction() {
+    let text = "id: t
+drugs:
+  - { id: a, name: allopurinol, role: suspect, exposures: [{ id: c, start: 2024-01-01 }] }
+reactions:
+  - { id: r, term: Stevens-Johnson syndrome, onset: day 15 of c }
+alternative_causes:
+  - { cause: allopurinol, refers_to: a, reaction: r, plausibility: more-plausible }
+";
+    let (outcome, points, _) = step(text, "sefv", "a", "e-alternative-causes");
+    assert_eq!((outcome.as_str(), points), ("none-identified", 0));
+}
+
+#[test]
+fn an_exposure_before_the_reaction_is_not_a_rechallenge() {
+    let text = "id: t
+drugs:
+  - { id: a, name: amoxicillin, role: suspect, exposures: [{ id: c, start: 2024-01-01 }] }
+reactions:
+  - { id: r, term: maculopapular rash, onset: day 8 of c }
+rechallenges:
+  - { drug: a, kind: full-dose, start: 2022-03-01, steps: [{ day: \"1-7\", outcome: tolerated }] }
+";
+    let (outcome, points, _) = step(text, "naranjo", "a", "q4-reappeared-on-readministration");
+    assert_eq!((outcome.as_str(), points), ("not-done", 0));
+}
+
+#[test]
+fn only_other_suspects_restarted_alongside_weaken_a_recurrence() {
+    let case = |role: &str| {
+        format!(
+            "id: t
+drugs:
+  - {{ id: a, name: amoxicillin, role: suspect, exposures: [{{ id: c, start: 2024-01-01 }}] }}
+  - {{ id: b, name: dexamethasone, role: {role}, exposures: [{{ start: 2024-01-01 }}] }}
+reactions:
+  - {{ id: r, term: maculopapular rash, onset: day 8 of c }}
+rechallenges:
+  - {{ drug: a, kind: accidental, start: 2024-03-01, with_drugs: [b], steps: [{{ day: \"1\", outcome: recurrence, reaction: r }}] }}
+"
+        )
+    };
+    assert_eq!(
+        step(&case("concomitant"), "sefv", "a", "d-re-exposure").0,
+        "positive"
+    );
+    let (outcome, points, _) = step(&case("suspect"), "sefv", "a", "d-re-exposure");
+    assert_eq!((outcome.as_str(), points), ("positive-with-co-suspects", 1));
+}
+
+#[test]
+fn an_earlier_reaction_to_another_drug_does_not_sensitize() {
+    let text = "id: t
+patient:
+  previous_reactions:
+    - { drug: amoxicillin, reaction: maculopapular rash, date: 2023-01 }
+drugs:
+  - { id: l, name: lenalidomide, role: suspect, exposures: [{ id: c, start: 2024-01-01 }] }
+reactions:
+  - { id: r, term: maculopapular rash, onset: day 10 of c }
+";
+    let (outcome, _, reasoning) = step(text, "sefv", "l", "a-time-sequence");
+    assert_eq!(outcome, "compatible", "{reasoning}");
+    assert!(reasoning.contains("first-exposure windows"), "{reasoning}");
+}
+
+#[test]
+fn an_earlier_reaction_to_the_same_drug_widens_the_windows_to_re_exposure() {
+    let text = "id: t
+patient:
+  previous_reactions:
+    - { drug: Revlimid, reaction: maculopapular rash, date: 2023-01 }
+drugs:
+  - { id: l, name: lenalidomide, role: suspect, exposures: [{ id: c, start: 2024-01-01 }] }
+reactions:
+  - { id: r, term: maculopapular rash, onset: day 2 of c }
+";
+    let (outcome, _, reasoning) = step(text, "sefv", "l", "a-time-sequence");
+    assert_eq!(outcome, "compatible", "{reasoning}");
+    assert!(
+        reasoning.contains("first-exposure and re-exposure windows"),
+        "{reasoning}"
+    );
+}
