@@ -77,6 +77,7 @@ pub struct Drug {
     pub indication: Option<String>,
     pub exposures: Vec<Exposure>,
     pub action_taken: Option<ActionTaken>,
+    pub cannot_be_stopped: bool,
     pub path: String,
     pub known: Option<NaiveDate>,
 }

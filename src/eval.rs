@@ -59,6 +59,10 @@ pub struct PolicySetting {
 #[derive(Debug, Clone, Serialize)]
 pub struct MethodStamp {
     pub id: String,
+    /// `score` (points and bands), `ladder` (categories tested top down) or `flowchart`.
+    pub kind: &'static str,
+    /// What the method is meant for, as its rule file declares.
+    pub applies_to: String,
     pub name: String,
     pub version: String,
     pub citation: String,
@@ -85,6 +89,86 @@ pub struct Assessment {
     pub steps: Vec<Step>,
     /// For ladders: the category just above the result and the criterion that failed.
     pub next_category_missed: Option<LadderMiss>,
+    /// Why the method does not apply to this pair (category `not-applicable`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<String>,
+}
+
+/// The category id of a pair a method is not meant for.
+pub const NOT_APPLICABLE: &str = "not-applicable";
+
+enum Applies {
+    Yes,
+    /// Outside the method's roles (or a concomitant outside its time window): no row at all.
+    Skip,
+    /// A suspect the method is not meant for: a row saying so.
+    No(String),
+}
+
+/// Whether a method's declared applicability covers a pair.
+fn applicability(m: &Method, pair: &Pair) -> Applies {
+    let drug = &pair.case.drugs[pair.drug];
+    let reaction = &pair.case.reactions[pair.reaction];
+    if !m.applies_to.roles.contains(&drug.role) {
+        return Applies::Skip;
+    }
+    let suspect = matches!(
+        drug.role,
+        crate::case::Role::Suspect | crate::case::Role::Interacting
+    );
+    if !m.applies_to.phenotypes.is_empty() {
+        let phenotype = pair.phenotype().map(|p| p.id.as_str());
+        if !phenotype.is_some_and(|p| m.applies_to.phenotypes.iter().any(|x| x == p)) {
+            if !suspect {
+                return Applies::Skip;
+            }
+            let this = phenotype.map_or_else(
+                || format!("`{}` matches no phenotype", reaction.term),
+                |p| format!("this reaction is {p}"),
+            );
+            return Applies::No(format!(
+                "{} applies to {} only; {this}",
+                m.name,
+                m.applies_to.phenotypes.join(", ")
+            ));
+        }
+    }
+    if let (Some(n), Some(onset)) = (m.applies_to.taken_within_days, reaction.onset) {
+        let from = onset.earliest - chrono::Days::new(n.unsigned_abs());
+        let taken = drug.exposures.iter().any(|e| {
+            e.start.is_some_and(|s| s.earliest <= onset.latest)
+                && e.stop.is_none_or(|s| s.latest >= from)
+        });
+        if !taken {
+            if !suspect {
+                return Applies::Skip;
+            }
+            return Applies::No(format!(
+                "{} scores drugs taken in the {n} days before onset; {} was not",
+                m.name, drug.name
+            ));
+        }
+    }
+    Applies::Yes
+}
+
+fn not_applicable(m: &Method, pair: &Pair, reason: String) -> Assessment {
+    Assessment {
+        drug: pair.case.drugs[pair.drug].id.clone(),
+        drug_name: pair.case.drugs[pair.drug].name.clone(),
+        reaction: pair.case.reactions[pair.reaction].id.clone(),
+        reaction_term: pair.case.reactions[pair.reaction].term.clone(),
+        method: m.id.clone(),
+        method_version: m.version.clone(),
+        score: None,
+        category: NOT_APPLICABLE.to_owned(),
+        category_label: "Not applicable".to_owned(),
+        level: String::new(),
+        band: None,
+        steps: Vec::new(),
+        next_category_missed: None,
+        not_applicable: Some(reason),
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -145,8 +229,13 @@ pub struct PairSummary {
     pub reaction: String,
     /// (method, category, level), in method order.
     pub results: Vec<(String, String, String)>,
-    /// Methods place the pair at different levels of the common scale (off-scale levels such as conditional included).
+    /// Steps on the common scale between the highest and the lowest ranked result
+    /// (results off the scale, such as conditional, are not counted).
+    pub spread: Option<i64>,
+    /// The methods differ by more than one step.
     pub disagreement: bool,
+    /// For a disagreement: the answers that lift the highest result and hold down the lowest.
+    pub drivers: Vec<String>,
 }
 
 /// Assesses every suspect (or interacting) drug × reaction pair with every chosen method.
@@ -205,23 +294,16 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
             };
             let mut results = Vec::new();
             for m in &methods {
-                if !m.roles.contains(&case.drugs[d].role) {
-                    continue;
-                }
-                let a = assess_pair(rules, m, &pair);
+                let a = match applicability(m, &pair) {
+                    Applies::Yes => assess_pair(rules, m, &pair),
+                    Applies::Skip => continue,
+                    Applies::No(reason) => not_applicable(m, &pair, reason),
+                };
                 results.push((a.method.clone(), a.category.clone(), a.level.clone()));
                 assessments.push(a);
             }
             if !results.is_empty() {
-                let levels: std::collections::BTreeSet<&str> =
-                    results.iter().map(|(_, _, level)| level.as_str()).collect();
-                let disagreement = levels.len() > 1;
-                summary.push(PairSummary {
-                    drug: case.drugs[d].id.clone(),
-                    reaction: case.reactions[r].id.clone(),
-                    results,
-                    disagreement,
-                });
+                summary.push(concordance(rules, &assessments, d, r, case, results));
             }
         }
     }
@@ -261,6 +343,14 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
             .iter()
             .map(|m| MethodStamp {
                 id: m.id.clone(),
+                kind: if m.has_score() {
+                    "score"
+                } else if m.is_ladder() {
+                    "ladder"
+                } else {
+                    "flowchart"
+                },
+                applies_to: m.applies_to.describe(),
                 name: m.name.clone(),
                 version: m.version.clone(),
                 citation: m.citation.clone(),
@@ -280,6 +370,89 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         summary,
         warnings,
         notes,
+    }
+}
+
+/// Places one pair's results on the common scale and, when they differ by more
+/// than one step, names the answers that drive the highest and the lowest.
+fn concordance(
+    rules: &RuleSet,
+    assessments: &[Assessment],
+    d: usize,
+    r: usize,
+    case: &Case,
+    results: Vec<(String, String, String)>,
+) -> PairSummary {
+    let (drug, reaction) = (&case.drugs[d].id, &case.reactions[r].id);
+    let rank = |level: &str| {
+        rules
+            .scale
+            .levels
+            .iter()
+            .find(|l| l.id == level)
+            .and_then(|l| l.rank)
+    };
+    let ranked: Vec<(&Assessment, i64)> = assessments
+        .iter()
+        .filter(|a| &a.drug == drug && &a.reaction == reaction)
+        .filter_map(|a| rank(&a.level).map(|k| (a, k)))
+        .collect();
+    let top = ranked.iter().max_by_key(|(_, k)| *k);
+    let bottom = ranked.iter().min_by_key(|(_, k)| *k);
+    let spread = top.zip(bottom).map(|((_, a), (_, b))| a - b);
+    let disagreement = spread.is_some_and(|s| s > 1);
+    let mut drivers = Vec::new();
+    if disagreement && let (Some((hi, _)), Some((lo, _))) = (top, bottom) {
+        let lifting: Vec<String> = hi
+            .steps
+            .iter()
+            .filter(|s| s.points > 0)
+            .map(|s| format!("`{}` {} ({:+})", s.node, s.answer, s.points))
+            .collect();
+        drivers.push(format!(
+            "{} {}: {}",
+            hi.method,
+            hi.category,
+            if lifting.is_empty() {
+                "no answer scores points".to_owned()
+            } else {
+                lifting.join(", ")
+            }
+        ));
+        let holding: Vec<String> = match &lo.next_category_missed {
+            Some(miss) => vec![format!(
+                "not {}: `{}` {}",
+                miss.category, miss.node, miss.answer
+            )],
+            None => lo
+                .steps
+                .iter()
+                .filter(|s| {
+                    s.points < 0
+                        || s.points == 0
+                            && hi.steps.iter().any(|h| h.points > 0 && h.asked == s.asked)
+                })
+                .map(|s| format!("`{}` {} ({:+})", s.node, s.answer, s.points))
+                .collect(),
+        };
+        drivers.push(format!(
+            "{} {}: {}",
+            lo.method,
+            lo.category,
+            if holding.is_empty() {
+                "no answer lowers it".to_owned()
+            } else {
+                holding.join(", ")
+            }
+        ));
+    }
+    PairSummary {
+        drug: drug.clone(),
+        reaction: reaction.clone(),
+        results,
+        spread,
+        disagreement,
+        drivers,
     }
 }
 
@@ -493,6 +666,7 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair) -> Assessment 
         }),
         steps,
         next_category_missed,
+        not_applicable: None,
     }
 }
 

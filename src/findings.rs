@@ -87,6 +87,8 @@ findings! {
     DoseResponse = "dose-response": ["yes", "no", "unknown"],
     PreviousReaction = "previous-reaction": ["same-drug", "similar-drug", "none", "unknown"],
     ContributingFactors = "contributing-factors": ["present", "absent", "unknown"],
+    WithdrawalAssessable = "withdrawal-assessable": ["assessable", "intermittent-therapy", "single-administration", "cannot-be-stopped", "unknown"],
+    LastingHarm = "lasting-harm": ["yes", "no", "unknown"],
 }
 
 impl FindingId {
@@ -139,6 +141,8 @@ pub fn compute(id: FindingId, pair: &Pair) -> Finding {
         FindingId::DoseResponse => challenge::dose_response(pair),
         FindingId::PreviousReaction => history::previous_reaction(pair),
         FindingId::ContributingFactors => history::contributing_factors(pair),
+        FindingId::WithdrawalAssessable => challenge::withdrawal_assessable(pair),
+        FindingId::LastingHarm => challenge::lasting_harm(pair),
     }
 }
 

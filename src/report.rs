@@ -51,7 +51,9 @@ struct SummaryRow {
     drug: String,
     reaction: String,
     cells: Vec<String>,
+    concordance: String,
     disagreement: bool,
+    drivers: Vec<String>,
 }
 
 /// Markdown, for people: header, summary table, then each pair's full trace.
@@ -89,7 +91,14 @@ pub fn markdown(a: &CaseAssessment) -> String {
                         .unwrap_or_else(|| "not applicable".to_owned())
                 })
                 .collect(),
+            concordance: match s.spread {
+                None => "no ranked result".to_owned(),
+                Some(0) => "agree".to_owned(),
+                Some(1) => "within one step".to_owned(),
+                Some(n) => format!("**differ by {n} steps**"),
+            },
             disagreement: s.disagreement,
+            drivers: s.drivers.clone(),
         })
         .collect();
     let env = environment();

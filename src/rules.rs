@@ -40,7 +40,7 @@ pub struct Method {
     pub version: String,
     pub citation: String,
     pub description: Option<String>,
-    pub roles: Vec<Role>,
+    pub applies_to: Applicability,
     /// In the order of the file; for ladders, from the strongest rung down.
     pub categories: Vec<Category>,
     pub bands: Vec<Band>,
@@ -51,6 +51,30 @@ pub struct Method {
     /// Where the method's id is written, to point at it.
     pub id_pos: crate::diagnostic::Pos,
     _sealed: Sealed,
+}
+
+/// What a method is meant for, as its rule file declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applicability {
+    pub roles: Vec<Role>,
+    /// Empty: every reaction.
+    pub phenotypes: Vec<String>,
+    pub taken_within_days: Option<i64>,
+}
+
+impl Applicability {
+    /// One sentence for reports: "suspect and interacting drugs; sjs-ten only".
+    pub fn describe(&self) -> String {
+        let roles: Vec<String> = self.roles.iter().map(crate::findings::kebab).collect();
+        let mut s = format!("{} drugs", roles.join(", "));
+        if !self.phenotypes.is_empty() {
+            s.push_str(&format!("; reactions: {} only", self.phenotypes.join(", ")));
+        }
+        if let Some(n) = self.taken_within_days {
+            s.push_str(&format!("; drugs taken in the {n} days before onset"));
+        }
+        s
+    }
 }
 
 /// Keeps `Method` constructible only by the validator.
@@ -359,7 +383,8 @@ pub fn load(rules: &RuleFiles) -> Result<RuleSet, Diagnostics> {
                 continue;
             }
         };
-        match validate::method(doc, f, &scale) {
+        let phenotype_ids: Vec<&str> = kb.phenotypes.iter().map(|p| p.id.as_str()).collect();
+        match validate::method(doc, f, &scale, &phenotype_ids) {
             Ok(m) => {
                 if let Some(other) = methods.iter().find(|o| o.id == m.id) {
                     diags.push(

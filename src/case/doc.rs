@@ -114,6 +114,9 @@ pub struct DrugDoc {
     #[serde(default)]
     pub exposures: Vec<Spanned<ExposureDoc>>,
     pub action_taken: Option<ActionTaken>,
+    /// The drug cannot be stopped (no alternative), so withdrawal cannot be assessed.
+    #[serde(default)]
+    pub cannot_be_stopped: bool,
     pub known_since: Option<Text>,
 }
 

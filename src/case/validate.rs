@@ -447,6 +447,7 @@ pub(super) fn validate(
             indication: d.value.indication.clone(),
             exposures,
             action_taken: d.value.action_taken,
+            cannot_be_stopped: d.value.cannot_be_stopped,
             path: format!("drugs[{i}]"),
             known,
         });

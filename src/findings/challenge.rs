@@ -518,3 +518,116 @@ pub(super) fn dose_response(pair: &Pair) -> Finding {
         )
     }
 }
+
+/// Whether the effect of withdrawal can be judged at all: not for intermittent
+/// therapy (cycles with rest days), a single administration, or a drug that
+/// cannot be stopped (the Liverpool tool's footnote).
+pub(super) fn withdrawal_assessable(pair: &Pair) -> Finding {
+    let drug = &pair.case.drugs[pair.drug];
+    if drug.cannot_be_stopped {
+        return finding(
+            "cannot-be-stopped",
+            "the drug cannot be stopped, so the effect of withdrawal cannot be judged",
+            vec![ev(format!("{}.cannot_be_stopped", drug.path), "true")],
+        );
+    }
+    let onset = pair.case.reactions[pair.reaction].onset;
+    let current = drug
+        .exposures
+        .iter()
+        .filter(|e| {
+            e.start
+                .is_some_and(|s| onset.is_none_or(|o| s.earliest <= o.latest))
+        })
+        .max_by_key(|e| e.start.map(|s| s.earliest));
+    let Some(e) = current else {
+        return finding(
+            "unknown",
+            "no exposure with a start date precedes the reaction",
+            vec![ev(format!("{}.exposures", drug.path), "no dated exposure")],
+        );
+    };
+    if let Some(r) = &e.regimen {
+        if let Some(c) = r.cycle
+            && c.last_day < c.length
+        {
+            return finding(
+                "intermittent-therapy",
+                format!(
+                    "intermittent therapy ({}): the drug stops every cycle anyway, so withdrawal cannot be judged",
+                    r.text
+                ),
+                vec![ev(format!("{}.regimen", e.path), &r.text)],
+            );
+        }
+        let t = r.text.to_lowercase();
+        if t.contains("single") || t == "once" {
+            return finding(
+                "single-administration",
+                format!("a single administration ({})", r.text),
+                vec![ev(format!("{}.regimen", e.path), &r.text)],
+            );
+        }
+    }
+    if let (Some(s), Some(t)) = (e.start, e.stop)
+        && s.is_exact()
+        && s == t
+    {
+        return finding(
+            "single-administration",
+            format!("given on one day only ({s})"),
+            vec![
+                ev(format!("{}.start", e.path), s),
+                ev(format!("{}.stop", e.path), t),
+            ],
+        );
+    }
+    finding(
+        "assessable",
+        "a continuous exposure that could be withdrawn",
+        vec![ev(
+            format!("{}.regimen", e.path),
+            e.regimen
+                .as_ref()
+                .map_or("not given".to_owned(), |r| r.text.clone()),
+        )],
+    )
+}
+
+/// Whether the reaction left lasting disability or impairment (or was fatal).
+pub(super) fn lasting_harm(pair: &Pair) -> Finding {
+    let r = &pair.case.reactions[pair.reaction];
+    let mut evidence = vec![ev(
+        format!("{}.outcome", r.path),
+        r.outcome.map_or("not given".to_owned(), |o| kebab(&o)),
+    )];
+    if !r.seriousness.is_empty() {
+        evidence.push(ev(
+            format!("{}.seriousness", r.path),
+            r.seriousness
+                .iter()
+                .map(kebab)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    }
+    let disabling = r
+        .seriousness
+        .contains(&crate::case::Seriousness::Disability);
+    match r.outcome {
+        _ if disabling => finding("yes", "the reaction caused disability", evidence),
+        Some(ReactionOutcome::Fatal | ReactionOutcome::RecoveredWithSequelae) => {
+            finding("yes", "the reaction was fatal or left sequelae", evidence)
+        }
+        Some(ReactionOutcome::Recovered | ReactionOutcome::Recovering) => finding(
+            "no",
+            "the reaction resolved or is resolving without lasting harm",
+            evidence,
+        ),
+        _ => finding(
+            "unknown",
+            "whether the reaction left lasting harm is not known",
+            evidence,
+        ),
+    }
+}

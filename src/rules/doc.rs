@@ -34,6 +34,10 @@ pub struct MethodMetaDoc {
 pub struct AppliesToDoc {
     /// Drug roles the method assesses (default: suspect and interacting).
     pub roles: Option<Vec<Role>>,
+    /// Knowledge-base phenotypes the method is meant for (default: every reaction).
+    pub phenotypes: Option<Vec<Text>>,
+    /// Only drugs taken within this many days before the reaction's onset.
+    pub taken_within_days: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -113,6 +113,7 @@ pub(super) fn method(
     doc: MethodFileDoc,
     f: &SourceFile,
     scale: &Scale,
+    phenotype_ids: &[&str],
 ) -> Result<Method, Diagnostics> {
     let mut cx = Ctx {
         f,
@@ -551,6 +552,45 @@ pub(super) fn method(
         }
     }
 
+    let applies_to = match doc.method.applies_to {
+        Some(a) => {
+            let known: Vec<&str> = phenotype_ids.to_vec();
+            let phenotypes = a
+                .phenotypes
+                .unwrap_or_default()
+                .iter()
+                .map(|p| {
+                    let v = p.value.trim().to_owned();
+                    if !known.contains(&v.as_str()) {
+                        cx.unknown("rules::unknown-phenotype", pos_of(p), format!("`applies_to` names phenotype `{v}`, which the knowledge base does not define"), &v, &known);
+                    }
+                    v
+                })
+                .collect();
+            if let Some(n) = &a.taken_within_days
+                && n.value < 0
+            {
+                cx.error(
+                    "rules::bad-applicability",
+                    pos_of(n),
+                    format!("`taken_within_days` is `{}`", n.value),
+                    "give a number of days, 0 or more",
+                );
+            }
+            Applicability {
+                roles: a
+                    .roles
+                    .unwrap_or_else(|| vec![Role::Suspect, Role::Interacting]),
+                phenotypes,
+                taken_within_days: a.taken_within_days.map(|n| n.value),
+            }
+        }
+        None => Applicability {
+            roles: vec![Role::Suspect, Role::Interacting],
+            phenotypes: Vec::new(),
+            taken_within_days: None,
+        },
+    };
     if !cx.diags.is_empty() {
         return Err(cx.diags);
     }
@@ -560,11 +600,7 @@ pub(super) fn method(
         version: doc.method.version.value.trim().to_owned(),
         citation: doc.method.citation.trim().to_owned(),
         description: doc.method.description.map(|d| d.trim().to_owned()),
-        roles: doc
-            .method
-            .applies_to
-            .and_then(|a| a.roles)
-            .unwrap_or_else(|| vec![Role::Suspect, Role::Interacting]),
+        applies_to,
         categories,
         bands: bands.into_iter().map(|(b, _)| b).collect(),
         nodes,

@@ -25,7 +25,7 @@ fn assess_reference_case_prints_a_markdown_report() {
     assert!(text.starts_with("# Causality assessment: lenalidomide-lv-desensitization\n"));
     assert!(
         text.contains(
-            "| lenalidomide | lv | probable (6) | probable (6) | possible | **no: levels differ** |"
+            "| lenalidomide | lv | possible | probable (6) | probable (6) | possible | within one step |"
         ),
         "{text}"
     );
@@ -64,17 +64,18 @@ fn json_output_keeps_its_contract() {
         assert!(v.get(key).is_some(), "missing top-level `{key}`");
     }
     let items = v["assessments"].as_array().unwrap();
-    assert_eq!(items.len(), 3);
+    assert_eq!(items.len(), 4);
     for a in items {
         for key in ["drug", "reaction", "method", "score", "category", "steps"] {
             assert!(a.get(key).is_some(), "missing `{key}` in {a}");
         }
         let method = a["method"].as_str().unwrap();
-        assert!(["naranjo", "who-umc", "sefv"].contains(&method));
+        assert!(["naranjo", "who-umc", "sefv", "lcat", "alden"].contains(&method));
+        let scored = ["naranjo", "sefv"].contains(&method);
         assert_eq!(
             a["score"].is_null(),
-            method == "who-umc",
-            "{method}: only WHO-UMC has no score"
+            !scored,
+            "{method}: only Naranjo and SEFV score this case"
         );
         let category = a["category"].as_str().unwrap();
         assert!(
@@ -177,7 +178,7 @@ fn invalid_case_files_exit_2_with_every_problem() {
 fn rules_check_and_list() {
     let out = causa(&["rules", "check"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("ok, 3 methods"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok, 4 methods"));
 
     let out = causa(&["rules", "check", "rules"]);
     assert_eq!(
@@ -193,7 +194,7 @@ fn rules_check_and_list() {
 
     let out = causa(&["rules", "list"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    for id in ["| naranjo |", "| who-umc |", "| sefv |"] {
+    for id in ["| naranjo |", "| who-umc |", "| sefv |", "| lcat |"] {
         assert!(text.contains(id), "{text}");
     }
 }
