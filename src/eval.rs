@@ -280,6 +280,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
     let warnings = contraindications(rules, case, &reactions, &policy);
     let mut assessments = Vec::new();
     let mut summary = Vec::new();
+    let mut pairs_seen = Vec::new();
     for d in 0..case.drugs.len() {
         if !case.is_known(case.drugs[d].known) {
             continue;
@@ -303,9 +304,18 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
                 assessments.push(a);
             }
             if !results.is_empty() {
-                summary.push(concordance(rules, &assessments, d, r, case, results));
+                pairs_seen.push((d, r));
             }
         }
+    }
+    compare_drugs(rules, &methods, &mut assessments);
+    for (d, r) in pairs_seen {
+        let results = assessments
+            .iter()
+            .filter(|a| a.drug == case.drugs[d].id && a.reaction == case.reactions[r].id)
+            .map(|a| (a.method.clone(), a.category.clone(), a.level.clone()))
+            .collect();
+        summary.push(concordance(rules, &assessments, d, r, case, results));
     }
     // An assessor answer that no step used is worth knowing: its question was never reached.
     for a in &case.assessor_answers {
@@ -370,6 +380,113 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         summary,
         warnings,
         notes,
+    }
+}
+
+/// The whole-case step of methods that compare drugs (ALDEN item 6): every drug
+/// assessed for a reaction gains the step's points when another drug assessed
+/// for the same reaction totals more than the threshold; then the bands apply.
+fn compare_drugs(rules: &RuleSet, methods: &[&Method], assessments: &mut [Assessment]) {
+    for m in methods {
+        let Some(c) = &m.compare else { continue };
+        let scored: Vec<usize> = (0..assessments.len())
+            .filter(|&i| assessments[i].method == m.id && assessments[i].not_applicable.is_none())
+            .collect();
+        let before: Vec<(usize, String, String, i64)> = scored
+            .iter()
+            .map(|&i| {
+                let a = &assessments[i];
+                (i, a.drug.clone(), a.reaction.clone(), a.score.unwrap_or(0))
+            })
+            .collect();
+        for (i, drug, reaction, total) in &before {
+            let others: Vec<&(usize, String, String, i64)> = before
+                .iter()
+                .filter(|(j, d, r, t)| {
+                    j != i && d != drug && r == reaction && *t > c.other_total_above
+                })
+                .collect();
+            let points = if others.is_empty() { 0 } else { c.points };
+            let new_total = total.saturating_add(points);
+            let evidence: Vec<Evidence> = before
+                .iter()
+                .filter(|(j, _, r, _)| j != i && r == reaction)
+                .map(|(_, d, _, t)| Evidence {
+                    source: format!("{}: {d}", m.id),
+                    value: format!("total of the other items {t}"),
+                })
+                .collect();
+            let evidence = if evidence.is_empty() {
+                vec![Evidence {
+                    source: m.id.clone(),
+                    value: "no other drug was assessed for this reaction".to_owned(),
+                }]
+            } else {
+                evidence
+            };
+            let answer = if others.is_empty() { "no" } else { "yes" };
+            let reasoning = if others.is_empty() {
+                format!(
+                    "no other drug assessed for this reaction totals more than {}",
+                    c.other_total_above
+                )
+            } else {
+                let names: Vec<String> = others
+                    .iter()
+                    .map(|(_, d, _, t)| format!("{d} ({t})"))
+                    .collect();
+                format!(
+                    "{} {} more than {}",
+                    names.join(", "),
+                    if names.len() == 1 { "totals" } else { "total" },
+                    c.other_total_above
+                )
+            };
+            let (cat, band) = m
+                .band_for(new_total)
+                .map(|(_, b)| (b.category, Some(b)))
+                .unwrap_or((m.categories.len().saturating_sub(1), None));
+            let a = &mut assessments[*i];
+            a.steps.push(Step {
+                node: c.id.clone(),
+                question: c.question.clone(),
+                rationale: c.rationale.clone(),
+                reference: c.reference.clone(),
+                criterion_of: None,
+                asked: "other drugs of the case".to_owned(),
+                outcome: None,
+                reasoning,
+                derived_answer: answer.to_owned(),
+                answer: answer.to_owned(),
+                points,
+                total: new_total,
+                evidence,
+                assessor_input: None,
+                policy_change: None,
+            });
+            let category = &m.categories[cat];
+            a.score = Some(new_total);
+            a.category = category.id.clone();
+            a.category_label = category.label.clone();
+            a.level = rules
+                .scale
+                .levels
+                .get(category.level)
+                .map(|l| l.id.clone())
+                .unwrap_or_default();
+            a.band = band.map(band_text);
+        }
+    }
+}
+
+/// A band as text: `5 to 8`, `9 or more`.
+fn band_text(b: crate::rules::Band) -> String {
+    match (b.min, b.max) {
+        (Some(lo), Some(hi)) if lo == hi => format!("{lo}"),
+        (Some(lo), Some(hi)) => format!("{lo} to {hi}"),
+        (Some(lo), None) => format!("{lo} or more"),
+        (None, Some(hi)) => format!("{hi} or less"),
+        (None, None) => "any total".to_owned(),
     }
 }
 
@@ -657,13 +774,7 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair) -> Assessment 
             .get(c.level)
             .map(|l| l.id.clone())
             .unwrap_or_default(),
-        band: band.map(|b| match (b.min, b.max) {
-            (Some(lo), Some(hi)) if lo == hi => format!("{lo}"),
-            (Some(lo), Some(hi)) => format!("{lo} to {hi}"),
-            (Some(lo), None) => format!("{lo} or more"),
-            (None, Some(hi)) => format!("{hi} or less"),
-            (None, None) => "any total".to_owned(),
-        }),
+        band: band.map(band_text),
         steps,
         next_category_missed,
         not_applicable: None,

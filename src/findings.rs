@@ -11,6 +11,7 @@
 //! variant here and its computation; the evaluator does not change.
 
 mod challenge;
+mod exposure;
 mod history;
 mod timing;
 
@@ -89,6 +90,14 @@ findings! {
     ContributingFactors = "contributing-factors": ["present", "absent", "unknown"],
     WithdrawalAssessable = "withdrawal-assessable": ["assessable", "intermittent-therapy", "single-administration", "cannot-be-stopped", "unknown"],
     LastingHarm = "lasting-harm": ["yes", "no", "unknown"],
+    DelayClass = "delay-class": ["suggestive", "compatible", "likely", "unlikely", "excluded", "cannot-tell", "unknown"],
+    DrugPresence = "drug-presence": ["definite", "doubtful", "excluded", "cannot-tell", "unknown"],
+    Prechallenge = "prechallenge": [
+        "same-reaction-same-drug", "same-reaction-similar-drug", "other-reaction-same-drug",
+        "other-reaction-similar-drug", "none", "tolerated",
+    ],
+    DrugContinued = "drug-continued": ["continued-without-harm", "stopped-or-unknown"],
+    Notoriety = "notoriety": ["high", "associated", "suspected", "unknown", "not-suspected"],
 }
 
 impl FindingId {
@@ -143,6 +152,11 @@ pub fn compute(id: FindingId, pair: &Pair) -> Finding {
         FindingId::ContributingFactors => history::contributing_factors(pair),
         FindingId::WithdrawalAssessable => challenge::withdrawal_assessable(pair),
         FindingId::LastingHarm => challenge::lasting_harm(pair),
+        FindingId::DelayClass => exposure::delay_class(pair),
+        FindingId::DrugPresence => exposure::drug_presence(pair),
+        FindingId::Prechallenge => exposure::prechallenge(pair),
+        FindingId::DrugContinued => exposure::drug_continued(pair),
+        FindingId::Notoriety => exposure::notoriety(pair),
     }
 }
 

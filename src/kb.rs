@@ -10,11 +10,11 @@ pub mod doc;
 use crate::case::Plausibility;
 use crate::diagnostic::{Diagnostic, Diagnostics, Pos, SourceFile, from_yaml_error};
 use doc::KbFileDoc;
-pub use doc::Listedness;
+pub use doc::{Listedness, Risk};
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct KnowledgeBase {
     pub drugs: Vec<KbDrug>,
     pub phenotypes: Vec<Phenotype>,
@@ -22,6 +22,8 @@ pub struct KnowledgeBase {
     pub diseases: Vec<Disease>,
     pub notoriety: Vec<Notoriety>,
     pub treatments: Vec<Treatment>,
+    /// How many elimination half-lives clear a drug (default 5), and where that is set.
+    pub elimination_half_lives: (f64, String),
 }
 
 #[derive(Debug, Clone)]
@@ -105,6 +107,7 @@ pub struct Notoriety {
     pub drug: String,
     pub phenotype: String,
     pub plausibility: Plausibility,
+    pub risk: Option<doc::Risk>,
     pub source: String,
     pub origin: String,
 }
@@ -115,6 +118,20 @@ pub fn normalize(name: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+impl Default for KnowledgeBase {
+    fn default() -> Self {
+        KnowledgeBase {
+            drugs: Vec::new(),
+            phenotypes: Vec::new(),
+            knowledge: Vec::new(),
+            diseases: Vec::new(),
+            notoriety: Vec::new(),
+            treatments: Vec::new(),
+            elimination_half_lives: (5.0, "default".to_owned()),
+        }
+    }
 }
 
 impl KnowledgeBase {
@@ -517,6 +534,23 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
                 causes,
             });
         }
+        if let Some(s) = &doc.settings
+            && let Some(n) = &s.elimination_half_lives
+        {
+            if !(n.value > 0.0 && n.value <= 20.0) {
+                diags.push(
+                    Diagnostic::new(
+                        "kb::bad-setting",
+                        f,
+                        pos_of(n),
+                        format!("`elimination_half_lives` is `{}`", n.value),
+                    )
+                    .with_help("give a number of half-lives between 0 and 20; 5 is the usual"),
+                );
+            } else {
+                kb.elimination_half_lives = (n.value, origin(f, pos_of(n)));
+            }
+        }
         for t in doc.treatments {
             let at = pos_of(&t);
             let t = t.value;
@@ -551,6 +585,7 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
                 drug,
                 phenotype,
                 plausibility: n.plausibility,
+                risk: n.risk,
                 source: n.source,
                 origin: origin(f, at),
             });

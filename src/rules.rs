@@ -46,6 +46,8 @@ pub struct Method {
     pub bands: Vec<Band>,
     pub nodes: Vec<Node>,
     pub start: usize,
+    /// The whole-case comparison step, for methods that weigh the drugs against each other.
+    pub compare: Option<Compare>,
     /// The rule file, as named to users.
     pub file: String,
     /// Where the method's id is written, to point at it.
@@ -75,6 +77,19 @@ impl Applicability {
         }
         s
     }
+}
+
+/// A step taken once every drug of the case has been through the graph: a drug
+/// loses (or gains) `points` when another drug assessed for the same reaction
+/// totals more than `other_total_above`.
+#[derive(Debug, Clone)]
+pub struct Compare {
+    pub id: String,
+    pub question: String,
+    pub rationale: String,
+    pub reference: String,
+    pub other_total_above: i64,
+    pub points: i64,
 }
 
 /// Keeps `Method` constructible only by the validator.

@@ -26,6 +26,7 @@ pub struct KbFileDoc {
     /// Treatments of reactions: whether they can resolve a reaction themselves.
     #[serde(default)]
     pub treatments: Vec<Spanned<TreatmentDoc>>,
+    pub settings: Option<SettingsDoc>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -150,5 +151,30 @@ pub struct NotorietyDoc {
     pub drug: Text,
     pub phenotype: Text,
     pub plausibility: Plausibility,
+    /// The drug's risk class for the phenotype in epidemiological studies, where
+    /// one is known (ALDEN's notoriety criterion).
+    pub risk: Option<Risk>,
     pub source: String,
+}
+
+/// A drug's risk class for a phenotype (ALDEN criterion 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Risk {
+    /// On a high-risk list from case-control studies.
+    High,
+    /// Definite but lower risk.
+    Associated,
+    /// Several reports, ambiguous epidemiology.
+    Suspected,
+    /// No association in an adequate epidemiological study.
+    NotSuspected,
+}
+
+/// Pharmacokinetic settings used by findings.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsDoc {
+    /// A drug stopped this many elimination half-lives before onset is gone from the body.
+    pub elimination_half_lives: Option<Spanned<f64>>,
 }

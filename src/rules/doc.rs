@@ -16,6 +16,22 @@ pub struct MethodFileDoc {
     /// Score bands, for methods that add points; edges reach them with `result: score-band`.
     pub bands: Option<Spanned<Vec<Spanned<BandDoc>>>>,
     pub nodes: Vec<Spanned<NodeDoc>>,
+    /// A whole-case step taken after every drug of the case has been through the
+    /// graph: it compares each drug's total with the other drugs' (ALDEN item 6).
+    pub compare_drugs: Option<Spanned<CompareDoc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareDoc {
+    pub id: Text,
+    pub question: String,
+    pub rationale: String,
+    pub reference: String,
+    /// When another drug assessed for the same reaction totals more than this...
+    pub other_total_above: i64,
+    /// ...this drug's total changes by these points before the bands apply.
+    pub points: i64,
 }
 
 #[derive(Debug, Deserialize)]

@@ -521,9 +521,41 @@ pub(super) fn method(
         );
     }
 
+    let compare = doc.compare_drugs.as_ref().map(|c| {
+        if band_docs.is_empty() {
+            cx.error(
+                "rules::compare-without-bands",
+                pos_of(c),
+                "`compare_drugs` needs `bands`: it changes totals before they are banded",
+                "add `bands`, or remove `compare_drugs`",
+            );
+        }
+        if c.value.points.abs() > MAX_POINTS {
+            cx.error(
+                "rules::points-out-of-range",
+                pos_of(c),
+                format!("`compare_drugs` carries `{}` points", c.value.points),
+                format!("points must lie between -{MAX_POINTS} and {MAX_POINTS}"),
+            );
+        }
+        Compare {
+            id: c.value.id.value.trim().to_owned(),
+            question: c.value.question.trim().to_owned(),
+            rationale: c.value.rationale.trim().to_owned(),
+            reference: c.value.reference.trim().to_owned(),
+            other_total_above: c.value.other_total_above,
+            points: c.value.points,
+        }
+    });
     // Reachable totals at `score-band` ends must each fall in a band.
     if acyclic && let Some(s) = start {
-        let totals = reachable_band_totals(&nodes, s);
+        let mut totals = reachable_band_totals(&nodes, s);
+        if let Some(c) = &compare {
+            let shifted: Vec<i64> = totals.iter().map(|t| t.saturating_add(c.points)).collect();
+            totals.extend(shifted);
+            totals.sort();
+            totals.dedup();
+        }
         let missing: Vec<i64> = totals
             .iter()
             .copied()
@@ -605,6 +637,7 @@ pub(super) fn method(
         bands: bands.into_iter().map(|(b, _)| b).collect(),
         nodes,
         start: start.unwrap_or(0),
+        compare,
         file: f.name.clone(),
         id_pos: pos_of(&doc.method.id),
         _sealed: Sealed,

@@ -25,7 +25,7 @@ fn assess_reference_case_prints_a_markdown_report() {
     assert!(text.starts_with("# Causality assessment: lenalidomide-lv-desensitization\n"));
     assert!(
         text.contains(
-            "| lenalidomide | lv | possible | probable (6) | probable (6) | possible | within one step |"
+            "| lenalidomide | lv | not-applicable | possible | probable (6) | probable (6) | possible | within one step |"
         ),
         "{text}"
     );
@@ -64,7 +64,7 @@ fn json_output_keeps_its_contract() {
         assert!(v.get(key).is_some(), "missing top-level `{key}`");
     }
     let items = v["assessments"].as_array().unwrap();
-    assert_eq!(items.len(), 4);
+    assert_eq!(items.len(), 5);
     for a in items {
         for key in ["drug", "reaction", "method", "score", "category", "steps"] {
             assert!(a.get(key).is_some(), "missing `{key}` in {a}");
@@ -178,7 +178,7 @@ fn invalid_case_files_exit_2_with_every_problem() {
 fn rules_check_and_list() {
     let out = causa(&["rules", "check"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("ok, 4 methods"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok, 5 methods"));
 
     let out = causa(&["rules", "check", "rules"]);
     assert_eq!(
@@ -194,7 +194,13 @@ fn rules_check_and_list() {
 
     let out = causa(&["rules", "list"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    for id in ["| naranjo |", "| who-umc |", "| sefv |", "| lcat |"] {
+    for id in [
+        "| naranjo |",
+        "| who-umc |",
+        "| sefv |",
+        "| lcat |",
+        "| alden |",
+    ] {
         assert!(text.contains(id), "{text}");
     }
 }

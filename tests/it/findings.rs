@@ -120,3 +120,57 @@ reactions:
         "{reasoning}"
     );
 }
+
+#[test]
+fn a_disagreement_of_more_than_one_step_names_what_drives_it() {
+    let text = "id: t
+drugs:
+  - { id: a, name: amoxicillin, role: suspect, action_taken: withdrawn, exposures: [{ id: c, start: 2024-01-01, stop: 2024-01-08 }] }
+reactions:
+  - { id: r, term: maculopapular rash, onset: day 8 of c, end: 2024-01-15, outcome: recovered }
+investigations:
+  - { test: patch test, result: positive, supports: drug, drug: a, reaction: r }
+rechallenges:
+  - { drug: a, kind: accidental, start: 2024-03-01, steps: [{ day: \"1\", outcome: recurrence, reaction: r }] }
+alternative_causes:
+  - { cause: viral exanthem, reaction: r, plausibility: equally-plausible, evidence_for: [fever and pharyngitis] }
+";
+    let case = causa::case::load(&SourceFile {
+        name: "t.yaml".into(),
+        text: text.into(),
+    })
+    .unwrap();
+    let a = eval::assess(&shipped(), &case, &Options::default());
+    let sefv = a.assessments.iter().find(|x| x.method == "sefv").unwrap();
+    let who = a
+        .assessments
+        .iter()
+        .find(|x| x.method == "who-umc")
+        .unwrap();
+    assert_eq!(
+        (sefv.category.as_str(), who.category.as_str()),
+        ("definite", "possible")
+    );
+    let s = &a.summary[0];
+    assert_eq!(s.spread, Some(2));
+    assert!(s.disagreement);
+    assert!(
+        s.drivers
+            .iter()
+            .any(|d| d.starts_with("sefv definite") && d.contains("`d-re-exposure` positive (+3)")),
+        "{:?}",
+        s.drivers
+    );
+    assert!(
+        s.drivers.iter().any(|d| d.starts_with("who-umc possible")
+            && d.contains("not probable: `probable-alternatives` fails")),
+        "{:?}",
+        s.drivers
+    );
+    let text = causa::report::markdown(&a);
+    assert!(text.contains("**differ by 2 steps**"), "{text}");
+    assert!(
+        text.contains("Disagreements of more than one step"),
+        "{text}"
+    );
+}

@@ -8,7 +8,7 @@ use std::path::Path;
 fn shipped_rules_validate_and_define_the_methods() {
     let set = shipped();
     let ids: Vec<&str> = set.methods.iter().map(|m| m.id.as_str()).collect();
-    assert_eq!(ids, ["lcat", "naranjo", "sefv", "who-umc"]);
+    assert_eq!(ids, ["alden", "lcat", "naranjo", "sefv", "who-umc"]);
     assert!(set.digest.starts_with("sha256:") && set.digest.len() == 71);
 }
 

@@ -1,0 +1,436 @@
+//! Findings about the drug's own exposure, for methods that weigh every drug a
+//! patient took (ALDEN): the delay class of the first intake, whether the drug
+//! was still in the body at onset, earlier exposures and reactions, whether it
+//! was continued, and its risk class for the phenotype.
+
+use super::{Finding, Pair, ev, finding, kebab};
+use crate::case::{ActionTaken, Course, Exposure, Impairment, StepOutcome};
+use crate::kb::Risk;
+
+/// The exposure in effect at onset: the latest one that may have started by then.
+fn current<'a>(pair: &Pair<'a>) -> Option<&'a Exposure> {
+    let onset = pair.case.reactions[pair.reaction].onset?;
+    pair.case.drugs[pair.drug]
+        .exposures
+        .iter()
+        .filter(|e| e.start.is_some_and(|s| s.earliest <= onset.latest))
+        .max_by_key(|e| e.start.map(|s| s.earliest))
+}
+
+/// An earlier reaction (of any kind) to this very drug, before this exposure began.
+fn earlier_reaction_to_same_drug(pair: &Pair, exposure: &Exposure) -> Option<super::Evidence> {
+    let start = exposure.start?;
+    let drug = &pair.case.drugs[pair.drug];
+    let kd = pair.kb_drug_id();
+    let same = |name: &str| {
+        crate::kb::normalize(name) == crate::kb::normalize(&drug.name)
+            || kd.is_some_and(|k| pair.kb.drug(name).is_some_and(|x| x.id == k))
+    };
+    pair.case
+        .patient
+        .previous_reactions
+        .iter()
+        .flatten()
+        .find_map(|p| {
+            (same(&p.drug)
+                && p.date.is_none_or(|d| d.latest < start.earliest)
+                && pair.case.is_known(p.known))
+            .then(|| ev(&p.path, format!("earlier {} with {}", p.reaction, p.drug)))
+        })
+}
+
+/// Delay from the first intake of the current exposure to the onset (index day),
+/// classed against the phenotype's windows: typical is suggestive, above it up
+/// to plausible compatible, below it likely, beyond plausible unlikely, and a
+/// drug started on or after the index day is excluded. After an earlier reaction
+/// to the same drug the re-exposure windows apply, and everything plausible
+/// outside their typical window is likely.
+pub(super) fn delay_class(pair: &Pair) -> Finding {
+    let reaction = &pair.case.reactions[pair.reaction];
+    let drug = &pair.case.drugs[pair.drug];
+    let Some(onset) = reaction.onset else {
+        return finding(
+            "unknown",
+            "the index day (onset) is not known",
+            vec![ev(format!("{}.onset", reaction.path), "not given")],
+        );
+    };
+    let Some(e) = drug
+        .exposures
+        .iter()
+        .filter(|e| e.start.is_some())
+        .max_by_key(|e| e.start.map(|s| s.earliest))
+    else {
+        return finding(
+            "unknown",
+            "no start date is given for the drug",
+            vec![ev(format!("{}.exposures", drug.path), "no start date")],
+        );
+    };
+    let e = current(pair).unwrap_or(e);
+    let start = e.start.expect("filtered on start");
+    let delay = match &reaction.onset_anchor {
+        Some((anchor, span)) if e.id.as_deref() == Some(anchor.as_str()) => *span,
+        _ => start.days_until(&onset),
+    };
+    let mut evidence = vec![
+        ev(format!("{}.start", e.path), start),
+        ev(format!("{}.onset", reaction.path), onset),
+    ];
+    if delay.max <= 0 {
+        return finding(
+            "excluded",
+            format!("delay {delay}: started on or after the index day"),
+            evidence,
+        );
+    }
+    let Some(window) = pair.phenotype().and_then(|p| p.latency.map(|l| (p, l))) else {
+        return finding(
+            "unknown",
+            format!("delay {delay}; no latency window is known for this reaction"),
+            evidence,
+        );
+    };
+    let (ph, l) = window;
+    let sensitized = earlier_reaction_to_same_drug(pair, e);
+    let (t, w, which) = match (&sensitized, l.reexposure) {
+        (Some(_), Some(r)) => (
+            r.typical,
+            r.plausible,
+            "after a previous reaction to the same drug",
+        ),
+        _ => (l.typical, l.plausible, "first exposure"),
+    };
+    evidence.push(ev(
+        &ph.origin,
+        format!(
+            "{} ({which}): typical {}-{} days, plausible {}-{} days",
+            ph.id, t.0, t.1, w.0, w.1
+        ),
+    ));
+    let is_sensitized = sensitized.is_some();
+    if let Some(s) = sensitized {
+        evidence.push(s);
+    }
+    if delay.min <= 0 {
+        return finding(
+            "cannot-tell",
+            format!(
+                "delay {delay}: the dates cannot tell whether the drug was started before the index day"
+            ),
+            evidence,
+        );
+    }
+    let said = format!("delay {delay} from first intake to the index day ({which})");
+    let class = |d: i64| -> &'static str {
+        if d >= t.0 && d <= t.1 {
+            "suggestive"
+        } else if d > w.1 {
+            "unlikely"
+        } else if is_sensitized || d < t.0 {
+            "likely"
+        } else {
+            "compatible"
+        }
+    };
+    let (a, b) = (class(delay.min), class(delay.max));
+    if a == b {
+        finding(a, format!("{said}: {a}"), evidence)
+    } else {
+        finding(
+            "cannot-tell",
+            format!("{said}: between {a} and {b}, the dates cannot tell"),
+            evidence,
+        )
+    }
+}
+
+/// Whether the drug was still in the body on the index day: taken up to it, or
+/// stopped less than the set number of elimination half-lives before. Day
+/// precision gives the interval in hours as a range; when the range straddles
+/// the limit the answer is "cannot tell".
+pub(super) fn drug_presence(pair: &Pair) -> Finding {
+    let reaction = &pair.case.reactions[pair.reaction];
+    let drug = &pair.case.drugs[pair.drug];
+    let Some(onset) = reaction.onset else {
+        return finding(
+            "unknown",
+            "the index day (onset) is not known",
+            vec![ev(format!("{}.onset", reaction.path), "not given")],
+        );
+    };
+    let Some(e) = current(pair) else {
+        return finding(
+            "unknown",
+            "no exposure is known to have started by the index day",
+            vec![ev(format!("{}.exposures", drug.path), "none before onset")],
+        );
+    };
+    let Some(stop) = e.stop else {
+        return finding(
+            "definite",
+            "taken up to the index day (no stop date before it)",
+            vec![ev(format!("{}.stop", e.path), "not given: continuing")],
+        );
+    };
+    let days = stop.days_until(&onset);
+    let mut evidence = vec![
+        ev(format!("{}.stop", e.path), stop),
+        ev(format!("{}.onset", reaction.path), onset),
+    ];
+    if days.max <= 0 {
+        return finding("definite", "taken up to the index day", evidence);
+    }
+    let Some(half_life) = pair
+        .kb
+        .drug(&drug.name)
+        .or_else(|| pair.kb.drug(&drug.id))
+        .and_then(|k| k.half_life_hours.map(|h| (h, k)))
+    else {
+        return finding(
+            "cannot-tell",
+            format!(
+                "stopped {days} before the index day, and the knowledge base has no half-life for {}",
+                drug.name
+            ),
+            evidence,
+        );
+    };
+    let (h, k) = half_life;
+    let (n, set_at) = &pair.kb.elimination_half_lives;
+    let limit = n * h;
+    evidence.push(ev(
+        &k.origin,
+        format!("half-life {h} h; {n} half-lives = {limit} h (set at {set_at})"),
+    ));
+    // The last dose may have been taken at any hour of the stop day, the reaction may have begun at any hour of its day.
+    let (lo, hi) = (
+        ((days.min - 1).max(0) * 24) as f64,
+        ((days.max + 1) * 24) as f64,
+    );
+    let impaired = [
+        pair.case.patient.renal_impairment,
+        pair.case.patient.hepatic_impairment,
+    ]
+    .iter()
+    .flatten()
+    .any(|i| matches!(i, Impairment::Moderate | Impairment::Severe));
+    if hi < limit {
+        finding(
+            "definite",
+            format!("stopped {days} before the index day: {lo}-{hi} h, under {limit} h"),
+            evidence,
+        )
+    } else if lo > limit {
+        if impaired {
+            evidence.push(ev(
+                "patient",
+                "moderate or severe renal or hepatic impairment",
+            ));
+            finding(
+                "doubtful",
+                format!(
+                    "stopped {days} before the index day: {lo}-{hi} h, over {limit} h, but with renal or hepatic impairment slowing elimination"
+                ),
+                evidence,
+            )
+        } else {
+            finding(
+                "excluded",
+                format!("stopped {days} before the index day: {lo}-{hi} h, over {limit} h"),
+                evidence,
+            )
+        }
+    } else {
+        finding(
+            "cannot-tell",
+            format!(
+                "stopped {days} before the index day: {lo}-{hi} h, which day-precision dates cannot place on either side of {limit} h"
+            ),
+            evidence,
+        )
+    }
+}
+
+/// Earlier exposure to the drug, and what it did: a previous reaction of the
+/// same kind or another, to this drug or a similar one, or an exposure tolerated
+/// before or after.
+pub(super) fn prechallenge(pair: &Pair) -> Finding {
+    let case = pair.case;
+    let drug = &case.drugs[pair.drug];
+    let phenotype = pair.phenotype();
+    let kd = pair.kb_drug_id();
+    let mut best: Option<(u8, &'static str, super::Evidence)> = None;
+    let mut consider = |rank: u8, outcome: &'static str, e: super::Evidence| {
+        if best.as_ref().is_none_or(|b| rank > b.0) {
+            best = Some((rank, outcome, e));
+        }
+    };
+    for p in case
+        .patient
+        .previous_reactions
+        .iter()
+        .flatten()
+        .filter(|p| case.is_known(p.known))
+    {
+        let same_drug = crate::kb::normalize(&p.drug) == crate::kb::normalize(&drug.name)
+            || kd.is_some_and(|k| pair.kb.drug(&p.drug).is_some_and(|x| x.id == k));
+        let similar = !same_drug
+            && kd.is_some_and(|k| {
+                pair.kb
+                    .drug(&p.drug)
+                    .is_some_and(|x| pair.kb.are_similar(&x.id, k))
+            });
+        let same_kind = phenotype.is_some_and(|ph| {
+            pair.kb
+                .phenotype_for_term(&p.reaction, None)
+                .is_some_and(|x| x.id == ph.id)
+        });
+        let e = ev(&p.path, format!("{}: {}", p.drug, p.reaction));
+        match (same_drug, similar, same_kind) {
+            (true, _, true) => consider(5, "same-reaction-same-drug", e),
+            (false, true, true) => consider(4, "same-reaction-similar-drug", e),
+            (true, _, false) => consider(4, "other-reaction-same-drug", e),
+            (false, true, false) => consider(3, "other-reaction-similar-drug", e),
+            _ => {}
+        }
+    }
+    for r in case.rechallenges.iter().filter(|r| r.drug == pair.drug) {
+        if r.steps
+            .iter()
+            .any(|s| s.outcome == StepOutcome::Recurrence && s.reaction == Some(pair.reaction))
+        {
+            consider(
+                5,
+                "same-reaction-same-drug",
+                ev(&r.path, "the reaction came back on re-exposure"),
+            );
+        } else if r
+            .steps
+            .iter()
+            .any(|s| s.outcome == StepOutcome::OtherReaction)
+        {
+            consider(
+                4,
+                "other-reaction-same-drug",
+                ev(&r.path, "another reaction on re-exposure"),
+            );
+        } else if !r.steps.is_empty() && r.steps.iter().all(|s| s.outcome == StepOutcome::Tolerated)
+        {
+            consider(1, "tolerated", ev(&r.path, "re-exposure tolerated"));
+        }
+    }
+    // An earlier course of the drug, over before the current one began, without a reaction.
+    if let Some(cur) = current(pair)
+        && let Some(start) = cur.start
+    {
+        for e in drug.exposures.iter().filter(|e| !std::ptr::eq(*e, cur)) {
+            if e.stop.is_some_and(|s| s.latest < start.earliest) {
+                consider(
+                    1,
+                    "tolerated",
+                    ev(&e.path, "an earlier course without a recorded reaction"),
+                );
+            }
+        }
+    }
+    match best {
+        Some((_, outcome, e)) => finding(outcome, format!("earlier exposure: {outcome}"), vec![e]),
+        None => finding(
+            "none",
+            "no earlier exposure to this drug or a similar one is known",
+            vec![ev("patient.previous_reactions", "nothing for this drug")],
+        ),
+    }
+}
+
+/// Whether the drug was continued after the index day without harm.
+pub(super) fn drug_continued(pair: &Pair) -> Finding {
+    let case = pair.case;
+    let drug = &case.drugs[pair.drug];
+    let continued = case
+        .dechallenges
+        .iter()
+        .filter(|d| d.drug == pair.drug && d.reaction == pair.reaction)
+        .find(|d| {
+            matches!(
+                d.action,
+                ActionTaken::DoseNotChanged | ActionTaken::DoseIncreased
+            )
+        });
+    if let Some(d) = continued
+        && d.outcome == Course::Improved
+    {
+        return finding(
+            "continued-without-harm",
+            "the drug was continued and the reaction improved",
+            vec![ev(
+                &d.path,
+                format!("{}, {}", kebab(&d.action), kebab(&d.outcome)),
+            )],
+        );
+    }
+    let action = drug
+        .action_taken
+        .map_or("not given".to_owned(), |a| kebab(&a));
+    finding(
+        "stopped-or-unknown",
+        "the drug was stopped, or what was done is not known",
+        vec![ev(format!("{}.action_taken", drug.path), action)],
+    )
+}
+
+/// The drug's risk class for the phenotype: from the knowledge base's notoriety
+/// entry, else "suspected" when the reaction is labelled or reported with it.
+pub(super) fn notoriety(pair: &Pair) -> Finding {
+    let drug = &pair.case.drugs[pair.drug];
+    let (Some(ph), Some(kd)) = (pair.phenotype(), pair.kb_drug_id()) else {
+        return finding(
+            "unknown",
+            format!(
+                "{} or this reaction is not in the knowledge base",
+                drug.name
+            ),
+            vec![ev(format!("{}.name", drug.path), &drug.name)],
+        );
+    };
+    if let Some(n) = pair.kb.notoriety(kd, &ph.id)
+        && let Some(risk) = n.risk
+    {
+        let outcome = match risk {
+            Risk::High => "high",
+            Risk::Associated => "associated",
+            Risk::Suspected => "suspected",
+            Risk::NotSuspected => "not-suspected",
+        };
+        return finding(
+            outcome,
+            format!("{kd} is {outcome} risk for {}", ph.id),
+            vec![ev(&n.origin, &n.source)],
+        );
+    }
+    if let Some(k) = pair.kb.knowledge(kd, &ph.id)
+        && matches!(
+            k.listedness,
+            crate::kb::Listedness::Labelled | crate::kb::Listedness::Reported
+        )
+    {
+        return finding(
+            "suspected",
+            format!(
+                "{} with {kd} is {} but no risk class is known: suspected",
+                ph.id,
+                kebab(&k.listedness)
+            ),
+            vec![ev(&k.origin, &k.source)],
+        );
+    }
+    finding(
+        "unknown",
+        format!("nothing is known of {kd} and {}", ph.id),
+        vec![ev(
+            "rules/kb",
+            format!("no notoriety or knowledge entry for {kd} and {}", ph.id),
+        )],
+    )
+}
