@@ -541,6 +541,13 @@ fn concordance(
                 "not {}: `{}` {}",
                 miss.category, miss.node, miss.answer
             )],
+            // A flowchart without points: the answer that ended the path.
+            None if lo.score.is_none() => lo
+                .steps
+                .last()
+                .map(|s| format!("ended at `{}` {}", s.node, s.answer))
+                .into_iter()
+                .collect(),
             None => lo
                 .steps
                 .iter()

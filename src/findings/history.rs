@@ -9,6 +9,17 @@ use crate::policy;
 use crate::time::DayRange;
 
 pub(super) fn alternative_causes(pair: &Pair) -> Finding {
+    candidates_among(pair, false)
+}
+
+/// The alternative causes that are diseases or conditions, leaving other drugs
+/// aside (the Liverpool tool's "probability that the event was due to an
+/// underlying disease").
+pub(super) fn underlying_disease(pair: &Pair) -> Finding {
+    candidates_among(pair, true)
+}
+
+fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
     let case = pair.case;
     let reaction = &case.reactions[pair.reaction];
     let phenotype = pair.phenotype();
@@ -26,6 +37,9 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
         .filter(|a| a.reaction == pair.reaction && a.refers_to != Some(CaseItem::Drug(pair.drug)))
         .collect();
     for a in &stated {
+        if diseases_only && matches!(a.refers_to, Some(CaseItem::Drug(_))) {
+            continue;
+        }
         if let Some(CaseItem::Drug(i)) = a.refers_to
             && co_suspect(i)
         {
@@ -108,7 +122,7 @@ pub(super) fn alternative_causes(pair: &Pair) -> Finding {
     }
     // Other drugs of the case: concomitants by their notoriety, other suspects by the policy.
     for (i, d) in case.drugs.iter().enumerate() {
-        if i == pair.drug || !case.is_known(d.known) {
+        if diseases_only || i == pair.drug || !case.is_known(d.known) {
             continue;
         }
         let co_suspect = co_suspect(i);
