@@ -134,11 +134,16 @@ fn applicability(m: &Method, pair: &Pair) -> Applies {
         }
     }
     if let (Some(n), Some(onset)) = (m.applies_to.taken_within_days, reaction.onset) {
-        let from = onset.earliest - chrono::Days::new(n.unsigned_abs());
-        let taken = drug.exposures.iter().any(|e| {
-            e.start.is_some_and(|s| s.earliest <= onset.latest)
-                && e.stop.is_none_or(|s| s.latest >= from)
-        });
+        let from = onset
+            .earliest
+            .checked_sub_days(chrono::Days::new(n.unsigned_abs()))
+            .unwrap_or(chrono::NaiveDate::MIN);
+        // An exposure without dates may have been taken then: it counts, and its delay is left undetermined.
+        let taken = drug.exposures.is_empty()
+            || drug.exposures.iter().any(|e| {
+                e.start.is_none_or(|s| s.earliest <= onset.latest)
+                    && e.stop.is_none_or(|s| s.latest >= from)
+            });
         if !taken {
             if !suspect {
                 return Applies::Skip;
@@ -338,8 +343,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         notes.push(if reactions.is_empty() {
             "no reaction is recorded (as of the assessment date): nothing to assess".to_owned()
         } else {
-            "no drug with a role the methods assess (suspect or interacting): nothing to assess"
-                .to_owned()
+            "no drug with a role the methods assess: nothing to assess".to_owned()
         });
     }
     CaseAssessment {
@@ -400,20 +404,29 @@ fn compare_drugs(rules: &RuleSet, methods: &[&Method], assessments: &mut [Assess
             })
             .collect();
         for (i, drug, reaction, total) in &before {
-            let others: Vec<&(usize, String, String, i64)> = before
+            // The top-ranked drug (every drug sharing the top total) keeps its total;
+            // each drug ranked below it changes when that top total exceeds the threshold.
+            let top = before
+                .iter()
+                .filter(|(_, _, r, _)| r == reaction)
+                .map(|x| x.3)
+                .max()
+                .unwrap_or(*total);
+            let leaders: Vec<&(usize, String, String, i64)> = before
                 .iter()
                 .filter(|(j, d, r, t)| {
-                    j != i && d != drug && r == reaction && *t > c.other_total_above
+                    j != i && d != drug && r == reaction && *t == top && top > c.top_total_above
                 })
                 .collect();
-            let points = if others.is_empty() { 0 } else { c.points };
+            let applies = *total < top && !leaders.is_empty();
+            let points = if applies { c.points } else { 0 };
             let new_total = total.saturating_add(points);
             let evidence: Vec<Evidence> = before
                 .iter()
                 .filter(|(j, _, r, _)| j != i && r == reaction)
                 .map(|(_, d, _, t)| Evidence {
                     source: format!("{}: {d}", m.id),
-                    value: format!("total of the other items {t}"),
+                    value: format!("total before this step {t}"),
                 })
                 .collect();
             let evidence = if evidence.is_empty() {
@@ -424,22 +437,23 @@ fn compare_drugs(rules: &RuleSet, methods: &[&Method], assessments: &mut [Assess
             } else {
                 evidence
             };
-            let answer = if others.is_empty() { "no" } else { "yes" };
-            let reasoning = if others.is_empty() {
-                format!(
-                    "no other drug assessed for this reaction totals more than {}",
-                    c.other_total_above
-                )
-            } else {
-                let names: Vec<String> = others
+            let answer = if applies { "yes" } else { "no" };
+            let reasoning = if applies {
+                let names: Vec<String> = leaders
                     .iter()
                     .map(|(_, d, _, t)| format!("{d} ({t})"))
                     .collect();
                 format!(
-                    "{} {} more than {}",
+                    "{} ranks first with more than {}; this drug ({total}) ranks below",
                     names.join(", "),
-                    if names.len() == 1 { "totals" } else { "total" },
-                    c.other_total_above
+                    c.top_total_above
+                )
+            } else if *total == top && top > c.top_total_above {
+                format!("this drug ranks first ({total}); it keeps its total")
+            } else {
+                format!(
+                    "no drug assessed for this reaction totals more than {}",
+                    c.top_total_above
                 )
             };
             let (cat, band) = m
@@ -454,7 +468,7 @@ fn compare_drugs(rules: &RuleSet, methods: &[&Method], assessments: &mut [Assess
                 reference: c.reference.clone(),
                 criterion_of: None,
                 asked: "other drugs of the case".to_owned(),
-                outcome: None,
+                outcome: Some(answer.to_owned()),
                 reasoning,
                 derived_answer: answer.to_owned(),
                 answer: answer.to_owned(),
@@ -516,16 +530,29 @@ fn concordance(
         .collect();
     let top = ranked.iter().max_by_key(|(_, k)| *k);
     let bottom = ranked.iter().min_by_key(|(_, k)| *k);
-    let spread = top.zip(bottom).map(|((_, a), (_, b))| a - b);
+    // A spread needs at least two results on the scale.
+    let spread = if ranked.len() < 2 {
+        None
+    } else {
+        top.zip(bottom).map(|((_, a), (_, b))| a - b)
+    };
     let disagreement = spread.is_some_and(|s| s > 1);
     let mut drivers = Vec::new();
     if disagreement && let (Some((hi, _)), Some((lo, _))) = (top, bottom) {
-        let lifting: Vec<String> = hi
-            .steps
-            .iter()
-            .filter(|s| s.points > 0)
-            .map(|s| format!("`{}` {} ({:+})", s.node, s.answer, s.points))
-            .collect();
+        let lifting: Vec<String> = if hi.score.is_none() {
+            // A ladder or flowchart without points: the answer that ended the path.
+            hi.steps
+                .last()
+                .map(|s| format!("reached at `{}` {}", s.node, s.answer))
+                .into_iter()
+                .collect()
+        } else {
+            hi.steps
+                .iter()
+                .filter(|s| s.points > 0)
+                .map(|s| format!("`{}` {} ({:+})", s.node, s.answer, s.points))
+                .collect()
+        };
         drivers.push(format!(
             "{} {}: {}",
             hi.method,

@@ -79,16 +79,16 @@ impl Applicability {
     }
 }
 
-/// A step taken once every drug of the case has been through the graph: a drug
-/// loses (or gains) `points` when another drug assessed for the same reaction
-/// totals more than `other_total_above`.
+/// A step taken once every drug of the case has been through the graph: the
+/// drugs assessed for a reaction are ranked by total; when the top total exceeds
+/// `top_total_above`, every drug ranked below the top changes by `points`.
 #[derive(Debug, Clone)]
 pub struct Compare {
     pub id: String,
     pub question: String,
     pub rationale: String,
     pub reference: String,
-    pub other_total_above: i64,
+    pub top_total_above: i64,
     pub points: i64,
 }
 

@@ -560,8 +560,16 @@ pub(super) fn withdrawal_assessable(pair: &Pair) -> Finding {
                 vec![ev(format!("{}.regimen", e.path), &r.text)],
             );
         }
-        let t = r.text.to_lowercase();
-        if t.contains("single") || t == "once" {
+        let t = crate::kb::normalize(&r.text);
+        if [
+            "single dose",
+            "single administration",
+            "once",
+            "one dose",
+            "a single dose",
+        ]
+        .contains(&t.as_str())
+        {
             return finding(
                 "single-administration",
                 format!("a single administration ({})", r.text),

@@ -17,6 +17,36 @@ fn current<'a>(pair: &Pair<'a>) -> Option<&'a Exposure> {
         .max_by_key(|e| e.start.map(|s| s.earliest))
 }
 
+/// The course an exposure belongs to: it and the exposures that run into it
+/// without a gap of more than a day (a dose titration), back to the first.
+fn course<'a>(pair: &Pair<'a>, cur: &'a Exposure) -> Vec<&'a Exposure> {
+    let exposures = &pair.case.drugs[pair.drug].exposures;
+    let mut members: Vec<&Exposure> = vec![cur];
+    loop {
+        let Some(first) = members
+            .iter()
+            .filter_map(|e| e.start)
+            .min_by_key(|s| s.earliest)
+        else {
+            break;
+        };
+        let joins = exposures.iter().find(|e| {
+            !members.iter().any(|m| std::ptr::eq(*m, *e))
+                && e.start.is_some_and(|s| s.earliest <= first.earliest)
+                && e.stop.is_none_or(|stop| {
+                    stop.latest
+                        .succ_opt()
+                        .is_some_and(|next| next >= first.earliest)
+                })
+        });
+        match joins {
+            Some(e) => members.push(e),
+            None => break,
+        }
+    }
+    members
+}
+
 /// An earlier reaction (of any kind) to this very drug, before this exposure began.
 fn earlier_reaction_to_same_drug(pair: &Pair, exposure: &Exposure) -> Option<super::Evidence> {
     let start = exposure.start?;
@@ -68,6 +98,15 @@ pub(super) fn delay_class(pair: &Pair) -> Finding {
         );
     };
     let e = current(pair).unwrap_or(e);
+    // A titration written as several back-to-back exposures is one course: count from its first day.
+    let members = course(pair, e);
+    let first = members
+        .iter()
+        .copied()
+        .filter(|m| m.start.is_some())
+        .min_by_key(|m| m.start.map(|s| s.earliest))
+        .unwrap_or(e);
+    let e = first;
     let start = e.start.expect("filtered on start");
     let delay = match &reaction.onset_anchor {
         Some((anchor, span)) if e.id.as_deref() == Some(anchor.as_str()) => *span,
@@ -214,7 +253,7 @@ pub(super) fn drug_presence(pair: &Pair) -> Finding {
     ]
     .iter()
     .flatten()
-    .any(|i| matches!(i, Impairment::Moderate | Impairment::Severe));
+    .any(|i| matches!(i, Impairment::Severe));
     if hi < limit {
         finding(
             "definite",
@@ -225,12 +264,12 @@ pub(super) fn drug_presence(pair: &Pair) -> Finding {
         if impaired {
             evidence.push(ev(
                 "patient",
-                "moderate or severe renal or hepatic impairment",
+                "severe renal or hepatic impairment (failure)",
             ));
             finding(
                 "doubtful",
                 format!(
-                    "stopped {days} before the index day: {lo}-{hi} h, over {limit} h, but with renal or hepatic impairment slowing elimination"
+                    "stopped {days} before the index day: {lo}-{hi} h, over {limit} h, but with liver or kidney failure slowing elimination"
                 ),
                 evidence,
             )
@@ -295,6 +334,7 @@ pub(super) fn prechallenge(pair: &Pair) -> Finding {
             _ => {}
         }
     }
+    let mut tolerance_consulted = false;
     for r in case.rechallenges.iter().filter(|r| r.drug == pair.drug) {
         if r.steps
             .iter()
@@ -317,14 +357,35 @@ pub(super) fn prechallenge(pair: &Pair) -> Finding {
             );
         } else if !r.steps.is_empty() && r.steps.iter().all(|s| s.outcome == StepOutcome::Tolerated)
         {
+            let masked = matches!(
+                r.kind,
+                crate::case::RechallengeKind::Desensitization
+                    | crate::case::RechallengeKind::Graded
+            ) || !r.premedication.is_empty();
+            if masked {
+                tolerance_consulted = true;
+                if !pair.policy.is(crate::policy::TOLERANCE, "negative") {
+                    continue;
+                }
+            }
             consider(1, "tolerated", ev(&r.path, "re-exposure tolerated"));
         }
     }
     // An earlier course of the drug, over before the current one began, without a reaction.
-    if let Some(cur) = current(pair)
-        && let Some(start) = cur.start
-    {
-        for e in drug.exposures.iter().filter(|e| !std::ptr::eq(*e, cur)) {
+    if let Some(cur) = current(pair) {
+        let members = course(pair, cur);
+        let start = members
+            .iter()
+            .filter_map(|m| m.start)
+            .map(|s| s.earliest)
+            .min();
+        for e in drug
+            .exposures
+            .iter()
+            .filter(|e| !members.iter().any(|m| std::ptr::eq(*m, *e)))
+        {
+            let Some(start) = start else { break };
+            let start = crate::time::DayRange::day(start);
             if e.stop.is_some_and(|s| s.latest < start.earliest) {
                 consider(
                     1,
@@ -334,13 +395,18 @@ pub(super) fn prechallenge(pair: &Pair) -> Finding {
             }
         }
     }
-    match best {
+    let f = match best {
         Some((_, outcome, e)) => finding(outcome, format!("earlier exposure: {outcome}"), vec![e]),
         None => finding(
             "none",
             "no earlier exposure to this drug or a similar one is known",
             vec![ev("patient.previous_reactions", "nothing for this drug")],
         ),
+    };
+    if tolerance_consulted {
+        f.under(crate::policy::TOLERANCE)
+    } else {
+        f
     }
 }
 
@@ -368,6 +434,29 @@ pub(super) fn drug_continued(pair: &Pair) -> Finding {
                 &d.path,
                 format!("{}, {}", kebab(&d.action), kebab(&d.outcome)),
             )],
+        );
+    }
+    let reaction = &case.reactions[pair.reaction];
+    if matches!(
+        drug.action_taken,
+        Some(ActionTaken::DoseNotChanged | ActionTaken::DoseIncreased)
+    ) && matches!(
+        reaction.outcome,
+        Some(crate::case::ReactionOutcome::Recovered | crate::case::ReactionOutcome::Recovering)
+    ) {
+        return finding(
+            "continued-without-harm",
+            "the drug was continued and the reaction resolved",
+            vec![
+                ev(
+                    format!("{}.action_taken", drug.path),
+                    drug.action_taken.map_or(String::new(), |a| kebab(&a)),
+                ),
+                ev(
+                    format!("{}.outcome", reaction.path),
+                    reaction.outcome.map_or(String::new(), |o| kebab(&o)),
+                ),
+            ],
         );
     }
     let action = drug

@@ -28,9 +28,9 @@ pub struct CompareDoc {
     pub question: String,
     pub rationale: String,
     pub reference: String,
-    /// When another drug assessed for the same reaction totals more than this...
-    pub other_total_above: i64,
-    /// ...this drug's total changes by these points before the bands apply.
+    /// When the top-ranked drug for the same reaction totals more than this...
+    pub top_total_above: i64,
+    /// ...each drug ranked below it changes by these points before the bands apply.
     pub points: i64,
 }
 

@@ -543,7 +543,7 @@ pub(super) fn method(
             question: c.value.question.trim().to_owned(),
             rationale: c.value.rationale.trim().to_owned(),
             reference: c.value.reference.trim().to_owned(),
-            other_total_above: c.value.other_total_above,
+            top_total_above: c.value.top_total_above,
             points: c.value.points,
         }
     });
@@ -600,13 +600,13 @@ pub(super) fn method(
                 })
                 .collect();
             if let Some(n) = &a.taken_within_days
-                && n.value < 0
+                && !(0..=36_600).contains(&n.value)
             {
                 cx.error(
                     "rules::bad-applicability",
                     pos_of(n),
                     format!("`taken_within_days` is `{}`", n.value),
-                    "give a number of days, 0 or more",
+                    "give a number of days from 0 to 36600",
                 );
             }
             Applicability {

@@ -174,3 +174,56 @@ alternative_causes:
         "{text}"
     );
 }
+
+fn alden_scores(text: &str) -> Vec<(String, Option<i64>)> {
+    let case = causa::case::load(&SourceFile {
+        name: "t.yaml".into(),
+        text: text.into(),
+    })
+    .unwrap_or_else(|d| panic!("{}", d.render()));
+    let a = eval::assess(
+        &shipped(),
+        &case,
+        &Options {
+            methods: vec!["alden".into()],
+            ..Default::default()
+        },
+    );
+    a.assessments
+        .iter()
+        .map(|x| (x.drug.clone(), x.score))
+        .collect()
+}
+
+#[test]
+fn a_titration_written_as_back_to_back_exposures_is_one_course() {
+    let text = "id: t
+drugs:
+  - id: ltg
+    name: lamotrigine
+    role: suspect
+    exposures:
+      - { id: a, start: 2024-04-02, stop: 2024-04-17, dose: 25 mg }
+      - { id: b, start: 2024-04-18, stop: 2024-04-21, dose: 50 mg }
+reactions:
+  - { id: r, term: Stevens-Johnson syndrome, onset: 2024-04-21 }
+";
+    // 19 days from the first dose (suggestive, +3), present, no earlier course, stopped, high risk (+3).
+    assert_eq!(alden_scores(text), vec![("ltg".to_string(), Some(6))]);
+}
+
+#[test]
+fn alden_item_6_spares_the_top_ranked_drug() {
+    let text = "id: t
+drugs:
+  - { id: allo, name: allopurinol, role: suspect, exposures: [{ start: 2024-02-05 }] }
+  - { id: lev, name: levetiracetam, role: concomitant, exposures: [{ start: 2024-02-05 }] }
+reactions:
+  - { id: r, term: Stevens-Johnson syndrome, onset: 2024-02-19 }
+";
+    // allopurinol 3 + 0 + 0 + 0 + 3 = 6 keeps 6; levetiracetam 3 + 0 + 0 + 0 + 0 = 3 loses a point.
+    assert_eq!(
+        alden_scores(text),
+        vec![("allo".to_string(), Some(6)), ("lev".to_string(), Some(2))]
+    );
+}
