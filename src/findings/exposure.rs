@@ -22,15 +22,15 @@ fn current<'a>(pair: &Pair<'a>) -> Option<&'a Exposure> {
 fn course<'a>(pair: &Pair<'a>, cur: &'a Exposure) -> Vec<&'a Exposure> {
     let exposures = &pair.case.drugs[pair.drug].exposures;
     let mut members: Vec<&Exposure> = vec![cur];
-    loop {
-        let Some(first) = members
+    // The earliest start so far; each exposure joined moves it back.
+    let first_start = |members: &[&Exposure]| {
+        members
             .iter()
             .filter_map(|e| e.start)
             .min_by_key(|s| s.earliest)
-        else {
-            break;
-        };
-        let joins = exposures.iter().find(|e| {
+    };
+    while let Some(first) = first_start(&members)
+        && let Some(e) = exposures.iter().find(|e| {
             !members.iter().any(|m| std::ptr::eq(*m, *e))
                 && e.start.is_some_and(|s| s.earliest <= first.earliest)
                 && e.stop.is_none_or(|stop| {
@@ -38,11 +38,9 @@ fn course<'a>(pair: &Pair<'a>, cur: &'a Exposure) -> Vec<&'a Exposure> {
                         .succ_opt()
                         .is_some_and(|next| next >= first.earliest)
                 })
-        });
-        match joins {
-            Some(e) => members.push(e),
-            None => break,
-        }
+        })
+    {
+        members.push(e);
     }
     members
 }
