@@ -51,6 +51,21 @@ pub enum Command {
     /// Inspect and check rule sets
     #[command(subcommand, after_help = RULES_EXAMPLES)]
     Rules(RulesCommand),
+    /// Check assessment logs
+    #[command(subcommand)]
+    Log(LogCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Check that no line of a log was changed, inserted or removed (exit 1 if one was)
+    #[command(
+        after_help = "Examples:\n  causa assess case.yaml --log assessments.log --assessed-at 2024-05-02T10:30:00Z\n  causa log verify assessments.log"
+    )]
+    Verify {
+        /// The log file
+        file: PathBuf,
+    },
 }
 
 /// What `causa assess` takes.
@@ -74,6 +89,12 @@ pub struct AssessArgs {
     /// Show how every method's result changed with each dated piece of information
     #[arg(long, conflicts_with = "as_of")]
     pub timeline: bool,
+    /// Append one line per assessed case to this tamper-evident log (needs --assessed-at)
+    #[arg(long, value_name = "FILE", requires = "assessed_at")]
+    pub log: Option<PathBuf>,
+    /// The time of assessment to record in the log, as written (for example 2024-05-02T10:30:00Z)
+    #[arg(long, value_name = "TIME")]
+    pub assessed_at: Option<String>,
     /// Set a policy switch for this run (repeatable), e.g. tolerance-under-desensitization=negative
     #[arg(long = "policy", value_name = "NAME=VALUE")]
     policies: Vec<String>,
@@ -115,6 +136,16 @@ pub fn run(cli: Cli) -> Result<String, Error> {
                 set.kb.phenotypes.len(),
                 set.digest
             ))
+        }
+        Command::Log(LogCommand::Verify { file }) => {
+            let text = std::fs::read_to_string(&file).map_err(|e| Error::read(&file, e))?;
+            match crate::log::verify(&text) {
+                Ok(n) => Ok(format!("{}: ok, {n} lines, chain intact\n", file.display())),
+                Err((line, why)) => Err(Error::Tampered(format!(
+                    "{}:{line}: line {line} {why}",
+                    file.display()
+                ))),
+            }
         }
         Command::Rules(RulesCommand::List { rules }) => {
             let set = load_rules(rules.as_deref())?;
@@ -163,6 +194,8 @@ fn assess(args: &AssessArgs) -> Result<String, Error> {
         rules: dir,
         policies,
         timeline,
+        log,
+        assessed_at,
     } = args;
     let rules = load_rules(dir.as_deref())?;
     for m in methods {
@@ -237,6 +270,9 @@ fn assess(args: &AssessArgs) -> Result<String, Error> {
         .iter()
         .map(|c| eval::assess(&rules, c, &options))
         .collect();
+    if let (Some(path), Some(at)) = (log, assessed_at) {
+        append_log(path, at, &cases, &results)?;
+    }
     Ok(match format {
         Format::Json if results.len() == 1 => report::json(&results[0]),
         Format::Json => report::json_many(&results),
@@ -246,6 +282,64 @@ fn assess(args: &AssessArgs) -> Result<String, Error> {
             .collect::<Vec<_>>()
             .join("\n---\n\n"),
     })
+}
+
+/// Appends one chained line per assessed case to the log.
+fn append_log(
+    path: &Path,
+    at: &str,
+    cases: &[case::Case],
+    results: &[eval::CaseAssessment],
+) -> Result<(), Error> {
+    use std::io::Write as _;
+    let existing = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Error::read(path, e)),
+    };
+    let mut last = crate::log::last_link(&existing).map_err(|why| Error::Usage {
+        message: format!("`{}` is not an assessment log: {why}", path.display()),
+        help: Some("give a new file, or a log written by `causa assess --log`".into()),
+    })?;
+    let mut out = String::new();
+    for (c, a) in cases.iter().zip(results) {
+        let overrides = c
+            .assessor_answers
+            .iter()
+            .filter(|x| a.as_of.is_none_or(|d| x.known.is_none_or(|k| k <= d)))
+            .map(|x| {
+                serde_json::json!({
+                    "method": x.method, "question": x.question, "answer": x.answer,
+                    "assessor": x.assessor, "justification": x.justification,
+                    "drug": x.drug.map(|d| c.drugs[d].id.clone()),
+                    "reaction": x.reaction.map(|r| c.reactions[r].id.clone()),
+                })
+            })
+            .collect();
+        let link = last.as_ref().map(|(h, s)| (h.as_str(), *s));
+        let line = crate::log::line(
+            &crate::log::Record {
+                assessed_at: at,
+                assessment: a,
+                overrides,
+            },
+            link,
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&line).map_err(|e| Error::Write(e.to_string()))?;
+        last = Some((
+            v["hash"].as_str().unwrap_or_default().to_owned(),
+            v["entry"]["seq"].as_u64().unwrap_or(0),
+        ));
+        out.push_str(&line);
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| Error::Write(format!("{}: {e}", path.display())))?;
+    f.write_all(out.as_bytes())
+        .map_err(|e| Error::Write(format!("{}: {e}", path.display())))
 }
 
 fn list(set: &RuleSet) -> String {

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod findings;
 pub mod kb;
+pub mod log;
 pub mod policy;
 pub mod report;
 pub mod rules;
@@ -36,6 +37,9 @@ pub enum Error {
     },
     #[error("cannot write output: {0}")]
     Write(String),
+    /// A log whose chain of hashes does not hold.
+    #[error("{0}")]
+    Tampered(String),
 }
 
 impl Error {
@@ -55,7 +59,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Read { .. } | Error::NoRules(_) | Error::Invalid(_) | Error::Usage { .. } => 2,
-            Error::Write(_) => 1,
+            Error::Write(_) | Error::Tampered(_) => 1,
         }
     }
 

@@ -221,3 +221,89 @@ fn help_shows_examples() {
     let out = causa(&["assess", "--help"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("Examples:"));
 }
+
+#[test]
+fn log_verify_catches_an_edited_an_inserted_and_a_deleted_line() {
+    let dir = std::env::temp_dir().join(format!("causa-log-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("assessments.log");
+    let _ = std::fs::remove_file(&log);
+    let log_s = log.to_str().unwrap();
+    for (case, at) in [
+        (REFERENCE, "2024-05-02T10:30:00Z"),
+        (
+            "fixtures/cases/amoxicillin-exanthem-rechallenge.yaml",
+            "2024-05-02T10:31:00Z",
+        ),
+        (
+            "fixtures/cases/lamotrigine-ten.yaml",
+            "2024-05-03T09:00:00Z",
+        ),
+    ] {
+        let out = causa(&[
+            "assess",
+            case,
+            "--format",
+            "json",
+            "--log",
+            log_s,
+            "--assessed-at",
+            at,
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let intact = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(intact.lines().count(), 3);
+    let first: serde_json::Value = serde_json::from_str(intact.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(first["entry"]["assessed_at"], "2024-05-02T10:31:00Z");
+    assert_eq!(
+        first["entry"]["overrides"][0]["assessor"],
+        "J. Ortega, pharmacovigilance officer"
+    );
+    let out = causa(&["log", "verify", log_s]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok, 3 lines"));
+
+    let lines: Vec<&str> = intact.lines().collect();
+    let check = |text: String, line: usize, why: &str| {
+        std::fs::write(&log, text).unwrap();
+        let out = causa(&["log", "verify", log_s]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("assessments.log:{line}: line {line} {why}")),
+            "{err}"
+        );
+    };
+    // Edited: a result changed on line 2.
+    check(
+        intact.replacen("\"category\":\"definite\"", "\"category\":\"possible\"", 1),
+        2,
+        "changed",
+    );
+    // Inserted: line 2 written twice.
+    check(
+        format!("{}\n{}\n{}\n{}\n", lines[0], lines[1], lines[1], lines[2]),
+        3,
+        "does not follow line 2",
+    );
+    // Deleted: line 2 removed.
+    check(
+        format!("{}\n{}\n", lines[0], lines[2]),
+        2,
+        "does not follow line 1",
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_log_needs_the_time_of_assessment() {
+    let out = causa(&["assess", REFERENCE, "--log", "/tmp/causa-never-written.log"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--assessed-at"));
+}

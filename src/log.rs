@@ -1,0 +1,130 @@
+//! The assessment log: one JSON line per assessed case, each carrying the hash
+//! of the line before it, so that any later change, insertion or removal of a
+//! line is detected.
+//!
+//! A line is `{"entry": {...}, "hash": "sha256:..."}`; `hash` is SHA-256 over the
+//! entry written as compact JSON with sorted keys, and the entry's `prev` is the
+//! previous line's `hash` (`genesis` for the first). `seq` counts lines from 1.
+
+use crate::eval::CaseAssessment;
+use serde_json::{Value, json};
+
+pub const GENESIS: &str = "genesis";
+
+/// What a log records of one assessment, besides its place in the chain.
+pub struct Record<'a> {
+    /// The time of assessment as the user gave it (never the clock).
+    pub assessed_at: &'a str,
+    pub assessment: &'a CaseAssessment,
+    /// Assessor answers and overrides used, as (method, question, answer, assessor, justification, drug, reaction).
+    pub overrides: Vec<Value>,
+}
+
+fn entry_hash(entry: &Value) -> String {
+    crate::case::digest_bytes(entry.to_string().as_bytes())
+}
+
+/// The line to append after a log whose last line is `last` (none for a new log).
+pub fn line(record: &Record, last: Option<(&str, u64)>) -> String {
+    let (prev, seq) = match last {
+        Some((hash, seq)) => (hash.to_owned(), seq + 1),
+        None => (GENESIS.to_owned(), 1),
+    };
+    let a = record.assessment;
+    let results: Vec<Value> = a
+        .assessments
+        .iter()
+        .map(|x| json!({"drug": x.drug, "reaction": x.reaction, "method": x.method, "method_version": x.method_version, "category": x.category, "score": x.score}))
+        .collect();
+    let policy: Vec<Value> = a
+        .policy
+        .iter()
+        .map(|p| json!({"switch": p.switch, "value": p.value}))
+        .collect();
+    let entry = json!({
+        "seq": seq,
+        "prev": prev,
+        "assessed_at": record.assessed_at,
+        "engine_version": a.engine_version,
+        "rules_digest": a.rules_digest,
+        "case_id": a.case_id,
+        "case_digest": a.case_digest,
+        "as_of": a.as_of,
+        "policy": policy,
+        "overrides": record.overrides,
+        "results": results,
+    });
+    let hash = entry_hash(&entry);
+    let mut s = json!({"entry": entry, "hash": hash}).to_string();
+    s.push('\n');
+    s
+}
+
+/// The hash and sequence number of a log's last line, to chain the next one to.
+pub fn last_link(text: &str) -> Result<Option<(String, u64)>, String> {
+    let Some((n, last)) = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .last()
+    else {
+        return Ok(None);
+    };
+    let v: Value =
+        serde_json::from_str(last).map_err(|e| format!("line {}: not JSON ({e})", n + 1))?;
+    let hash = v["hash"]
+        .as_str()
+        .ok_or_else(|| format!("line {}: no `hash`", n + 1))?;
+    let seq = v["entry"]["seq"]
+        .as_u64()
+        .ok_or_else(|| format!("line {}: no `entry.seq`", n + 1))?;
+    Ok(Some((hash.to_owned(), seq)))
+}
+
+/// Checks every line of a log. `Ok(n)` for an intact log of `n` lines; otherwise
+/// the first line that does not hold, and why.
+pub fn verify(text: &str) -> Result<usize, (usize, String)> {
+    let mut prev = GENESIS.to_owned();
+    let mut count = 0;
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        if raw.trim().is_empty() {
+            return Err((n, "an empty line was inserted".to_owned()));
+        }
+        let v: Value = serde_json::from_str(raw)
+            .map_err(|e| (n, format!("not a log line (not JSON: {e})")))?;
+        let (Some(entry), Some(hash)) = (v.get("entry"), v.get("hash").and_then(Value::as_str))
+        else {
+            return Err((n, "not a log line (no `entry` and `hash`)".to_owned()));
+        };
+        if entry_hash(entry) != hash {
+            return Err((
+                n,
+                "changed: its content no longer matches its hash".to_owned(),
+            ));
+        }
+        if entry.get("prev").and_then(Value::as_str) != Some(prev.as_str()) {
+            return Err((
+                n,
+                format!(
+                    "does not follow line {}: a line was inserted, removed or reordered before it",
+                    n - 1
+                ),
+            ));
+        }
+        if entry.get("seq").and_then(Value::as_u64) != Some(n as u64) {
+            return Err((
+                n,
+                format!(
+                    "is numbered {} but is line {n}: lines were removed or inserted",
+                    entry
+                        .get("seq")
+                        .map_or("nothing".to_owned(), |s| s.to_string())
+                ),
+            ));
+        }
+        prev = hash.to_owned();
+        count = n;
+    }
+    Ok(count)
+}
