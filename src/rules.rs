@@ -38,6 +38,8 @@ pub struct Method {
     pub id: String,
     pub name: String,
     pub version: String,
+    /// (version, what changed), newest first.
+    pub changelog: Vec<(String, String)>,
     pub citation: String,
     pub description: Option<String>,
     pub applies_to: Applicability,

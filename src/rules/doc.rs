@@ -43,6 +43,16 @@ pub struct MethodMetaDoc {
     pub citation: String,
     pub description: Option<String>,
     pub applies_to: Option<AppliesToDoc>,
+    /// What changed in each version, newest first; the first entry is `version`.
+    #[serde(default)]
+    pub changelog: Vec<Spanned<ChangeDoc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeDoc {
+    pub version: Text,
+    pub changes: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -623,10 +623,38 @@ pub(super) fn method(
             taken_within_days: None,
         },
     };
+    let version = doc.method.version.value.trim().to_owned();
+    match doc.method.changelog.first() {
+        None => cx.error(
+            "rules::missing-changelog",
+            pos_of(&doc.method.version),
+            format!("method `{id}` has no changelog"),
+            format!("add `changelog:` with an entry for version `{version}` saying what it contains or changed"),
+        ),
+        Some(c) if c.value.version.value.trim() != version => cx.error(
+            "rules::changelog-out-of-date",
+            pos_of(&c.value.version),
+            format!("the newest changelog entry is `{}`, but the method is version `{version}`", c.value.version.value.trim()),
+            "add an entry for the new version at the top of `changelog`",
+        ),
+        Some(_) => {}
+    }
+    let changelog = doc
+        .method
+        .changelog
+        .iter()
+        .map(|c| {
+            (
+                c.value.version.value.trim().to_owned(),
+                c.value.changes.trim().to_owned(),
+            )
+        })
+        .collect();
     if !cx.diags.is_empty() {
         return Err(cx.diags);
     }
     Ok(Method {
+        changelog,
         id,
         name: doc.method.name,
         version: doc.method.version.value.trim().to_owned(),

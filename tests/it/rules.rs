@@ -35,10 +35,10 @@ fn planted_cycle_dangling_reference_unrouted_answer_and_overlapping_bands_are_al
     let diags = check("fixtures/rules-broken/four-problems");
     let found: Vec<(&str, u64)> = diags.iter().map(|d| (d.code, d.pos.line)).collect();
     for expected in [
-        ("rules::cycle", 137),
-        ("rules::dangling-reference", 104),
-        ("rules::unrouted-outcome", 62),
-        ("rules::overlapping-bands", 43),
+        ("rules::cycle", 140),
+        ("rules::dangling-reference", 107),
+        ("rules::unrouted-outcome", 65),
+        ("rules::overlapping-bands", 46),
     ] {
         assert!(
             found.contains(&expected),
