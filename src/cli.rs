@@ -11,6 +11,7 @@ use crate::report::{self, Format};
 use crate::rules::{self, RuleSet};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -108,6 +109,32 @@ pub enum RulesCommand {
         /// Rule directory; default: the shipped rules
         dir: Option<PathBuf>,
     },
+    /// Draw a method's decision graph, with the path a case takes in bold
+    #[command(
+        after_help = "Examples:\n  causa rules graph naranjo > naranjo.dot\n  causa rules graph sefv --format mermaid --case fixtures/cases/lenalidomide-lv-desensitization.yaml\n  causa rules graph lcat --format svg > lcat.svg   (needs Graphviz `dot`)"
+    )]
+    Graph {
+        /// Method id
+        method: String,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+        /// Highlight the path this case's assessments take
+        #[arg(long, value_name = "CASE")]
+        case: Option<PathBuf>,
+        /// Use the rules in this directory instead of the shipped ones
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+    /// Which nodes and edges of each method a set of cases exercises, and which it never reaches
+    #[command(after_help = "Examples:\n  causa rules coverage --cases fixtures/cases")]
+    Coverage {
+        /// Directory of case files (YAML or JSON)
+        #[arg(long, value_name = "DIR")]
+        cases: PathBuf,
+        /// Use the rules in this directory instead of the shipped ones
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
     /// List the methods of a rule set
     #[command(after_help = RULES_EXAMPLES)]
     List {
@@ -115,6 +142,14 @@ pub enum RulesCommand {
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+    /// Rendered by Graphviz `dot`, which must be installed
+    Svg,
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
@@ -146,6 +181,15 @@ pub fn run(cli: Cli) -> Result<String, Error> {
                     file.display()
                 ))),
             }
+        }
+        Command::Rules(RulesCommand::Graph {
+            method,
+            format,
+            case,
+            rules,
+        }) => graph(&method, format, case.as_deref(), rules.as_deref()),
+        Command::Rules(RulesCommand::Coverage { cases, rules }) => {
+            coverage(&cases, rules.as_deref())
         }
         Command::Rules(RulesCommand::List { rules }) => {
             let set = load_rules(rules.as_deref())?;
@@ -282,6 +326,170 @@ fn assess(args: &AssessArgs) -> Result<String, Error> {
             .collect::<Vec<_>>()
             .join("\n---\n\n"),
     })
+}
+
+fn method_or_hint<'a>(rules: &'a RuleSet, id: &str) -> Result<&'a crate::rules::Method, Error> {
+    rules.method(id).ok_or_else(|| {
+        let ids: Vec<&str> = rules.methods.iter().map(|m| m.id.as_str()).collect();
+        Error::Usage {
+            message: format!("no method `{id}` in the rules"),
+            help: Some(match suggest(id, ids.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("methods: {}", ids.join(", ")),
+            }),
+        }
+    })
+}
+
+fn graph(
+    id: &str,
+    format: GraphFormat,
+    case: Option<&Path>,
+    dir: Option<&Path>,
+) -> Result<String, Error> {
+    let rules = load_rules(dir)?;
+    let method = method_or_hint(&rules, id)?;
+    let taken = match case {
+        Some(p) => {
+            let c = load_case(p, &rules)?;
+            let a = eval::assess(
+                &rules,
+                &c,
+                &Options {
+                    methods: vec![id.to_owned()],
+                    ..Default::default()
+                },
+            );
+            let refs: Vec<&eval::Assessment> = a.assessments.iter().collect();
+            report::graph::taken_edges(method, &refs)
+        }
+        None => Default::default(),
+    };
+    match format {
+        GraphFormat::Dot => Ok(report::graph::dot(method, &taken)),
+        GraphFormat::Mermaid => Ok(report::graph::mermaid(method, &taken)),
+        GraphFormat::Svg => {
+            use std::io::Write as _;
+            use std::process::{Command as Process, Stdio};
+            let mut child = Process::new("dot").arg("-Tsvg").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().map_err(|e| Error::Usage {
+                message: format!("cannot run Graphviz `dot`: {e}"),
+                help: Some("install Graphviz (the `graphviz` package), or use `--format dot` and render elsewhere".into()),
+            })?;
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin
+                    .write_all(report::graph::dot(method, &taken).as_bytes())
+                    .map_err(|e| Error::Write(e.to_string()))?;
+            }
+            let out = child
+                .wait_with_output()
+                .map_err(|e| Error::Write(e.to_string()))?;
+            if !out.status.success() {
+                return Err(Error::Write(format!(
+                    "Graphviz `dot` failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                )));
+            }
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        }
+    }
+}
+
+/// Reads every case file (`.yaml`, `.yml`, `.json`) of a directory, sorted by name.
+fn case_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::read(dir, e))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn coverage(dir: &Path, rules_dir: Option<&Path>) -> Result<String, Error> {
+    let rules = load_rules(rules_dir)?;
+    let mut assessments = Vec::new();
+    let mut problems = Diagnostics::default();
+    let files = case_files(dir)?;
+    for p in &files {
+        match load_case(p, &rules) {
+            Ok(c) => assessments.extend(eval::assess(&rules, &c, &Options::default()).assessments),
+            Err(Error::Invalid(d)) => problems.extend(d),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let refs: Vec<&eval::Assessment> = assessments.iter().collect();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Rule coverage by {} cases in {}
+",
+        files.len(),
+        dir.display()
+    );
+    let _ = writeln!(out, "| Method | Nodes reached | Edges taken |");
+    let _ = writeln!(out, "|---|---|---|");
+    let mut details = String::new();
+    for m in &rules.methods {
+        let taken = report::graph::taken_edges(m, &refs);
+        let nodes: BTreeSet<usize> = taken.iter().map(|(n, _)| *n).collect();
+        let edges: usize = m.nodes.iter().map(|n| n.edges.len()).sum();
+        let _ = writeln!(
+            out,
+            "| {} | {} of {} | {} of {} |",
+            m.id,
+            nodes.len(),
+            m.nodes.len(),
+            taken.len(),
+            edges
+        );
+        let _ = writeln!(details, "\n## {}\n", m.id);
+        let never_nodes: Vec<&str> = (0..m.nodes.len())
+            .filter(|i| !nodes.contains(i))
+            .map(|i| m.nodes[i].id.as_str())
+            .collect();
+        if never_nodes.is_empty() {
+            let _ = writeln!(details, "Every node is reached.");
+        } else {
+            let _ = writeln!(
+                details,
+                "Nodes never reached: {}.",
+                never_nodes
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let never_edges: Vec<String> = m
+            .nodes
+            .iter()
+            .enumerate()
+            .flat_map(|(i, n)| {
+                let taken = &taken;
+                n.edges
+                    .iter()
+                    .enumerate()
+                    .filter(move |(j, _)| !taken.contains(&(i, *j)))
+                    .map(move |(_, e)| format!("`{}` {}", n.id, e.answer))
+            })
+            .collect();
+        if never_edges.is_empty() {
+            let _ = writeln!(details, "Every edge is taken.");
+        } else {
+            let _ = writeln!(details, "\nEdges never taken:\n");
+            for e in never_edges {
+                let _ = writeln!(details, "- {e}");
+            }
+        }
+    }
+    out.push_str(&details);
+    Ok(out)
 }
 
 /// Appends one chained line per assessed case to the log.

@@ -494,7 +494,7 @@ fn compare_drugs(rules: &RuleSet, methods: &[&Method], assessments: &mut [Assess
 }
 
 /// A band as text: `5 to 8`, `9 or more`.
-fn band_text(b: crate::rules::Band) -> String {
+pub fn band_text(b: crate::rules::Band) -> String {
     match (b.min, b.max) {
         (Some(lo), Some(hi)) if lo == hi => format!("{lo}"),
         (Some(lo), Some(hi)) => format!("{lo} to {hi}"),

@@ -4,6 +4,8 @@
 //! finding, an answer or a category. Output is deterministic: same assessment,
 //! same bytes.
 
+pub mod graph;
+
 use crate::eval::timeline::Timeline;
 use crate::eval::{Assessment, CaseAssessment};
 use minijinja::{Environment, context};

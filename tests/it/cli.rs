@@ -307,3 +307,44 @@ fn a_log_needs_the_time_of_assessment() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--assessed-at"));
 }
+
+#[test]
+fn rules_graph_draws_the_path_a_case_takes() {
+    let out = causa(&["rules", "graph", "sefv", "--case", REFERENCE]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dot = String::from_utf8(out.stdout).unwrap();
+    assert!(dot.starts_with("digraph \"sefv\" {"));
+    // With all information the reference case takes seven edges, one per item.
+    assert_eq!(dot.matches("color=\"red\"").count(), 7, "{dot}");
+    assert!(dot.contains("\"d-re-exposure\" -> \"e-alternative-causes\" [label=\"positive (+3)\", color=\"red\", penwidth=3];"), "{dot}");
+    let out = causa(&["rules", "graph", "lcat", "--format", "mermaid"]);
+    let mermaid = String::from_utf8(out.stdout).unwrap();
+    assert!(mermaid.starts_with("flowchart TD\n"));
+    assert!(
+        !mermaid.contains("linkStyle"),
+        "no case, nothing highlighted"
+    );
+    let out = causa(&["rules", "graph", "naranj"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `naranjo`?"));
+}
+
+#[test]
+fn rules_coverage_lists_what_the_fixtures_never_reach() {
+    let out = causa(&["rules", "coverage", "--cases", "fixtures/cases"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("| naranjo | 10 of 10 |"), "{text}");
+    // No fixture has a placebo rechallenge.
+    assert!(text.contains("- `q6-placebo` yes"), "{text}");
+}
