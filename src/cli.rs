@@ -125,6 +125,21 @@ pub enum RulesCommand {
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
     },
+    /// What changes between two rule sets: structure, every answer combination whose category changes, and (with --cases) every case whose result changes. Exit 0 when nothing changed, 1 when something did
+    #[command(
+        after_help = "Examples:\n  causa rules diff rules/ my-rules/\n  causa rules diff rules/ my-rules/ --cases fixtures/cases --format json"
+    )]
+    Diff {
+        /// The rule directory before the change
+        old: PathBuf,
+        /// The rule directory after the change
+        new: PathBuf,
+        /// Also assess every case of this directory under both and list the results that change
+        #[arg(long, value_name = "DIR")]
+        cases: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+    },
     /// Which nodes and edges of each method a set of cases exercises, and which it never reaches
     #[command(after_help = "Examples:\n  causa rules coverage --cases fixtures/cases")]
     Coverage {
@@ -157,9 +172,70 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("`{s}` is not a day: write it as YYYY-MM-DD, for example 2019-12-31"))
 }
 
-/// Runs a command and returns what it prints on stdout.
-pub fn run(cli: Cli) -> Result<String, Error> {
+/// Runs a command and returns what it prints on stdout and the exit code
+/// (0, or 1 when `rules diff` finds a difference).
+pub fn run(cli: Cli) -> Result<(String, i32), Error> {
+    if let Command::Rules(RulesCommand::Diff {
+        old,
+        new,
+        cases,
+        format,
+    }) = &cli.command
+    {
+        return diff(old, new, cases.as_deref(), *format);
+    }
+    run_plain(cli).map(|s| (s, 0))
+}
+
+fn diff(
+    old: &Path,
+    new: &Path,
+    cases: Option<&Path>,
+    format: Format,
+) -> Result<(String, i32), Error> {
+    let a = load_rules(Some(old))?;
+    let b = load_rules(Some(new))?;
+    let mut d = crate::diff::compare(&a, &b);
+    if let Some(dir) = cases {
+        let mut problems = Diagnostics::default();
+        for p in case_files(dir)? {
+            // A case is checked against both rule sets; its assessor answers must fit each.
+            let case = match load_case(&p, &a).and_then(|c| load_case(&p, &b).map(|_| c)) {
+                Ok(c) => c,
+                Err(Error::Invalid(x)) => {
+                    problems.extend(x);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let before = eval::assess(&a, &case, &Options::default());
+            let after = eval::assess(&b, &case, &Options::default());
+            d.corpus.extend(crate::diff::corpus_changes(
+                &p.display().to_string(),
+                &before.assessments,
+                &after.assessments,
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems.sorted()));
+        }
+    }
+    let code = if d.is_empty() { 0 } else { 1 };
+    let text = match format {
+        Format::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&d).map_err(|e| Error::Write(e.to_string()))?;
+            s.push('\n');
+            s
+        }
+        Format::Markdown => report::diff_markdown(&d),
+    };
+    Ok((text, code))
+}
+
+fn run_plain(cli: Cli) -> Result<String, Error> {
     match cli.command {
+        Command::Rules(RulesCommand::Diff { .. }) => Ok(String::new()),
         Command::Assess(args) => assess(&args),
         Command::Rules(RulesCommand::Check { dir }) => {
             let set = load_rules(dir.as_deref())?;

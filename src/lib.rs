@@ -8,6 +8,7 @@
 pub mod case;
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
 pub mod eval;
 pub mod findings;
 pub mod kb;

@@ -4,7 +4,7 @@ use std::io::Write;
 fn main() {
     let cli = causa::cli::Cli::parse();
     match causa::cli::run(cli) {
-        Ok(out) => {
+        Ok((out, code)) => {
             let mut stdout = std::io::stdout().lock();
             if let Err(e) = stdout
                 .write_all(out.as_bytes())
@@ -14,6 +14,7 @@ fn main() {
                 eprintln!("error: cannot write output: {e}");
                 std::process::exit(1);
             }
+            std::process::exit(code);
         }
         Err(e) => {
             eprint!("{}", e.render());

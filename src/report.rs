@@ -254,3 +254,76 @@ pub fn timeline_markdown(t: &Timeline) -> String {
             .and_then(|tpl| tpl.render(context! { t => t, pairs => pairs })),
     )
 }
+
+/// Markdown for a rule-set comparison.
+pub fn diff_markdown(d: &crate::diff::RuleDiff) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(out, "# Rule changes\n");
+    let _ = writeln!(
+        out,
+        "| | |\n|---|---|\n| Old rule set | `{}` |\n| New rule set | `{}` |\n",
+        d.old_digest, d.new_digest
+    );
+    let _ = writeln!(out, "## Structure\n");
+    if d.structural.is_empty() {
+        let _ = writeln!(out, "No structural change.");
+    }
+    for s in &d.structural {
+        let _ = writeln!(out, "- {s}");
+    }
+    let _ = writeln!(out, "\n## Every combination of answers\n");
+    for m in &d.semantic {
+        let _ = writeln!(out, "### {}\n", m.method);
+        let _ = writeln!(
+            out,
+            "{} of {} answer combinations change category.",
+            m.changed.len(),
+            m.combinations
+        );
+        for g in &m.groups {
+            let totals = if g.old_totals.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (old total {})",
+                    g.old_totals
+                        .iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let _ = writeln!(
+                out,
+                "\n- {} -> {}: {} combinations{totals}, where",
+                g.old_category, g.new_category, g.count
+            );
+            for (node, answers) in &g.pattern {
+                let _ = writeln!(out, "  - `{node}` is {}", answers.join(" or "));
+            }
+        }
+        let _ = writeln!(out);
+    }
+    if !d.corpus.is_empty() {
+        let _ = writeln!(out, "## Cases whose results change\n");
+        let _ = writeln!(
+            out,
+            "| Case | Drug | Reaction | Method | Old | New | First step that differs |\n|---|---|---|---|---|---|---|"
+        );
+        for c in &d.corpus {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                c.case,
+                c.drug,
+                c.reaction,
+                c.method,
+                c.old,
+                c.new,
+                c.first_difference.as_deref().unwrap_or("")
+            );
+        }
+    }
+    out
+}

@@ -1,6 +1,7 @@
 //! Integration tests, built as one binary.
 
 mod cli;
+mod diff;
 mod findings;
 mod fixtures;
 mod laws;
