@@ -9,14 +9,18 @@ fn naranjo_diff(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let old = causa::rules::load(&causa::rules::shipped_files()).expect("shipped rules");
     let mut files = causa::rules::shipped_files();
-    let altered = std::fs::read_to_string(root.join("fixtures/rules-altered/naranjo.yaml")).expect("altered copy");
+    let altered = std::fs::read_to_string(root.join("fixtures/rules-altered/naranjo.yaml"))
+        .expect("altered copy");
     for f in &mut files.files {
         if f.name == "rules/naranjo.yaml" {
             f.text = altered.clone();
         }
     }
     let new = causa::rules::load(&files).expect("altered rules");
-    let (a, b) = (old.method("naranjo").expect("naranjo"), new.method("naranjo").expect("naranjo"));
+    let (a, b) = (
+        old.method("naranjo").expect("naranjo"),
+        new.method("naranjo").expect("naranjo"),
+    );
     let only = |set: &causa::rules::RuleSet, m: &causa::rules::Method| {
         let mut s = set.clone();
         s.methods.retain(|x| x.id == m.id);

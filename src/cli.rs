@@ -49,6 +49,11 @@ pub enum Command {
     /// Assess every suspect drug x reaction pair of one or more case files
     #[command(after_help = ASSESS_EXAMPLES)]
     Assess(AssessArgs),
+    /// Assess many cases: one output row per drug x reaction pair and method
+    #[command(
+        after_help = "Examples:\n  causa batch cases.ndjson --out results.csv\n  causa batch fixtures/cases --out results.ndjson --format ndjson --jobs 2\n  causa batch cases.ndjson --out /dev/null --validate-only --errors rejected.csv\n\nInputs: a case file, a directory of case files, or NDJSON (.ndjson, .jsonl) with one case object per line.\nExit 0 when every record was assessed, 2 when some were rejected (see the errors file)."
+    )]
+    Batch(BatchArgs),
     /// Inspect and check rule sets
     #[command(subcommand, after_help = RULES_EXAMPLES)]
     Rules(RulesCommand),
@@ -67,6 +72,37 @@ pub enum LogCommand {
         /// The log file
         file: PathBuf,
     },
+}
+
+/// What `causa batch` takes.
+#[derive(Debug, clap::Args)]
+pub struct BatchArgs {
+    /// Case files, directories of case files, or NDJSON files of case objects
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Where to write the rows
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value_t = crate::batch::RowFormat::Csv)]
+    pub format: crate::batch::RowFormat,
+    /// Where to write rejected records with their position and reason (default: OUT.errors.csv)
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<PathBuf>,
+    /// Read and validate every record without scoring
+    #[arg(long)]
+    pub validate_only: bool,
+    /// Worker threads (default: one per core); the output is the same for any number
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Run only this method (repeatable)
+    #[arg(long = "method", value_name = "ID")]
+    pub methods: Vec<String>,
+    /// Use only what was known on this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub as_of: Option<NaiveDate>,
+    /// Use the rules in this directory instead of the shipped ones
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
 }
 
 /// What `causa assess` takes.
@@ -184,6 +220,9 @@ pub fn run(cli: Cli) -> Result<(String, i32), Error> {
     {
         return diff(old, new, cases.as_deref(), *format);
     }
+    if let Command::Batch(args) = &cli.command {
+        return batch(args);
+    }
     run_plain(cli).map(|s| (s, 0))
 }
 
@@ -233,9 +272,78 @@ fn diff(
     Ok((text, code))
 }
 
+fn batch(args: &BatchArgs) -> Result<(String, i32), Error> {
+    use std::io::IsTerminal as _;
+    let rules = load_rules(args.rules.as_deref())?;
+    for m in &args.methods {
+        method_or_hint(&rules, m)?;
+    }
+    for input in &args.inputs {
+        if !input.exists() {
+            return Err(Error::read(
+                input,
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
+        }
+    }
+    let create = |p: &Path| {
+        std::fs::File::create(p)
+            .map(std::io::BufWriter::new)
+            .map_err(|e| Error::Write(format!("{}: {e}", p.display())))
+    };
+    let errors_path = args
+        .errors
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{}.errors.csv", args.out.display())));
+    let mut out = create(&args.out)?;
+    let mut errors = create(&errors_path)?;
+    let progress = if std::io::stderr().is_terminal() {
+        let p = indicatif::ProgressBar::new_spinner();
+        p.set_message("records");
+        p
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let options = Options {
+        as_of: args.as_of,
+        methods: args.methods.clone(),
+        policy: None,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Usage {
+            message: format!("cannot start {} workers: {e}", args.jobs.unwrap_or(0)),
+            help: Some("give a smaller --jobs".into()),
+        })?;
+    let s = pool.install(|| {
+        crate::batch::run(
+            &rules,
+            &args.inputs,
+            &options,
+            args.validate_only,
+            args.format,
+            &mut out,
+            &mut errors,
+            &progress,
+        )
+    })?;
+    progress.finish_and_clear();
+    let text = format!(
+        "records read {} = assessed {} + rejected {}; {} rows written to {}; rejected records in {}\n",
+        s.read,
+        s.assessed,
+        s.rejected,
+        s.rows,
+        args.out.display(),
+        errors_path.display()
+    );
+    Ok((text, if s.rejected > 0 { 2 } else { 0 }))
+}
+
 fn run_plain(cli: Cli) -> Result<String, Error> {
     match cli.command {
-        Command::Rules(RulesCommand::Diff { .. }) => Ok(String::new()),
+        Command::Rules(RulesCommand::Diff { .. }) | Command::Batch(_) => Ok(String::new()),
         Command::Assess(args) => assess(&args),
         Command::Rules(RulesCommand::Check { dir }) => {
             let set = load_rules(dir.as_deref())?;

@@ -5,6 +5,7 @@
 //! **evaluate** ([`eval`], over [`findings`]) -> **report** ([`report`]).
 //! [`cli`] wires them to the command line.
 
+pub mod batch;
 pub mod case;
 pub mod cli;
 pub mod diagnostic;

@@ -1,5 +1,6 @@
 //! Integration tests, built as one binary.
 
+mod batch;
 mod cli;
 mod diff;
 mod findings;

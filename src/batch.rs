@@ -1,0 +1,242 @@
+//! Batch scoring: many cases in, one row per drug–event pair and method out.
+//!
+//! Inputs are read as a stream of records (a case file, a directory of case
+//! files, or NDJSON with one case object per line), processed in chunks in
+//! parallel, and written in input order, so the output is the same for any
+//! number of jobs and memory stays flat however many records there are. A bad
+//! record becomes an error row with its position and reason; the rest goes on.
+
+use crate::diagnostic::SourceFile;
+use crate::eval::{self, Options};
+use crate::rules::RuleSet;
+use rayon::prelude::*;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+/// Records processed together; large enough to keep every core busy, small
+/// enough that memory does not grow with the input.
+const CHUNK: usize = 2048;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RowFormat {
+    Csv,
+    Ndjson,
+}
+
+/// One input record: where it is (`file`, `file:line`) and its text.
+pub struct Record {
+    pub position: String,
+    pub text: String,
+}
+
+/// What happened to the records of a run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub read: u64,
+    pub assessed: u64,
+    pub rejected: u64,
+    pub rows: u64,
+}
+
+/// The records of one input, in order: a directory's case files sorted by
+/// name, an NDJSON file's lines, or a single case file.
+pub fn records(
+    input: &Path,
+) -> Result<Box<dyn Iterator<Item = Result<Record, (String, String)>>>, crate::Error> {
+    if input.is_dir() {
+        let entries = std::fs::read_dir(input).map_err(|e| crate::Error::read(input, e))?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+            })
+            .collect();
+        files.sort();
+        return Ok(Box::new(files.into_iter().map(|p| {
+            let position = p.display().to_string();
+            std::fs::read_to_string(&p)
+                .map(|text| Record {
+                    position: position.clone(),
+                    text,
+                })
+                .map_err(|e| (position, format!("cannot read: {e}")))
+        })));
+    }
+    let ndjson = input
+        .extension()
+        .is_some_and(|x| x == "ndjson" || x == "jsonl");
+    if ndjson {
+        let f = std::fs::File::open(input).map_err(|e| crate::Error::read(input, e))?;
+        let name = input.display().to_string();
+        let lines = std::io::BufReader::new(f)
+            .lines()
+            .enumerate()
+            .filter_map(move |(i, line)| {
+                let position = format!("{name}:{}", i + 1);
+                match line {
+                    Ok(l) if l.trim().is_empty() => None,
+                    Ok(text) => Some(Ok(Record { position, text })),
+                    Err(e) => Some(Err((position, format!("cannot read the line: {e}")))),
+                }
+            });
+        return Ok(Box::new(lines));
+    }
+    let text = std::fs::read_to_string(input).map_err(|e| crate::Error::read(input, e))?;
+    Ok(Box::new(std::iter::once(Ok(Record {
+        position: input.display().to_string(),
+        text,
+    }))))
+}
+
+/// The rows for one record, or the reason it was rejected.
+fn process(
+    rules: &RuleSet,
+    record: &Record,
+    options: &Options,
+    validate_only: bool,
+    format: RowFormat,
+) -> Result<Vec<String>, String> {
+    let file = SourceFile {
+        name: record.position.clone(),
+        text: record.text.clone(),
+    };
+    let case = crate::case::load(&file).map_err(|d| first_lines(&d.render(), &record.position))?;
+    let problems = rules.check_case(&case, &file);
+    if !problems.is_empty() {
+        return Err(first_lines(&problems.sorted().render(), &record.position));
+    }
+    if validate_only {
+        return Ok(Vec::new());
+    }
+    let a = eval::assess(rules, &case, options);
+    Ok(a.assessments
+        .iter()
+        .map(|x| match format {
+            RowFormat::Csv => [
+                record.position.as_str(),
+                &a.case_id,
+                &x.drug,
+                &x.reaction,
+                &x.method,
+                &x.score.map_or(String::new(), |s| s.to_string()),
+                &x.category,
+                &a.case_digest,
+            ]
+            .iter()
+            .map(|f| csv_field(f))
+            .collect::<Vec<_>>()
+            .join(","),
+            RowFormat::Ndjson => serde_json::json!({
+                "record": record.position, "case_id": a.case_id, "drug": x.drug, "reaction": x.reaction,
+                "method": x.method, "score": x.score, "category": x.category, "case_digest": a.case_digest,
+            })
+            .to_string(),
+        })
+        .collect())
+}
+
+/// The first problem of a rendered diagnostic list, on one line: message,
+/// where in the record (line and column), and the hint.
+fn first_lines(rendered: &str, position: &str) -> String {
+    let mut head = String::new();
+    let mut at = String::new();
+    let mut help = String::new();
+    for line in rendered.lines() {
+        let t = line.trim();
+        if head.is_empty() && t.starts_with("error[") {
+            head = t.to_owned();
+        } else if at.is_empty() && t.starts_with("--> ") {
+            let rest = t.trim_start_matches("--> ");
+            let rest = rest.strip_prefix(position).unwrap_or(rest).trim_start_matches(':');
+            let mut parts = rest.split(':');
+            at = match (parts.next(), parts.next()) {
+                (Some(l), Some(c)) if !l.is_empty() => format!("line {l}, column {c}"),
+                _ => String::new(),
+            };
+        } else if help.is_empty() && t.starts_with("= help: ") {
+            help = t.trim_start_matches("= help: ").to_owned();
+            break;
+        } else if t.starts_with("error[") {
+            break;
+        }
+    }
+    let mut out = if head.is_empty() { "invalid record".to_owned() } else { head };
+    if !at.is_empty() {
+        out.push_str(&format!(" ({at})"));
+    }
+    if !help.is_empty() {
+        out.push_str(&format!("; {help}"));
+    }
+    out
+}
+
+fn csv_field(f: &str) -> String {
+    if f.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", f.replace('"', "\"\""))
+    } else {
+        f.to_owned()
+    }
+}
+
+pub const CSV_HEADER: &str = "record,case_id,drug,reaction,method,score,category,case_digest";
+
+/// Runs a batch: every record of every input, `jobs` threads, rows to `out`,
+/// rejected records to `errors` (position and reason), a progress bar on
+/// `progress` when it is a terminal.
+#[allow(clippy::too_many_arguments)]
+pub fn run(
+    rules: &RuleSet,
+    inputs: &[PathBuf],
+    options: &Options,
+    validate_only: bool,
+    format: RowFormat,
+    out: &mut dyn Write,
+    errors: &mut dyn Write,
+    progress: &indicatif::ProgressBar,
+) -> Result<Summary, crate::Error> {
+    let w = |e: std::io::Error| crate::Error::Write(e.to_string());
+    if format == RowFormat::Csv && !validate_only {
+        writeln!(out, "{CSV_HEADER}").map_err(w)?;
+    }
+    writeln!(errors, "record,reason").map_err(w)?;
+    let mut summary = Summary::default();
+    for input in inputs {
+        let mut stream = records(input)?;
+        loop {
+            let chunk: Vec<Result<Record, (String, String)>> =
+                stream.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let results: Vec<Result<Vec<String>, (String, String)>> = chunk
+                .par_iter()
+                .map(|r| match r {
+                    Ok(rec) => process(rules, rec, options, validate_only, format)
+                        .map_err(|why| (rec.position.clone(), why)),
+                    Err((pos, why)) => Err((pos.clone(), why.clone())),
+                })
+                .collect();
+            for r in results {
+                summary.read += 1;
+                match r {
+                    Ok(rows) => {
+                        summary.assessed += 1;
+                        for row in rows {
+                            summary.rows += 1;
+                            writeln!(out, "{row}").map_err(w)?;
+                        }
+                    }
+                    Err((pos, why)) => {
+                        summary.rejected += 1;
+                        writeln!(errors, "{},{}", csv_field(&pos), csv_field(&why)).map_err(w)?;
+                    }
+                }
+            }
+            progress.set_position(summary.read);
+        }
+    }
+    out.flush().map_err(w)?;
+    errors.flush().map_err(w)?;
+    Ok(summary)
+}
