@@ -23,6 +23,12 @@ pub enum RowFormat {
     Ndjson,
 }
 
+/// A record that could not even be read: its position and why.
+pub type Unreadable = (String, String);
+
+/// The records of an input, in order.
+pub type Records = Box<dyn Iterator<Item = Result<Record, Unreadable>>>;
+
 /// One input record: where it is (`file`, `file:line`) and its text.
 pub struct Record {
     pub position: String,
@@ -148,7 +154,10 @@ fn first_lines(rendered: &str, position: &str) -> String {
             head = t.to_owned();
         } else if at.is_empty() && t.starts_with("--> ") {
             let rest = t.trim_start_matches("--> ");
-            let rest = rest.strip_prefix(position).unwrap_or(rest).trim_start_matches(':');
+            let rest = rest
+                .strip_prefix(position)
+                .unwrap_or(rest)
+                .trim_start_matches(':');
             let mut parts = rest.split(':');
             at = match (parts.next(), parts.next()) {
                 (Some(l), Some(c)) if !l.is_empty() => format!("line {l}, column {c}"),
@@ -161,7 +170,11 @@ fn first_lines(rendered: &str, position: &str) -> String {
             break;
         }
     }
-    let mut out = if head.is_empty() { "invalid record".to_owned() } else { head };
+    let mut out = if head.is_empty() {
+        "invalid record".to_owned()
+    } else {
+        head
+    };
     if !at.is_empty() {
         out.push_str(&format!(" ({at})"));
     }

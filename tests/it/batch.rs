@@ -59,6 +59,7 @@ fn a_batch_with_corrupted_records_accounts_for_every_record() {
     let (o1, rows1, errors1) = run("1", "one.csv");
     let (o2, rows2, errors2) = run("2", "two.csv");
     assert_eq!(o1.status.code(), Some(2), "some records were rejected");
+    assert_eq!(o2.status.code(), Some(2));
     assert_eq!(rows1, rows2, "rows differ between --jobs 1 and --jobs 2");
     assert_eq!(errors1, errors2);
     let summary = String::from_utf8_lossy(&o1.stdout);
