@@ -46,9 +46,7 @@ pub struct Summary {
 
 /// The records of one input, in order: a directory's case files sorted by
 /// name, an NDJSON file's lines, or a single case file.
-pub fn records(
-    input: &Path,
-) -> Result<Box<dyn Iterator<Item = Result<Record, (String, String)>>>, crate::Error> {
+pub fn records(input: &Path) -> Result<Records, crate::Error> {
     if input.is_dir() {
         let entries = std::fs::read_dir(input).map_err(|e| crate::Error::read(input, e))?;
         let mut files: Vec<PathBuf> = entries
