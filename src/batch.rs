@@ -105,10 +105,20 @@ fn process(
         name: record.position.clone(),
         text: record.text.clone(),
     };
-    let case = crate::case::load(&file).map_err(|d| first_lines(&d.render(), &record.position))?;
+    let case = crate::case::load(&file).map_err(|d| {
+        first_lines(
+            &d.render(),
+            &record.position,
+            !record.text.trim_end().contains('\n'),
+        )
+    })?;
     let problems = rules.check_case(&case, &file);
     if !problems.is_empty() {
-        return Err(first_lines(&problems.sorted().render(), &record.position));
+        return Err(first_lines(
+            &problems.sorted().render(),
+            &record.position,
+            !record.text.trim_end().contains('\n'),
+        ));
     }
     if validate_only {
         return Ok(Vec::new());
@@ -142,7 +152,7 @@ fn process(
 
 /// The first problem of a rendered diagnostic list, on one line: message,
 /// where in the record (line and column), and the hint.
-fn first_lines(rendered: &str, position: &str) -> String {
+fn first_lines(rendered: &str, position: &str, single_line: bool) -> String {
     let mut head = String::new();
     let mut at = String::new();
     let mut help = String::new();
@@ -158,6 +168,7 @@ fn first_lines(rendered: &str, position: &str) -> String {
                 .trim_start_matches(':');
             let mut parts = rest.split(':');
             at = match (parts.next(), parts.next()) {
+                (Some(_), Some(c)) if single_line => format!("column {c}"),
                 (Some(l), Some(c)) if !l.is_empty() => format!("line {l}, column {c}"),
                 _ => String::new(),
             };
