@@ -87,8 +87,20 @@ pub fn records(input: &Path) -> Result<Records, crate::Error> {
         return Ok(Box::new(lines));
     }
     let text = std::fs::read_to_string(input).map_err(|e| crate::Error::read(input, e))?;
+    let name = input.display().to_string();
+    if crate::import::is_openfda(&text) {
+        let records: Vec<Result<Record, Unreadable>> =
+            match crate::import::openfda_cases(&name, &text) {
+                Ok(cases) => cases
+                    .into_iter()
+                    .map(|(position, text)| Ok(Record { position, text }))
+                    .collect(),
+                Err(why) => vec![Err((name, why))],
+            };
+        return Ok(Box::new(records.into_iter()));
+    }
     Ok(Box::new(std::iter::once(Ok(Record {
-        position: input.display().to_string(),
+        position: name,
         text,
     }))))
 }

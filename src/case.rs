@@ -37,6 +37,8 @@ pub struct Case {
     pub assessor_answers: Vec<AssessorAnswer>,
     /// Set when the case is viewed as it stood on a day ([`Case::known_by`]).
     pub as_of: Option<NaiveDate>,
+    /// Notes to show in reports (for example the assumptions of an importer).
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -78,6 +80,7 @@ pub struct Drug {
     pub exposures: Vec<Exposure>,
     pub action_taken: Option<ActionTaken>,
     pub cannot_be_stopped: bool,
+    pub source_ref: Option<String>,
     pub path: String,
     pub known: Option<NaiveDate>,
 }
@@ -132,6 +135,7 @@ pub struct Reaction {
     pub severity_grade: Option<u8>,
     pub seriousness: Vec<Seriousness>,
     pub treatment: Vec<String>,
+    pub source_ref: Option<String>,
     pub path: String,
     pub phenotype_pos: Pos,
     pub known: Option<NaiveDate>,

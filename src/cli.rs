@@ -49,6 +49,9 @@ pub enum Command {
     /// Assess every suspect drug x reaction pair of one or more case files
     #[command(after_help = ASSESS_EXAMPLES)]
     Assess(AssessArgs),
+    /// Convert other formats to case files
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Assess many cases: one output row per drug x reaction pair and method
     #[command(
         after_help = "Examples:\n  causa batch cases.ndjson --out results.csv\n  causa batch fixtures/cases --out results.ndjson --format ndjson --jobs 2\n  causa batch cases.ndjson --out /dev/null --validate-only --errors rejected.csv\n\nInputs: a case file, a directory of case files, or NDJSON (.ndjson, .jsonl) with one case object per line.\nExit 0 when every record was assessed, 2 when some were rejected (see the errors file)."
@@ -60,6 +63,25 @@ pub enum Command {
     /// Check assessment logs
     #[command(subcommand)]
     Log(LogCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// openFDA drug-event JSON (results[] of /drug/event): one case per report, as YAML documents or NDJSON lines
+    #[command(
+        after_help = "Examples:\n  causa import openfda events.json > cases.yaml\n  causa import openfda events.json --format json > cases.ndjson && causa batch cases.ndjson --out results.csv"
+    )]
+    Openfda {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = CaseFormat::Yaml)]
+        format: CaseFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CaseFormat {
+    Yaml,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -356,6 +378,32 @@ fn run_plain(cli: Cli) -> Result<String, Error> {
                 set.digest
             ))
         }
+        Command::Import(ImportCommand::Openfda { file, format }) => {
+            let text = std::fs::read_to_string(&file).map_err(|e| Error::read(&file, e))?;
+            let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Usage {
+                message: format!("`{}` is not JSON: {e}", file.display()),
+                help: Some("give an openFDA drug-event response (the JSON of /drug/event)".into()),
+            })?;
+            let imported = crate::import::openfda(&doc).map_err(|why| Error::Usage {
+                message: format!("`{}`: {why}", file.display()),
+                help: Some("give an openFDA drug-event response (the JSON of /drug/event)".into()),
+            })?;
+            match format {
+                // One case per line (NDJSON), ready for `causa batch`.
+                CaseFormat::Json => Ok(imported.iter().map(|i| format!("{}\n", i.case)).collect()),
+                CaseFormat::Yaml => {
+                    let mut out = String::new();
+                    for i in &imported {
+                        out.push_str(&format!("---\n# {}#{}\n", file.display(), i.pointer));
+                        out.push_str(
+                            &serde_saphyr::to_string(&i.case)
+                                .map_err(|e| Error::Write(e.to_string()))?,
+                        );
+                    }
+                    Ok(out)
+                }
+            }
+        }
         Command::Log(LogCommand::Verify { file }) => {
             let text = std::fs::read_to_string(&file).map_err(|e| Error::read(&file, e))?;
             match crate::log::verify(&text) {
@@ -389,6 +437,44 @@ pub fn load_rules(dir: Option<&Path>) -> Result<RuleSet, Error> {
         None => rules::shipped_files(),
     };
     rules::load(&files).map_err(Error::Invalid)
+}
+
+/// Reads and validates the cases of a file: a case file, or an openFDA
+/// drug-event response (one case per report), detected from its content.
+pub fn load_cases(path: &Path, rules: &RuleSet) -> Result<Vec<case::Case>, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+    if crate::import::is_openfda(&text) {
+        let name = path.display().to_string();
+        let cases = crate::import::openfda_cases(&name, &text).map_err(|why| Error::Usage {
+            message: format!("`{name}`: {why}"),
+            help: Some("give an openFDA drug-event response or a case file".into()),
+        })?;
+        let mut out = Vec::new();
+        let mut problems = Diagnostics::default();
+        for (n, t) in cases {
+            match check_case_text(SourceFile { name: n, text: t }, rules) {
+                Ok(c) => out.push(c),
+                Err(Error::Invalid(d)) => problems.extend(d),
+                Err(e) => return Err(e),
+            }
+        }
+        return if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(Error::Invalid(problems))
+        };
+    }
+    load_case(path, rules).map(|c| vec![c])
+}
+
+fn check_case_text(file: SourceFile, rules: &RuleSet) -> Result<case::Case, Error> {
+    let case = case::load(&file).map_err(Error::Invalid)?;
+    let problems = rules.check_case(&case, &file);
+    if problems.is_empty() {
+        Ok(case)
+    } else {
+        Err(Error::Invalid(problems.sorted()))
+    }
 }
 
 /// Reads and validates a case file, including its assessor answers against the rules.
@@ -443,8 +529,8 @@ fn assess(args: &AssessArgs) -> Result<String, Error> {
     let mut cases = Vec::new();
     let mut problems = Diagnostics::default();
     for p in paths {
-        match load_case(p, &rules) {
-            Ok(c) => cases.push(c),
+        match load_cases(p, &rules) {
+            Ok(c) => cases.extend(c),
             Err(Error::Invalid(d)) => problems.extend(d),
             // A file that cannot be read is one more problem to show with the rest.
             Err(Error::Read { path, reason }) => problems.push(

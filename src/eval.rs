@@ -262,7 +262,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         .policy
         .clone()
         .unwrap_or_else(|| rules.policy.clone());
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = case.notes.clone();
     let reactions: Vec<usize> = (0..case.reactions.len())
         .filter(|&r| case.is_known(case.reactions[r].known))
         .collect();
@@ -283,6 +283,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         }
     }
     let warnings = contraindications(rules, case, &reactions, &policy);
+    let refs = source_refs(case);
     let mut assessments = Vec::new();
     let mut summary = Vec::new();
     let mut pairs_seen = Vec::new();
@@ -314,6 +315,21 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         }
     }
     compare_drugs(rules, &methods, &mut assessments);
+    if !refs.is_empty() {
+        for a in &mut assessments {
+            for s in &mut a.steps {
+                for e in &mut s.evidence {
+                    if let Some((path, r)) = refs
+                        .iter()
+                        .find(|(p, _)| e.source == *p || e.source.starts_with(&format!("{p}.")))
+                    {
+                        let _ = path;
+                        e.source = format!("{} (from {r})", e.source);
+                    }
+                }
+            }
+        }
+    }
     for (d, r) in pairs_seen {
         let results = assessments
             .iter()
@@ -502,6 +518,22 @@ pub fn band_text(b: crate::rules::Band) -> String {
         (None, Some(hi)) => format!("{hi} or less"),
         (None, None) => "any total".to_owned(),
     }
+}
+
+/// The case paths of imported items and where they came from, longest first.
+fn source_refs(case: &Case) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = case
+        .drugs
+        .iter()
+        .filter_map(|d| d.source_ref.clone().map(|r| (d.path.clone(), r)))
+        .chain(
+            case.reactions
+                .iter()
+                .filter_map(|r| r.source_ref.clone().map(|s| (r.path.clone(), s))),
+        )
+        .collect();
+    out.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    out
 }
 
 /// Places one pair's results on the common scale and, when they differ by more

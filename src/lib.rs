@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod eval;
 pub mod findings;
+pub mod import;
 pub mod kb;
 pub mod log;
 pub mod policy;

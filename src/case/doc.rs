@@ -30,6 +30,9 @@ pub struct CaseDoc {
     pub contributing_factors: Option<Vec<Spanned<FactorDoc>>>,
     #[serde(default)]
     pub assessor_answers: Vec<Spanned<AssessorAnswerDoc>>,
+    /// Notes a reader must see, such as the assumptions an importer made.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,6 +120,8 @@ pub struct DrugDoc {
     /// The drug cannot be stopped (no alternative), so withdrawal cannot be assessed.
     #[serde(default)]
     pub cannot_be_stopped: bool,
+    /// Where the drug came from in an imported file (a JSON pointer, an E2B element path).
+    pub source_ref: Option<String>,
     pub known_since: Option<Text>,
 }
 
@@ -172,6 +177,8 @@ pub struct ReactionDoc {
     pub seriousness: Vec<Seriousness>,
     #[serde(default)]
     pub treatment: Vec<String>,
+    /// Where the reaction came from in an imported file.
+    pub source_ref: Option<String>,
     pub known_since: Option<Text>,
 }
 

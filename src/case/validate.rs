@@ -448,6 +448,7 @@ pub(super) fn validate(
             exposures,
             action_taken: d.value.action_taken,
             cannot_be_stopped: d.value.cannot_be_stopped,
+            source_ref: d.value.source_ref.clone(),
             path: format!("drugs[{i}]"),
             known,
         });
@@ -503,6 +504,7 @@ pub(super) fn validate(
             severity_grade,
             seriousness: r.value.seriousness.clone(),
             treatment: r.value.treatment.clone(),
+            source_ref: r.value.source_ref.clone(),
             path: format!("reactions[{i}]"),
             known,
         });
@@ -769,6 +771,7 @@ pub(super) fn validate(
         contributing_factors,
         assessor_answers,
         as_of: None,
+        notes: doc.notes,
     })
 }
 
