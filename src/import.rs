@@ -54,10 +54,11 @@ fn openfda_report(r: &Value, i: usize) -> Imported {
     let mut notes: Vec<String> = Vec::new();
     let patient = &r["patient"];
     let mut p = json!({});
-    if text(&patient["patientonsetageunit"]) == Some("801") {
-        if let Some(age) = text(&patient["patientonsetage"]).and_then(|a| a.parse::<f64>().ok()) {
-            p["age"] = json!(age);
-        }
+    // Unit 801 is years; other units are left out rather than converted.
+    if text(&patient["patientonsetageunit"]) == Some("801")
+        && let Some(age) = text(&patient["patientonsetage"]).and_then(|a| a.parse::<f64>().ok())
+    {
+        p["age"] = json!(age);
     }
     if let Some(sex) = match text(&patient["patientsex"]) {
         Some("1") => Some("male"),

@@ -430,7 +430,7 @@ fn imported_openfda_cases_feed_a_batch() {
     // The same results whether the report is read directly or through the importer (the record position differs; the case digests too).
     let cut = |v: Vec<String>| -> Vec<String> {
         v.into_iter()
-            .map(|l| l.rsplitn(2, ',').nth(1).unwrap().to_owned())
+            .map(|l| l.rsplit_once(',').unwrap().0.to_owned())
             .collect()
     };
     assert_eq!(cut(strip(&rows)), cut(strip(&direct)));
