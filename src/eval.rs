@@ -300,9 +300,10 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
                 policy: &policy,
             };
             let mut results = Vec::new();
+            let mut found = Found::new();
             for m in &methods {
                 let a = match applicability(m, &pair) {
-                    Applies::Yes => assess_pair(rules, m, &pair),
+                    Applies::Yes => assess_pair(rules, m, &pair, &mut found),
                     Applies::Skip => continue,
                     Applies::No(reason) => not_applicable(m, &pair, reason),
                 };
@@ -695,7 +696,11 @@ fn contraindications(
 }
 
 /// Walks one method's graph for one pair.
-pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair) -> Assessment {
+/// Findings already computed for one pair: methods ask many of the same, and
+/// a finding depends only on the pair, the knowledge base and the policy.
+pub type Found = std::collections::BTreeMap<findings::FindingId, findings::Finding>;
+
+pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Found) -> Assessment {
     let case = pair.case;
     let mut steps = Vec::new();
     let mut total = 0i64;
@@ -709,7 +714,7 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair) -> Assessment 
         let mut policy_change = None;
         let (asked, outcome, reasoning, evidence) = match node.ask {
             Ask::Finding(fid) => {
-                let f = findings::compute(fid, pair);
+                let f = found.entry(fid).or_insert_with(|| findings::compute(fid, pair)).clone();
                 // Mark an answer that a switch away from its default changed.
                 let changed: Vec<String> = pair
                     .policy
