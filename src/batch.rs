@@ -44,19 +44,25 @@ pub struct Summary {
     pub rows: u64,
 }
 
+/// The case files (`.yaml`, `.yml`, `.json`) of a directory, sorted by name.
+pub fn case_files(dir: &Path) -> Result<Vec<PathBuf>, crate::Error> {
+    let entries = std::fs::read_dir(dir).map_err(|e| crate::Error::read(dir, e))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
 /// The records of one input, in order: a directory's case files sorted by
 /// name, an NDJSON file's lines, or a single case file.
 pub fn records(input: &Path) -> Result<Records, crate::Error> {
     if input.is_dir() {
-        let entries = std::fs::read_dir(input).map_err(|e| crate::Error::read(input, e))?;
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.extension()
-                    .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
-            })
-            .collect();
-        files.sort();
+        let files = case_files(input)?;
         return Ok(Box::new(files.into_iter().map(|p| {
             let position = p.display().to_string();
             std::fs::read_to_string(&p)

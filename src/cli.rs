@@ -666,16 +666,7 @@ fn graph(
 
 /// Reads every case file (`.yaml`, `.yml`, `.json`) of a directory, sorted by name.
 fn case_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::read(dir, e))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
-        })
-        .collect();
-    files.sort();
-    Ok(files)
+    crate::batch::case_files(dir)
 }
 
 fn coverage(dir: &Path, rules_dir: Option<&Path>) -> Result<String, Error> {

@@ -714,7 +714,10 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
         let mut policy_change = None;
         let (asked, outcome, reasoning, evidence) = match node.ask {
             Ask::Finding(fid) => {
-                let f = found.entry(fid).or_insert_with(|| findings::compute(fid, pair)).clone();
+                let f = found
+                    .entry(fid)
+                    .or_insert_with(|| findings::compute(fid, pair))
+                    .clone();
                 // Mark an answer that a switch away from its default changed.
                 let changed: Vec<String> = pair
                     .policy

@@ -128,6 +128,16 @@ impl<'a> Pair<'a> {
         }
     }
 
+    /// The exposure in effect at onset: the latest one that may have started by then.
+    pub fn exposure_at_onset(&self) -> Option<&'a crate::case::Exposure> {
+        let onset = self.case.reactions[self.reaction].onset?;
+        self.case.drugs[self.drug]
+            .exposures
+            .iter()
+            .filter(|e| e.start.is_some_and(|s| s.earliest <= onset.latest))
+            .max_by_key(|e| e.start.map(|s| s.earliest))
+    }
+
     pub fn kb_drug_id(&self) -> Option<&'a str> {
         let d = &self.case.drugs[self.drug];
         self.kb

@@ -247,13 +247,7 @@ fn is_masked(r: &Rechallenge) -> bool {
 /// The dose the patient was taking when the reaction began: that of the latest
 /// exposure that may have started by the onset.
 fn dose_at_reaction<'a>(pair: &Pair<'a>) -> Option<&'a Dose> {
-    let onset = pair.case.reactions[pair.reaction].onset?;
-    pair.case.drugs[pair.drug]
-        .exposures
-        .iter()
-        .filter(|e| e.start.is_some_and(|s| s.earliest <= onset.latest))
-        .max_by_key(|e| e.start.map(|s| s.earliest))
-        .and_then(|e| e.dose.as_ref())
+    pair.exposure_at_onset().and_then(|e| e.dose.as_ref())
 }
 
 fn judge<'a>(pair: &Pair, r: &'a Rechallenge) -> Reading<'a> {

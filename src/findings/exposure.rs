@@ -7,14 +7,9 @@ use super::{Finding, Pair, ev, finding, kebab};
 use crate::case::{ActionTaken, Course, Exposure, Impairment, StepOutcome};
 use crate::kb::Risk;
 
-/// The exposure in effect at onset: the latest one that may have started by then.
+/// The exposure in effect at onset.
 fn current<'a>(pair: &Pair<'a>) -> Option<&'a Exposure> {
-    let onset = pair.case.reactions[pair.reaction].onset?;
-    pair.case.drugs[pair.drug]
-        .exposures
-        .iter()
-        .filter(|e| e.start.is_some_and(|s| s.earliest <= onset.latest))
-        .max_by_key(|e| e.start.map(|s| s.earliest))
+    pair.exposure_at_onset()
 }
 
 /// The course an exposure belongs to: it and the exposures that run into it
