@@ -44,39 +44,62 @@ pub struct Summary {
     pub rows: u64,
 }
 
-/// The case files (`.yaml`, `.yml`, `.json`) of a directory, sorted by name.
+/// The case files (`.yaml`, `.yml`, `.json`, and E2B `.xml`) of a directory, sorted by name.
 pub fn case_files(dir: &Path) -> Result<Vec<PathBuf>, crate::Error> {
     let entries = std::fs::read_dir(dir).map_err(|e| crate::Error::read(dir, e))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.extension()
-                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json" || x == "xml")
         })
         .collect();
     files.sort();
     Ok(files)
 }
 
-/// The records of one input, in order: a directory's case files sorted by
-/// name, an NDJSON file's lines, or a single case file.
+/// The records of one file: a case, or one per report of an openFDA or E2B(R3) file.
+fn file_records(path: &Path) -> Vec<Result<Record, Unreadable>> {
+    let name = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => return vec![Err((name, format!("cannot read: {e}")))],
+    };
+    let (openfda, e2b) = (
+        crate::import::is_openfda(&text),
+        crate::import::is_e2b(&text),
+    );
+    if !(openfda || e2b) {
+        return vec![Ok(Record {
+            position: name,
+            text,
+        })];
+    }
+    let read = if e2b {
+        crate::import::e2b(&name, &text)
+    } else {
+        crate::import::openfda_cases(&name, &text)
+    };
+    match read {
+        Ok(cases) => cases
+            .into_iter()
+            .map(|(position, text)| Ok(Record { position, text }))
+            .collect(),
+        Err(why) => vec![Err((name, why))],
+    }
+}
+
+/// The records of one input, in order: a directory's files sorted by name, an
+/// NDJSON file's lines, or the records of a single file.
 pub fn records(input: &Path) -> Result<Records, crate::Error> {
     if input.is_dir() {
         let files = case_files(input)?;
-        return Ok(Box::new(files.into_iter().map(|p| {
-            let position = p.display().to_string();
-            std::fs::read_to_string(&p)
-                .map(|text| Record {
-                    position: position.clone(),
-                    text,
-                })
-                .map_err(|e| (position, format!("cannot read: {e}")))
-        })));
+        return Ok(Box::new(files.into_iter().flat_map(|p| file_records(&p))));
     }
-    let ndjson = input
+    if input
         .extension()
-        .is_some_and(|x| x == "ndjson" || x == "jsonl");
-    if ndjson {
+        .is_some_and(|x| x == "ndjson" || x == "jsonl")
+    {
         let f = std::fs::File::open(input).map_err(|e| crate::Error::read(input, e))?;
         let name = input.display().to_string();
         let lines = std::io::BufReader::new(f)
@@ -92,23 +115,8 @@ pub fn records(input: &Path) -> Result<Records, crate::Error> {
             });
         return Ok(Box::new(lines));
     }
-    let text = std::fs::read_to_string(input).map_err(|e| crate::Error::read(input, e))?;
-    let name = input.display().to_string();
-    if crate::import::is_openfda(&text) {
-        let records: Vec<Result<Record, Unreadable>> =
-            match crate::import::openfda_cases(&name, &text) {
-                Ok(cases) => cases
-                    .into_iter()
-                    .map(|(position, text)| Ok(Record { position, text }))
-                    .collect(),
-                Err(why) => vec![Err((name, why))],
-            };
-        return Ok(Box::new(records.into_iter()));
-    }
-    Ok(Box::new(std::iter::once(Ok(Record {
-        position: name,
-        text,
-    }))))
+    std::fs::metadata(input).map_err(|e| crate::Error::read(input, e))?;
+    Ok(Box::new(file_records(input).into_iter()))
 }
 
 /// The rows for one record, or the reason it was rejected.

@@ -443,11 +443,22 @@ pub fn load_rules(dir: Option<&Path>) -> Result<RuleSet, Error> {
 /// drug-event response (one case per report), detected from its content.
 pub fn load_cases(path: &Path, rules: &RuleSet) -> Result<Vec<case::Case>, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
-    if crate::import::is_openfda(&text) {
+    let (openfda, e2b) = (
+        crate::import::is_openfda(&text),
+        crate::import::is_e2b(&text),
+    );
+    if openfda || e2b {
         let name = path.display().to_string();
-        let cases = crate::import::openfda_cases(&name, &text).map_err(|why| Error::Usage {
+        let read = if e2b {
+            crate::import::e2b(&name, &text)
+        } else {
+            crate::import::openfda_cases(&name, &text)
+        };
+        let cases = read.map_err(|why| Error::Usage {
             message: format!("`{name}`: {why}"),
-            help: Some("give an openFDA drug-event response or a case file".into()),
+            help: Some(
+                "give a case file, an openFDA drug-event response or an E2B(R3) ICSR".into(),
+            ),
         })?;
         let mut out = Vec::new();
         let mut problems = Diagnostics::default();

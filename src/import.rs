@@ -14,6 +14,37 @@ pub struct Imported {
     pub case: Value,
 }
 
+/// A readable drug id from its name, numbered when the report lists the same drug twice.
+fn drug_id(name: &str, drugs: &[Value]) -> String {
+    let slug: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug = if slug.is_empty() {
+        "drug".to_owned()
+    } else {
+        slug
+    };
+    let numbered = |x: &str| {
+        x.strip_prefix(&format!("{slug}-"))
+            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+    };
+    let taken = drugs
+        .iter()
+        .filter(|d| d["id"].as_str().is_some_and(|x| x == slug || numbered(x)))
+        .count();
+    if taken == 0 {
+        slug
+    } else {
+        format!("{slug}-{}", taken + 1)
+    }
+}
+
 /// openFDA date formats: 102 = CCYYMMDD, 610 = CCYYMM, 602 = CCYY.
 fn openfda_date(date: Option<&str>, format: Option<&str>) -> Option<String> {
     let d = date?.trim();
@@ -123,34 +154,7 @@ fn openfda_report(r: &Value, i: usize) -> Imported {
             Some("3") => "interacting",
             _ => "concomitant",
         };
-        // A readable id from the name, numbered when the report lists the same drug twice.
-        let slug: String = name
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect::<String>()
-            .split('-')
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
-        let slug = if slug.is_empty() {
-            "drug".to_owned()
-        } else {
-            slug
-        };
-        let taken = drugs
-            .iter()
-            .filter(|d: &&Value| {
-                d["id"]
-                    .as_str()
-                    .is_some_and(|x| x == slug || x.starts_with(&format!("{slug}-")))
-            })
-            .count();
-        let id = if taken == 0 {
-            slug
-        } else {
-            format!("{slug}-{}", taken + 1)
-        };
+        let id = drug_id(name, &drugs);
         let mut drug =
             json!({"id": id, "name": name.to_lowercase(), "role": role, "source_ref": pointer});
         // openFDA actiondrug: 1 withdrawn, 2 reduced, 3 increased, 4 not changed, 5 unknown, 6 not applicable.
@@ -234,4 +238,337 @@ pub fn openfda_cases(file: &str, text: &str) -> Result<Vec<(String, String)>, St
             )
         })
         .collect())
+}
+
+const HL7: &str = "urn:hl7-org:v3";
+/// The E2B(R3) code system of observation and assessment codes.
+const E2B_CODES: &str = "2.16.840.1.113883.3.989.2.1.1.19";
+
+/// Whether a file's text is an E2B(R3) ICSR (HL7 v3 XML).
+pub fn is_e2b(text: &str) -> bool {
+    let head: String = text.chars().take(4000).collect();
+    head.contains(HL7) && (head.contains("MCCI_IN200100UV01") || head.contains("PORR_IN049016UV"))
+}
+
+fn hl7<'a, 'i, 'n>(
+    n: roxmltree::Node<'a, 'i>,
+    name: &'n str,
+) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> + use<'a, 'i, 'n> {
+    n.children().filter(move |c| {
+        c.is_element() && c.tag_name().name() == name && c.tag_name().namespace() == Some(HL7)
+    })
+}
+
+fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    hl7(n, name).next()
+}
+
+/// The E2B code of an observation-like element (`<code code=".." codeSystem="..19"/>`).
+fn e2b_code<'a>(n: roxmltree::Node<'a, '_>) -> Option<&'a str> {
+    child(n, "code")
+        .filter(|c| c.attribute("codeSystem") == Some(E2B_CODES))
+        .and_then(|c| c.attribute("code"))
+}
+
+fn id_root<'a>(n: roxmltree::Node<'a, '_>) -> Option<&'a str> {
+    child(n, "id").and_then(|i| i.attribute("root"))
+}
+
+/// An HL7 TS value (`CCYY[MM[DD[hh...]]]`) at the precision it was given; `None` for a null flavour.
+fn hl7_date(v: Option<&str>) -> Option<String> {
+    let d: String = v?.chars().take_while(char::is_ascii_digit).collect();
+    match d.len() {
+        4 | 5 => Some(d[..4].to_owned()),
+        6 | 7 => Some(format!("{}-{}", &d[..4], &d[4..6])),
+        n if n >= 8 => Some(format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..8])),
+        _ => None,
+    }
+}
+
+/// Every ICSR of an E2B(R3) file, one case each.
+pub fn e2b(file: &str, text: &str) -> Result<Vec<(String, String)>, String> {
+    let doc = roxmltree::Document::parse(text).map_err(|e| format!("not well-formed XML: {e}"))?;
+    let root = doc.root_element();
+    let messages: Vec<roxmltree::Node> = if root.tag_name().name() == "PORR_IN049016UV" {
+        vec![root]
+    } else {
+        root.descendants()
+            .filter(|n| n.is_element() && n.tag_name().name() == "PORR_IN049016UV")
+            .collect()
+    };
+    if messages.is_empty() {
+        return Err("no PORR_IN049016UV message: not an E2B(R3) ICSR".to_owned());
+    }
+    Ok(messages
+        .iter()
+        .enumerate()
+        .map(|(m, msg)| {
+            let pointer = format!("PORR_IN049016UV[{}]", m + 1);
+            (
+                format!("{file}#{pointer}"),
+                serde_json::to_string_pretty(&e2b_case(*msg, &pointer)).unwrap_or_default(),
+            )
+        })
+        .collect())
+}
+
+fn e2b_case(msg: roxmltree::Node, pointer: &str) -> Value {
+    let mut notes = Vec::new();
+    let elements = || {
+        msg.descendants()
+            .filter(|n| n.is_element() && n.tag_name().namespace() == Some(HL7))
+    };
+    // E.i: reactions (observation with code 29), keyed by their id.
+    let mut reaction_ids: Vec<(String, String)> = Vec::new();
+    let mut reactions = Vec::new();
+    // Only the case's own reactions (under subjectOf2), not those of the drug history.
+    let is_reaction = |n: &roxmltree::Node| {
+        n.tag_name().name() == "observation"
+            && e2b_code(*n) == Some("29")
+            && n.parent_element()
+                .is_some_and(|p| p.tag_name().name() == "subjectOf2")
+    };
+    for (j, obs) in elements().filter(is_reaction).enumerate() {
+        let id = format!("r{}", j + 1);
+        let xml_id = id_root(obs).unwrap_or_default().to_owned();
+        reaction_ids.push((xml_id.clone(), id.clone()));
+        let related = |code: &str| {
+            hl7(obs, "outboundRelationship2")
+                .filter_map(|r| child(r, "observation"))
+                .find(|o| e2b_code(*o) == Some(code))
+        };
+        let value = child(obs, "value");
+        let term = value
+            .and_then(|v| child(v, "originalText"))
+            .and_then(|t| t.text())
+            .or_else(|| {
+                related("30")
+                    .and_then(|o| child(o, "value"))
+                    .and_then(|v| v.text())
+            })
+            .map(|t| t.trim().to_owned())
+            .or_else(|| {
+                value
+                    .and_then(|v| v.attribute("code"))
+                    .map(|c| format!("MedDRA {c}"))
+            })
+            .unwrap_or_else(|| "not given".to_owned());
+        let mut r = json!({"id": id, "term": term, "source_ref": format!("{pointer} E.i reaction id {xml_id}")});
+        if let Some(code) = value.and_then(|v| v.attribute("code")) {
+            r["meddra_code"] = json!(code);
+        }
+        if let Some(time) = child(obs, "effectiveTime") {
+            if let Some(d) = hl7_date(
+                child(time, "low")
+                    .and_then(|l| l.attribute("value"))
+                    .or(time.attribute("value")),
+            ) {
+                r["onset"] = json!(d);
+            }
+            if let Some(d) = hl7_date(child(time, "high").and_then(|l| l.attribute("value"))) {
+                r["end"] = json!(d);
+            }
+        }
+        // E.i.7 outcome: 1 recovered, 2 recovering, 3 not recovered, 4 sequelae, 5 fatal, 0 unknown.
+        if let Some(o) = related("27")
+            .and_then(|o| child(o, "value"))
+            .and_then(|v| v.attribute("code"))
+        {
+            let outcome = match o {
+                "1" => "recovered",
+                "2" => "recovering",
+                "3" => "not-recovered",
+                "4" => "recovered-with-sequelae",
+                "5" => "fatal",
+                _ => "unknown",
+            };
+            r["outcome"] = json!(outcome);
+        }
+        reactions.push(r);
+    }
+    let reaction_of = |xml_id: &str| {
+        reaction_ids
+            .iter()
+            .find(|(x, _)| x == xml_id)
+            .map(|(_, id)| id.clone())
+    };
+    // G.k.1 roles, by product id.
+    let mut roles: Vec<(String, &str)> = Vec::new();
+    for ca in elements()
+        .filter(|n| n.tag_name().name() == "causalityAssessment" && e2b_code(*n) == Some("20"))
+    {
+        let role = match child(ca, "value").and_then(|v| v.attribute("code")) {
+            Some("1") => "suspect",
+            Some("3") => "interacting",
+            Some("4") => "not-administered",
+            _ => "concomitant",
+        };
+        if let Some(pid) = child(ca, "subject2")
+            .and_then(|s| child(s, "productUseReference"))
+            .and_then(id_root)
+        {
+            roles.push((pid.to_owned(), role));
+        }
+    }
+    // G.k: drugs, the substanceAdministrations of the drugInformation organizer (code 4 of the .20 system).
+    let mut drugs = Vec::new();
+    let mut rechallenges = Vec::new();
+    let mut drug_ids: Vec<(String, String)> = Vec::new();
+    let organizers = elements().filter(|n| {
+        n.tag_name().name() == "organizer"
+            && child(*n, "code").is_some_and(|c| {
+                c.attribute("code") == Some("4")
+                    && c.attribute("codeSystem") == Some("2.16.840.1.113883.3.989.2.1.1.20")
+            })
+    });
+    for org in organizers {
+        for sa in hl7(org, "component").filter_map(|c| child(c, "substanceAdministration")) {
+            let xml_id = id_root(sa).unwrap_or_default().to_owned();
+            let name = child(sa, "consumable")
+                .and_then(|c| child(c, "instanceOfKind"))
+                .and_then(|i| child(i, "kindOfProduct"))
+                .and_then(|k| child(k, "name"))
+                .and_then(|n| n.text())
+                .unwrap_or("not given")
+                .trim()
+                .to_owned();
+            let id = drug_id(&name, &drugs);
+            drug_ids.push((xml_id.clone(), id.clone()));
+            let role = roles
+                .iter()
+                .find(|(p, _)| *p == xml_id)
+                .map_or("concomitant", |r| r.1);
+            let mut drug = json!({"id": id, "name": name, "role": role, "source_ref": format!("{pointer} G.k substanceAdministration id {xml_id}")});
+            // G.k.4.r dosages: their effectiveTime (IVL_TS low/high; a nullFlavor stays unknown).
+            let mut exposures = Vec::new();
+            for dose in
+                hl7(sa, "outboundRelationship2").filter_map(|r| child(r, "substanceAdministration"))
+            {
+                let mut e = json!({});
+                if let Some(time) = child(dose, "effectiveTime") {
+                    let low = child(time, "low")
+                        .or_else(|| child(time, "comp").and_then(|c| child(c, "low")));
+                    let high = child(time, "high")
+                        .or_else(|| child(time, "comp").and_then(|c| child(c, "high")));
+                    if let Some(d) = hl7_date(low.and_then(|l| l.attribute("value"))) {
+                        e["start"] = json!(d);
+                    }
+                    if let Some(d) = hl7_date(high.and_then(|h| h.attribute("value"))) {
+                        e["stop"] = json!(d);
+                    }
+                }
+                exposures.push(e);
+            }
+            if exposures.is_empty() {
+                exposures.push(json!({}));
+            }
+            drug["exposures"] = json!(exposures);
+            // G.k.8 action taken, R3 codes: 1 withdrawn, 2 reduced, 3 increased, 4 not changed, 0 unknown, 9 not applicable.
+            let action = hl7(sa, "inboundRelationship")
+                .filter(|r| r.attribute("typeCode") == Some("CAUS"))
+                .filter_map(|r| child(r, "act"))
+                .find_map(|a| child(a, "code").and_then(|c| c.attribute("code")));
+            if let Some(a) = action {
+                let a = match a {
+                    "1" => "withdrawn",
+                    "2" => "dose-reduced",
+                    "3" => "dose-increased",
+                    "4" => "dose-not-changed",
+                    "9" => "not-applicable",
+                    _ => "unknown",
+                };
+                drug["action_taken"] = json!(a);
+            }
+            // G.k.9.i.4 per reaction, linked by the reaction's id: 1 recurred, 2 did not recur, 3 outcome unknown, 4 not rechallenged.
+            let mut episodes = Vec::new();
+            for obs in hl7(sa, "outboundRelationship2")
+                .filter_map(|r| child(r, "observation"))
+                .filter(|o| e2b_code(*o) == Some("31"))
+            {
+                let linked = child(obs, "outboundRelationship1")
+                    .and_then(|r| child(r, "actReference"))
+                    .and_then(id_root)
+                    .and_then(reaction_of);
+                let code = child(obs, "value").and_then(|v| v.attribute("code"));
+                let step = match (code, linked) {
+                    (Some("1"), Some(r)) => Some(json!({"outcome": "recurrence", "reaction": r})),
+                    (Some("2"), Some(r)) => Some(json!({"outcome": "tolerated", "reaction": r})),
+                    (Some("3"), Some(r)) => Some(json!({"outcome": "unknown", "reaction": r})),
+                    _ => None,
+                };
+                if let Some(step) = step {
+                    episodes.push(json!({"drug": id, "kind": "full-dose", "steps": [step]}));
+                }
+            }
+            if !episodes.is_empty() {
+                notes.push(format!("G.k.9.i.4 for {name} is read as one full-dose re-administration per reaction it names"));
+                rechallenges.extend(episodes);
+            }
+            drugs.push(drug);
+        }
+    }
+    // G.k.9.i.2.r: existing relatedness assessments, kept verbatim and never mapped onto ours.
+    for ca in elements()
+        .filter(|n| n.tag_name().name() == "causalityAssessment" && e2b_code(*n) == Some("39"))
+    {
+        let result = child(ca, "value")
+            .and_then(|v| v.text())
+            .unwrap_or("")
+            .trim();
+        let method = child(ca, "methodCode")
+            .and_then(|m| child(m, "originalText"))
+            .and_then(|t| t.text())
+            .unwrap_or("not given")
+            .trim();
+        let source = child(ca, "author")
+            .and_then(|a| child(a, "assignedEntity"))
+            .and_then(|e| child(e, "code"))
+            .and_then(|c| {
+                child(c, "originalText")
+                    .and_then(|t| t.text())
+                    .or(c.attribute("displayName"))
+            })
+            .unwrap_or("not given")
+            .trim();
+        let reaction = child(ca, "subject1")
+            .and_then(|s| child(s, "adverseEffectReference"))
+            .and_then(id_root)
+            .and_then(reaction_of)
+            .unwrap_or_default();
+        let drug = child(ca, "subject2")
+            .and_then(|s| child(s, "productUseReference"))
+            .and_then(id_root)
+            .and_then(|p| {
+                drug_ids
+                    .iter()
+                    .find(|(x, _)| x == p)
+                    .map(|(_, d)| d.clone())
+            })
+            .unwrap_or_default();
+        notes.push(format!("existing assessment (G.k.9.i.2.r) of {drug} x {reaction} by {source}, method {method}: \"{result}\""));
+    }
+    if !drugs
+        .iter()
+        .any(|d| d["role"] == "suspect" || d["role"] == "interacting")
+    {
+        notes.push("the report names no suspect or interacting drug: nothing to score".to_owned());
+    }
+    let id = elements()
+        .find(|n| {
+            n.tag_name().name() == "id"
+                && n.attribute("root") == Some("2.16.840.1.113883.3.989.2.1.3.1")
+        })
+        .and_then(|n| n.attribute("extension"))
+        .map_or_else(|| pointer.to_owned(), str::to_owned);
+    let mut case = json!({
+        "id": format!("e2b-{}", id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect::<String>()),
+        "source": format!("E2B(R3) ICSR {id}"),
+        "drugs": drugs,
+        "reactions": reactions,
+        "notes": notes,
+    });
+    if !rechallenges.is_empty() {
+        case["rechallenges"] = json!(rechallenges);
+    }
+    case
 }

@@ -234,6 +234,8 @@ enum Reading<'a> {
     /// Something else prevents a reading (another reaction, a lower dose).
     NotInterpretable(String),
     Unknown,
+    /// Every step names another reaction: the episode says nothing about this one.
+    Unrelated,
 }
 
 /// Desensitization, graded doses and premedication all work against a recurrence.
@@ -252,6 +254,13 @@ fn dose_at_reaction<'a>(pair: &Pair<'a>) -> Option<&'a Dose> {
 
 fn judge<'a>(pair: &Pair, r: &'a Rechallenge) -> Reading<'a> {
     let masked = is_masked(r);
+    // A step that names another reaction without a recurrence says nothing about this one.
+    let about_this = |s: &&Step| {
+        s.outcome == StepOutcome::Recurrence || s.reaction.is_none_or(|x| x == pair.reaction)
+    };
+    if !r.steps.is_empty() && !r.steps.iter().any(|s| about_this(&s)) {
+        return Reading::Unrelated;
+    }
     if let Some(step) = r
         .steps
         .iter()
@@ -358,6 +367,9 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
             conditions.push(format!("restarted together with {}", others.join(", ")));
         }
         let reading = judge(pair, r);
+        if matches!(reading, Reading::Unrelated) {
+            continue;
+        }
         let said = match &reading {
             Reading::Positive { step, .. } => step_text(step),
             Reading::Negative => "tolerated".to_owned(),
@@ -365,7 +377,7 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
                 "tolerated under desensitization or premedication".to_owned()
             }
             Reading::NotInterpretable(why) => why.clone(),
-            Reading::Unknown => "outcome not recorded".to_owned(),
+            Reading::Unknown | Reading::Unrelated => "outcome not recorded".to_owned(),
         };
         let source = match &reading {
             Reading::Positive { step, .. } => format!("{}.outcome", step.path),
@@ -444,9 +456,15 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
     {
         return finding("not-interpretable", why.clone(), evidence);
     }
+    if evidence.is_empty() {
+        evidence.push(ev(
+            "rechallenges",
+            "re-administration recorded, but not for this reaction",
+        ));
+    }
     finding(
         "unknown",
-        "the drug was given again but what happened is not recorded",
+        "the drug was given again but what happened to this reaction is not recorded",
         evidence,
     )
 }

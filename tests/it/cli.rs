@@ -436,3 +436,128 @@ fn imported_openfda_cases_feed_a_batch() {
     assert_eq!(cut(strip(&rows)), cut(strip(&direct)));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn e2b_instances_are_assessed_pair_by_pair_and_nulls_stay_unknown() {
+    // Scenario 1: two suspects, one concomitant, two reactions; drug dates null-flavoured (ASKU).
+    let out = causa(&[
+        "assess",
+        "fixtures/e2b/FAERS2022Scenario1.xml",
+        "--format",
+        "json",
+        "--method",
+        "naranjo",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pairs: Vec<(String, String)> = v["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["drug"].as_str().unwrap().to_owned(),
+                a["reaction"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(pairs.len(), 4, "2 suspect drugs x 2 reactions: {pairs:?}");
+    let first = &v["assessments"][0]["steps"];
+    let q2 = first
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["node"] == "q2-event-after-drug")
+        .unwrap();
+    assert_eq!(
+        q2["answer"], "dont-know",
+        "a nullFlavor date is unknown, never day 0"
+    );
+    // Existing G.k.9.i.2.r assessments are kept verbatim, beside ours.
+    let notes = v["notes"].to_string();
+    for verbatim in [
+        "\\\"Not Suspected\\\"",
+        "\\\"Suspected\\\"",
+        "Global Introspection",
+        "PRIMARY SOURCE REPORTER",
+    ] {
+        assert!(notes.contains(verbatim), "{verbatim} missing from {notes}");
+    }
+    // Evidence points at the element it came from.
+    assert!(
+        v["assessments"][0]["steps"]
+            .to_string()
+            .contains("G.k substanceAdministration id 68d6f5ce-3b3b-45c7-92dd-69e06730c3a9")
+    );
+
+    // Scenario 6: G.k.9.i.4 per reaction, linked by the reaction's id, not document order.
+    let out = causa(&[
+        "assess",
+        "fixtures/e2b/FAERS2022Scenario6.xml",
+        "--format",
+        "json",
+        "--method",
+        "sefv",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rechallenge = |drug: &str, reaction: &str| {
+        let a = v["assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["drug"] == drug && a["reaction"] == reaction)
+            .unwrap();
+        a["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["node"] == "d-re-exposure")
+            .unwrap()["outcome"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        rechallenge("drug-a", "r1"),
+        "negative",
+        "reaction 154eb889… did not recur"
+    );
+    assert_eq!(
+        rechallenge("drug-a", "r2"),
+        "positive",
+        "reaction 2baa28d6… recurred"
+    );
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains("Highly related") && notes.contains("Likely"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn a_directory_of_e2b_files_goes_through_batch() {
+    let out = std::env::temp_dir().join(format!("causa-e2b-{}.csv", std::process::id()));
+    let o = causa(&["batch", "fixtures/e2b", "--out", out.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("records read 2 = assessed 2 + rejected 0;")
+    );
+    std::fs::remove_file(&out).ok();
+    std::fs::remove_file(format!("{}.errors.csv", out.display())).ok();
+}
