@@ -76,6 +76,25 @@ pub enum ImportCommand {
         #[arg(long, value_enum, default_value_t = CaseFormat::Yaml)]
         format: CaseFormat,
     },
+    /// E2B(R3) ICSR (HL7 v3 XML): one case per message, as YAML documents or NDJSON lines
+    #[command(
+        after_help = "Examples:\n  causa import e2b icsr.xml > cases.yaml\n  causa import e2b icsr.xml --format json > cases.ndjson"
+    )]
+    E2b {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = CaseFormat::Yaml)]
+        format: CaseFormat,
+    },
+}
+
+impl ImportCommand {
+    fn file_and_format(&self) -> (&Path, CaseFormat) {
+        match self {
+            ImportCommand::Openfda { file, format } | ImportCommand::E2b { file, format } => {
+                (file, *format)
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -378,31 +397,35 @@ fn run_plain(cli: Cli) -> Result<String, Error> {
                 set.digest
             ))
         }
-        Command::Import(ImportCommand::Openfda { file, format }) => {
-            let text = std::fs::read_to_string(&file).map_err(|e| Error::read(&file, e))?;
-            let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Usage {
-                message: format!("`{}` is not JSON: {e}", file.display()),
-                help: Some("give an openFDA drug-event response (the JSON of /drug/event)".into()),
+        Command::Import(import) => {
+            let (file, format) = import.file_and_format();
+            let text = std::fs::read_to_string(file).map_err(|e| Error::read(file, e))?;
+            let name = file.display().to_string();
+            let read = match import {
+                ImportCommand::Openfda { .. } => crate::import::openfda_cases(&name, &text),
+                ImportCommand::E2b { .. } => crate::import::e2b(&name, &text),
+            };
+            let cases = read.map_err(|why| Error::Usage {
+                message: format!("`{name}`: {why}"),
+                help: Some("give an openFDA drug-event response to `import openfda`, an E2B(R3) ICSR to `import e2b`".into()),
             })?;
-            let imported = crate::import::openfda(&doc).map_err(|why| Error::Usage {
-                message: format!("`{}`: {why}", file.display()),
-                help: Some("give an openFDA drug-event response (the JSON of /drug/event)".into()),
-            })?;
-            match format {
-                // One case per line (NDJSON), ready for `causa batch`.
-                CaseFormat::Json => Ok(imported.iter().map(|i| format!("{}\n", i.case)).collect()),
-                CaseFormat::Yaml => {
-                    let mut out = String::new();
-                    for i in &imported {
-                        out.push_str(&format!("---\n# {}#{}\n", file.display(), i.pointer));
+            let mut out = String::new();
+            for (position, json) in cases {
+                let value: serde_json::Value =
+                    serde_json::from_str(&json).map_err(|e| Error::Write(e.to_string()))?;
+                match format {
+                    // One case per line (NDJSON), ready for `causa batch`.
+                    CaseFormat::Json => out.push_str(&format!("{value}\n")),
+                    CaseFormat::Yaml => {
+                        out.push_str(&format!("---\n# {position}\n"));
                         out.push_str(
-                            &serde_saphyr::to_string(&i.case)
+                            &serde_saphyr::to_string(&value)
                                 .map_err(|e| Error::Write(e.to_string()))?,
                         );
                     }
-                    Ok(out)
                 }
             }
+            Ok(out)
         }
         Command::Log(LogCommand::Verify { file }) => {
             let text = std::fs::read_to_string(&file).map_err(|e| Error::read(&file, e))?;

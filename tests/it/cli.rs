@@ -561,3 +561,62 @@ fn a_directory_of_e2b_files_goes_through_batch() {
     std::fs::remove_file(&out).ok();
     std::fs::remove_file(format!("{}.errors.csv", out.display())).ok();
 }
+
+#[test]
+fn imported_e2b_cases_feed_a_batch_with_the_same_results() {
+    let dir = std::env::temp_dir().join(format!("causa-e2b-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = causa(&[
+        "import",
+        "e2b",
+        "fixtures/e2b/FAERS2022Scenario6.xml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ndjson = dir.join("cases.ndjson");
+    std::fs::write(&ndjson, &out.stdout).unwrap();
+    let (a, b) = (dir.join("a.csv"), dir.join("b.csv"));
+    assert_eq!(
+        causa(&[
+            "batch",
+            ndjson.to_str().unwrap(),
+            "--out",
+            a.to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    assert_eq!(
+        causa(&[
+            "batch",
+            "fixtures/e2b/FAERS2022Scenario6.xml",
+            "--out",
+            b.to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    // Drop the record position and the case digest; the results must agree.
+    let results = |p: &std::path::Path| -> Vec<String> {
+        std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                f[1..f.len() - 1].join(",")
+            })
+            .collect()
+    };
+    assert!(!results(&a).is_empty());
+    assert_eq!(results(&a), results(&b));
+    std::fs::remove_dir_all(&dir).ok();
+}
