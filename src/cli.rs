@@ -46,7 +46,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Assess every suspect drug x reaction pair of one or more case files
+    /// Assess every suspect drug x reaction pair of case files, openFDA JSON or E2B(R3) XML
     #[command(after_help = ASSESS_EXAMPLES)]
     Assess(AssessArgs),
     /// Convert other formats to case files
