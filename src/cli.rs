@@ -149,7 +149,7 @@ pub struct BatchArgs {
 /// What `causa assess` takes.
 #[derive(Debug, clap::Args)]
 pub struct AssessArgs {
-    /// Case files (YAML, or JSON with the same structure)
+    /// Case files (YAML, or JSON with the same structure), openFDA drug-event JSON, or E2B(R3) ICSRs
     #[arg(required = true, value_name = "CASE")]
     cases: Vec<PathBuf>,
     /// Run only this method (repeatable); default: every method
