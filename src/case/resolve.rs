@@ -50,62 +50,38 @@ impl Resolver {
         let result = match slot {
             Slot::Undated => Ok(None),
             Slot::Expr(e) => self.resolve_expr(&e, stack),
-            Slot::EarliestOf(refs) | Slot::LatestOf(refs) if refs.is_empty() => Ok(None),
-            Slot::EarliestOf(refs) => {
-                let mut best: Option<DayRange> = None;
-                let mut result = Ok(None);
-                for x in &refs {
-                    match self.resolve_ref(x, stack) {
-                        Ok(Some(d)) => {
-                            best = Some(match best {
-                                None => d,
-                                Some(b) => DayRange {
-                                    earliest: b.earliest.min(d.earliest),
-                                    latest: b.latest.min(d.latest),
-                                },
-                            })
-                        }
-                        Ok(None) => {}
-                        Err(e) => {
-                            result = Err(e);
-                            break;
-                        }
-                    }
-                }
-                result.map(|_: Option<DayRange>| best)
-            }
-            Slot::LatestOf(refs) => {
-                let mut best: Option<DayRange> = None;
-                let mut result = Ok(());
-                for x in &refs {
-                    match self.resolve_ref(x, stack) {
-                        Ok(Some(d)) => {
-                            best = Some(match best {
-                                None => d,
-                                Some(b) => DayRange {
-                                    earliest: b.earliest.max(d.earliest),
-                                    latest: b.latest.max(d.latest),
-                                },
-                            })
-                        }
-                        Ok(None) => {
-                            best = None;
-                            break;
-                        }
-                        Err(e) => {
-                            result = Err(e);
-                            break;
-                        }
-                    }
-                }
-                result.map(|_| best)
-            }
+            Slot::EarliestOf(refs) => self.resolve_all(&refs, stack).map(|days| {
+                // The earliest start of the dated ones.
+                days.into_iter().flatten().reduce(|a, b| DayRange {
+                    earliest: a.earliest.min(b.earliest),
+                    latest: a.latest.min(b.latest),
+                })
+            }),
+            Slot::LatestOf(refs) => self.resolve_all(&refs, stack).map(|days| {
+                // The latest end, unknown while any of them is open.
+                days.into_iter()
+                    .collect::<Option<Vec<DayRange>>>()
+                    .and_then(|days| {
+                        days.into_iter().reduce(|a, b| DayRange {
+                            earliest: a.earliest.max(b.earliest),
+                            latest: a.latest.max(b.latest),
+                        })
+                    })
+            }),
         };
         stack.pop();
         if let Ok(v) = &result {
             self.done.insert(r.clone(), *v);
         }
         result
+    }
+
+    fn resolve_all(
+        &mut self,
+        refs: &[EventRef],
+        stack: &mut Vec<EventRef>,
+    ) -> Result<Vec<Option<DayRange>>, String> {
+        refs.iter().map(|x| self.resolve_ref(x, stack)).collect()
     }
 
     pub(super) fn resolve_expr(
