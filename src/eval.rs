@@ -537,6 +537,19 @@ fn source_refs(case: &Case) -> Vec<(String, String)> {
     out
 }
 
+/// One line naming what places an assessment where it is: the answers given,
+/// or (`None`, for a method without points) the answer that ended its path.
+fn driver(a: &Assessment, answers: Option<Vec<String>>, path_end: &str, none: &str) -> String {
+    let what = match answers {
+        None => a.steps.last().map_or_else(String::new, |s| {
+            format!("{path_end} `{}` {}", s.node, s.answer)
+        }),
+        Some(list) if list.is_empty() => none.to_owned(),
+        Some(list) => list.join(", "),
+    };
+    format!("{} {}: {what}", a.method, a.category)
+}
+
 /// Places one pair's results on the common scale and, when they differ by more
 /// than one step, names the answers that drive the highest and the lowest.
 fn concordance(
@@ -572,63 +585,35 @@ fn concordance(
     let disagreement = spread.is_some_and(|s| s > 1);
     let mut drivers = Vec::new();
     if disagreement && let (Some((hi, _)), Some((lo, _))) = (top, bottom) {
-        let lifting: Vec<String> = if hi.score.is_none() {
-            // A ladder or flowchart without points: the answer that ended the path.
-            hi.steps
-                .last()
-                .map(|s| format!("reached at `{}` {}", s.node, s.answer))
-                .into_iter()
-                .collect()
-        } else {
+        let answer = |s: &Step| format!("`{}` {} ({:+})", s.node, s.answer, s.points);
+        let lifting = hi.score.map(|_| {
             hi.steps
                 .iter()
                 .filter(|s| s.points > 0)
-                .map(|s| format!("`{}` {} ({:+})", s.node, s.answer, s.points))
+                .map(answer)
                 .collect()
-        };
-        drivers.push(format!(
-            "{} {}: {}",
-            hi.method,
-            hi.category,
-            if lifting.is_empty() {
-                "no answer scores points".to_owned()
-            } else {
-                lifting.join(", ")
-            }
-        ));
-        let holding: Vec<String> = match &lo.next_category_missed {
-            Some(miss) => vec![format!(
+        });
+        drivers.push(driver(hi, lifting, "reached at", "no answer scores points"));
+        let holding = match (&lo.next_category_missed, lo.score) {
+            (Some(miss), _) => Some(vec![format!(
                 "not {}: `{}` {}",
                 miss.category, miss.node, miss.answer
-            )],
-            // A flowchart without points: the answer that ended the path.
-            None if lo.score.is_none() => lo
-                .steps
-                .last()
-                .map(|s| format!("ended at `{}` {}", s.node, s.answer))
-                .into_iter()
-                .collect(),
-            None => lo
-                .steps
-                .iter()
-                .filter(|s| {
-                    s.points < 0
-                        || s.points == 0
-                            && hi.steps.iter().any(|h| h.points > 0 && h.asked == s.asked)
-                })
-                .map(|s| format!("`{}` {} ({:+})", s.node, s.answer, s.points))
-                .collect(),
+            )]),
+            (None, None) => None,
+            // Answers that lower the total, or that score nothing where the highest method scored.
+            (None, Some(_)) => Some(
+                lo.steps
+                    .iter()
+                    .filter(|s| {
+                        s.points < 0
+                            || s.points == 0
+                                && hi.steps.iter().any(|h| h.points > 0 && h.asked == s.asked)
+                    })
+                    .map(answer)
+                    .collect(),
+            ),
         };
-        drivers.push(format!(
-            "{} {}: {}",
-            lo.method,
-            lo.category,
-            if holding.is_empty() {
-                "no answer lowers it".to_owned()
-            } else {
-                holding.join(", ")
-            }
-        ));
+        drivers.push(driver(lo, holding, "ended at", "no answer lowers it"));
     }
     PairSummary {
         drug: drug.clone(),
