@@ -131,21 +131,10 @@ fn process(
         name: record.position.clone(),
         text: record.text.clone(),
     };
-    let case = crate::case::load(&file).map_err(|d| {
-        first_lines(
-            &d.render(),
-            &record.position,
-            !record.text.trim_end().contains('\n'),
-        )
-    })?;
-    let problems = rules.check_case(&case, &file);
-    if !problems.is_empty() {
-        return Err(first_lines(
-            &problems.sorted().render(),
-            &record.position,
-            !record.text.trim_end().contains('\n'),
-        ));
-    }
+    let single_line = !record.text.trim_end().contains('\n');
+    let case = rules
+        .load_case(&file)
+        .map_err(|d| first_lines(&d.render(), &record.position, single_line))?;
     if validate_only {
         return Ok(Vec::new());
     }

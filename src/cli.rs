@@ -486,7 +486,10 @@ pub fn load_cases(path: &Path, rules: &RuleSet) -> Result<Vec<case::Case>, Error
         let mut out = Vec::new();
         let mut problems = Diagnostics::default();
         for (n, t) in cases {
-            match check_case_text(SourceFile { name: n, text: t }, rules) {
+            match rules
+                .load_case(&SourceFile { name: n, text: t })
+                .map_err(Error::Invalid)
+            {
                 Ok(c) => out.push(c),
                 Err(Error::Invalid(d)) => problems.extend(d),
                 Err(e) => return Err(e),
@@ -501,36 +504,15 @@ pub fn load_cases(path: &Path, rules: &RuleSet) -> Result<Vec<case::Case>, Error
     load_case(path, rules).map(|c| vec![c])
 }
 
-fn check_case_text(file: SourceFile, rules: &RuleSet) -> Result<case::Case, Error> {
-    let case = case::load(&file).map_err(Error::Invalid)?;
-    let problems = rules.check_case(&case, &file);
-    if problems.is_empty() {
-        Ok(case)
-    } else {
-        Err(Error::Invalid(problems.sorted()))
-    }
-}
-
 /// Reads and validates a case file, including its assessor answers against the rules.
 pub fn load_case(path: &Path, rules: &RuleSet) -> Result<case::Case, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Error::read(
-            path,
-            std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8"),
-        )
-    })?;
-    let file = SourceFile {
-        name: path.display().to_string(),
-        text,
-    };
-    let case = case::load(&file).map_err(Error::Invalid)?;
-    let problems = rules.check_case(&case, &file);
-    if problems.is_empty() {
-        Ok(case)
-    } else {
-        Err(Error::Invalid(problems.sorted()))
-    }
+    let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+    rules
+        .load_case(&SourceFile {
+            name: path.display().to_string(),
+            text,
+        })
+        .map_err(Error::Invalid)
 }
 
 fn assess(args: &AssessArgs) -> Result<String, Error> {

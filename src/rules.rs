@@ -444,6 +444,18 @@ pub fn load(rules: &RuleFiles) -> Result<RuleSet, Diagnostics> {
 }
 
 impl RuleSet {
+    /// Reads a case file's text and checks it against these rules: every problem
+    /// of the case file, then everything it names that the rules do not have.
+    pub fn load_case(&self, file: &SourceFile) -> Result<crate::case::Case, Diagnostics> {
+        let case = crate::case::load(file)?;
+        let problems = self.check_case(&case, file);
+        if problems.is_empty() {
+            Ok(case)
+        } else {
+            Err(problems.sorted())
+        }
+    }
+
     /// Checks what a case names in the rules: the phenotype ids of its reactions
     /// must be in the knowledge base, and each assessor answer's method, question
     /// and answer must exist. Problems point into the case file.
