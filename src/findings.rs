@@ -138,6 +138,24 @@ impl<'a> Pair<'a> {
             .max_by_key(|e| e.start.map(|s| s.earliest))
     }
 
+    /// Whether a drug named elsewhere (a history entry) is this pair's drug: by
+    /// name, or as the same knowledge-base drug under another name.
+    pub fn is_same_drug(&self, name: &str) -> bool {
+        crate::kb::normalize(name) == crate::kb::normalize(&self.case.drugs[self.drug].name)
+            || self
+                .kb_drug_id()
+                .is_some_and(|k| self.kb.drug(name).is_some_and(|x| x.id == k))
+    }
+
+    /// Whether a drug named elsewhere is one the knowledge base declares similar to this pair's drug.
+    pub fn is_similar_drug(&self, name: &str) -> bool {
+        self.kb_drug_id().is_some_and(|k| {
+            self.kb
+                .drug(name)
+                .is_some_and(|x| x.id != k && self.kb.are_similar(&x.id, k))
+        })
+    }
+
     pub fn kb_drug_id(&self) -> Option<&'a str> {
         let d = &self.case.drugs[self.drug];
         self.kb

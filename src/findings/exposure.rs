@@ -43,19 +43,13 @@ fn course<'a>(pair: &Pair<'a>, cur: &'a Exposure) -> Vec<&'a Exposure> {
 /// An earlier reaction (of any kind) to this very drug, before this exposure began.
 fn earlier_reaction_to_same_drug(pair: &Pair, exposure: &Exposure) -> Option<super::Evidence> {
     let start = exposure.start?;
-    let drug = &pair.case.drugs[pair.drug];
-    let kd = pair.kb_drug_id();
-    let same = |name: &str| {
-        crate::kb::normalize(name) == crate::kb::normalize(&drug.name)
-            || kd.is_some_and(|k| pair.kb.drug(name).is_some_and(|x| x.id == k))
-    };
     pair.case
         .patient
         .previous_reactions
         .iter()
         .flatten()
         .find_map(|p| {
-            (same(&p.drug)
+            (pair.is_same_drug(&p.drug)
                 && p.date.is_none_or(|d| d.latest < start.earliest)
                 && pair.case.is_known(p.known))
             .then(|| ev(&p.path, format!("earlier {} with {}", p.reaction, p.drug)))
@@ -291,7 +285,6 @@ pub(super) fn prechallenge(pair: &Pair) -> Finding {
     let case = pair.case;
     let drug = &case.drugs[pair.drug];
     let phenotype = pair.phenotype();
-    let kd = pair.kb_drug_id();
     let mut best: Option<(u8, &'static str, super::Evidence)> = None;
     let mut consider = |rank: u8, outcome: &'static str, e: super::Evidence| {
         if best.as_ref().is_none_or(|b| rank > b.0) {
@@ -305,14 +298,8 @@ pub(super) fn prechallenge(pair: &Pair) -> Finding {
         .flatten()
         .filter(|p| case.is_known(p.known))
     {
-        let same_drug = crate::kb::normalize(&p.drug) == crate::kb::normalize(&drug.name)
-            || kd.is_some_and(|k| pair.kb.drug(&p.drug).is_some_and(|x| x.id == k));
-        let similar = !same_drug
-            && kd.is_some_and(|k| {
-                pair.kb
-                    .drug(&p.drug)
-                    .is_some_and(|x| pair.kb.are_similar(&x.id, k))
-            });
+        let same_drug = pair.is_same_drug(&p.drug);
+        let similar = !same_drug && pair.is_similar_drug(&p.drug);
         let same_kind = phenotype.is_some_and(|ph| {
             pair.kb
                 .phenotype_for_term(&p.reaction, None)

@@ -466,7 +466,6 @@ pub(super) fn previous_reaction(pair: &Pair) -> Finding {
             vec![ev("patient.previous_reactions", "not given")],
         );
     };
-    let drug = &case.drugs[pair.drug];
     let reaction = &case.reactions[pair.reaction];
     let phenotype = pair.phenotype();
     // Only earlier reactions of the same kind count: the same phenotype, or the same term.
@@ -484,25 +483,14 @@ pub(super) fn previous_reaction(pair: &Pair) -> Finding {
     let history: Vec<&crate::case::PreviousReaction> = history.iter().collect();
     let relevant: Vec<&crate::case::PreviousReaction> =
         history.iter().copied().filter(similar).collect();
-    let kd = pair.kb_drug_id();
-    let same = |name: &str| {
-        crate::kb::normalize(name) == crate::kb::normalize(&drug.name)
-            || kd.is_some_and(|k| pair.kb.drug(name).is_some_and(|x| x.id == k))
-    };
-    if let Some(p) = relevant.iter().find(|p| same(&p.drug)) {
+    if let Some(p) = relevant.iter().find(|p| pair.is_same_drug(&p.drug)) {
         return finding(
             "same-drug",
             format!("a previous reaction to {} is recorded", p.drug),
             vec![ev(&p.path, format!("{}: {}", p.drug, p.reaction))],
         );
     }
-    if let Some(k) = kd
-        && let Some(p) = relevant.iter().find(|p| {
-            pair.kb
-                .drug(&p.drug)
-                .is_some_and(|x| pair.kb.are_similar(&x.id, k))
-        })
-    {
+    if let Some(p) = relevant.iter().find(|p| pair.is_similar_drug(&p.drug)) {
         return finding(
             "similar-drug",
             format!(

@@ -253,15 +253,7 @@ fn sensitization(pair: &Pair, exposure: &Exposure) -> Option<Evidence> {
     let phenotype = pair.phenotype()?;
     let start = exposure.start?;
     let drug = &case.drugs[pair.drug];
-    let kd = pair.kb_drug_id();
-    let related = |name: &str| {
-        crate::kb::normalize(name) == crate::kb::normalize(&drug.name)
-            || kd.is_some_and(|k| {
-                pair.kb
-                    .drug(name)
-                    .is_some_and(|x| x.id == k || pair.kb.are_similar(&x.id, k))
-            })
-    };
+    let related = |name: &str| pair.is_same_drug(name) || pair.is_similar_drug(name);
     if let Some(history) = &case.patient.previous_reactions {
         for p in history {
             let same_kind = pair
