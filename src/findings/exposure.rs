@@ -40,6 +40,18 @@ fn course<'a>(pair: &Pair<'a>, cur: &'a Exposure) -> Vec<&'a Exposure> {
     members
 }
 
+/// The index day (the reaction's onset), or the "unknown" finding that says it is not given.
+fn index_day(pair: &Pair) -> Result<crate::time::DayRange, Finding> {
+    let reaction = &pair.case.reactions[pair.reaction];
+    reaction.onset.ok_or_else(|| {
+        finding(
+            "unknown",
+            "the index day (onset) is not known",
+            vec![ev(format!("{}.onset", reaction.path), "not given")],
+        )
+    })
+}
+
 /// An earlier reaction (of any kind) to this very drug, before this exposure began.
 fn earlier_reaction_to_same_drug(pair: &Pair, exposure: &Exposure) -> Option<super::Evidence> {
     let start = exposure.start?;
@@ -65,12 +77,9 @@ fn earlier_reaction_to_same_drug(pair: &Pair, exposure: &Exposure) -> Option<sup
 pub(super) fn delay_class(pair: &Pair) -> Finding {
     let reaction = &pair.case.reactions[pair.reaction];
     let drug = &pair.case.drugs[pair.drug];
-    let Some(onset) = reaction.onset else {
-        return finding(
-            "unknown",
-            "the index day (onset) is not known",
-            vec![ev(format!("{}.onset", reaction.path), "not given")],
-        );
+    let onset = match index_day(pair) {
+        Ok(day) => day,
+        Err(unknown) => return unknown,
     };
     let Some(e) = drug
         .exposures
@@ -178,12 +187,9 @@ pub(super) fn delay_class(pair: &Pair) -> Finding {
 pub(super) fn drug_presence(pair: &Pair) -> Finding {
     let reaction = &pair.case.reactions[pair.reaction];
     let drug = &pair.case.drugs[pair.drug];
-    let Some(onset) = reaction.onset else {
-        return finding(
-            "unknown",
-            "the index day (onset) is not known",
-            vec![ev(format!("{}.onset", reaction.path), "not given")],
-        );
+    let onset = match index_day(pair) {
+        Ok(day) => day,
+        Err(unknown) => return unknown,
     };
     let Some(e) = current(pair) else {
         return finding(
