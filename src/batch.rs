@@ -23,11 +23,11 @@ pub enum RowFormat {
     Ndjson,
 }
 
-/// A record that could not even be read: its position and why.
-pub type Unreadable = (String, String);
+/// A rejected record: its position and why (unreadable, or invalid).
+pub type Rejected = (String, String);
 
 /// The records of an input, in order.
-pub type Records = Box<dyn Iterator<Item = Result<Record, Unreadable>>>;
+pub type Records = Box<dyn Iterator<Item = Result<Record, Rejected>>>;
 
 /// One input record: where it is (`file`, `file:line`) and its text.
 pub struct Record {
@@ -59,7 +59,7 @@ pub fn case_files(dir: &Path) -> Result<Vec<PathBuf>, crate::Error> {
 }
 
 /// The records of one file: a case, or one per report of an openFDA or E2B(R3) file.
-fn file_records(path: &Path) -> Vec<Result<Record, Unreadable>> {
+fn file_records(path: &Path) -> Vec<Result<Record, Rejected>> {
     let name = path.display().to_string();
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
@@ -119,22 +119,26 @@ pub fn records(input: &Path) -> Result<Records, crate::Error> {
     Ok(Box::new(file_records(input).into_iter()))
 }
 
-/// The rows for one record, or the reason it was rejected.
+/// The rows for one record, or its position and the reason it was rejected.
 fn process(
     rules: &RuleSet,
-    record: &Record,
+    record: Record,
     options: &Options,
     validate_only: bool,
     format: RowFormat,
-) -> Result<Vec<String>, String> {
-    let file = SourceFile {
-        name: record.position.clone(),
-        text: record.text.clone(),
-    };
+) -> Result<Vec<String>, Rejected> {
     let single_line = !record.text.trim_end().contains('\n');
-    let case = rules
-        .load_case(&file)
-        .map_err(|d| first_lines(&d.render(), &record.position, single_line))?;
+    let position = record.position;
+    let file = SourceFile {
+        name: position.clone(),
+        text: record.text,
+    };
+    let case = rules.load_case(&file).map_err(|d| {
+        (
+            position.clone(),
+            first_lines(&d.render(), &position, single_line),
+        )
+    })?;
     if validate_only {
         return Ok(Vec::new());
     }
@@ -143,7 +147,7 @@ fn process(
         .iter()
         .map(|x| match format {
             RowFormat::Csv => [
-                record.position.as_str(),
+                position.as_str(),
                 &a.case_id,
                 &x.drug,
                 &x.reaction,
@@ -157,7 +161,7 @@ fn process(
             .collect::<Vec<_>>()
             .join(","),
             RowFormat::Ndjson => serde_json::json!({
-                "record": record.position, "case_id": a.case_id, "drug": x.drug, "reaction": x.reaction,
+                "record": position, "case_id": a.case_id, "drug": x.drug, "reaction": x.reaction,
                 "method": x.method, "score": x.score, "category": x.category, "case_digest": a.case_digest,
             })
             .to_string(),
@@ -241,18 +245,13 @@ pub fn run(
     for input in inputs {
         let mut stream = records(input)?;
         loop {
-            let chunk: Vec<Result<Record, (String, String)>> =
-                stream.by_ref().take(CHUNK).collect();
+            let chunk: Vec<Result<Record, Rejected>> = stream.by_ref().take(CHUNK).collect();
             if chunk.is_empty() {
                 break;
             }
-            let results: Vec<Result<Vec<String>, (String, String)>> = chunk
-                .par_iter()
-                .map(|r| match r {
-                    Ok(rec) => process(rules, rec, options, validate_only, format)
-                        .map_err(|why| (rec.position.clone(), why)),
-                    Err((pos, why)) => Err((pos.clone(), why.clone())),
-                })
+            let results: Vec<Result<Vec<String>, Rejected>> = chunk
+                .into_par_iter()
+                .map(|r| r.and_then(|rec| process(rules, rec, options, validate_only, format)))
                 .collect();
             for r in results {
                 summary.read += 1;
