@@ -268,21 +268,14 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         .collect();
     for &r in &reactions {
         let reaction = &case.reactions[r];
-        let pair = Pair {
-            case,
-            kb: &rules.kb,
-            drug: 0,
-            reaction: r,
-            policy: &policy,
-        };
-        if !case.drugs.is_empty() && pair.phenotype().is_none() {
+        if !case.drugs.is_empty() && findings::phenotype_of(&rules.kb, reaction).is_none() {
             notes.push(match &reaction.phenotype {
                 Some(p) => format!("reaction `{}`: phenotype `{p}` is not in the knowledge base", reaction.id),
                 None => format!("reaction `{}`: the term `{}` matches no phenotype in the knowledge base; findings that need one answer unknown", reaction.id, reaction.term),
             });
         }
     }
-    let warnings = contraindications(rules, case, &reactions, &policy);
+    let warnings = contraindications(rules, case, &reactions);
     let refs = source_refs(case);
     let mut assessments = Vec::new();
     let mut summary = Vec::new();
@@ -628,23 +621,14 @@ fn concordance(
 /// Re-exposure is contraindicated after a severe cutaneous adverse reaction (or
 /// any phenotype the knowledge base marks so) and after a grade 4 reaction; says
 /// so for every suspect drug, and flags a re-exposure recorded despite it.
-fn contraindications(
-    rules: &RuleSet,
-    case: &Case,
-    reactions: &[usize],
-    policy: &Policy,
-) -> Vec<String> {
+fn contraindications(rules: &RuleSet, case: &Case, reactions: &[usize]) -> Vec<String> {
     let mut out = Vec::new();
     for &r in reactions {
         let reaction = &case.reactions[r];
-        let pair = Pair {
-            case,
-            kb: &rules.kb,
-            drug: 0,
-            reaction: r,
-            policy,
-        };
-        let why = match (pair.phenotype(), reaction.severity_grade) {
+        let why = match (
+            findings::phenotype_of(&rules.kb, reaction),
+            reaction.severity_grade,
+        ) {
             (Some(p), _) if p.contraindicates_reexposure => {
                 if p.scar {
                     format!("it is a severe cutaneous adverse reaction ({})", p.id)

@@ -107,6 +107,15 @@ impl FindingId {
     }
 }
 
+/// The knowledge-base phenotype of a reaction: the one it names, or the one
+/// its term (or MedDRA code) matches.
+pub fn phenotype_of<'a>(kb: &'a KnowledgeBase, r: &crate::case::Reaction) -> Option<&'a Phenotype> {
+    match &r.phenotype {
+        Some(id) => kb.phenotype_by_id(id),
+        None => kb.phenotype_for_term(&r.term, r.meddra_code.as_deref()),
+    }
+}
+
 /// One drug–event pair of a case, with what the knowledge base knows of both.
 #[derive(Debug, Clone, Copy)]
 pub struct Pair<'a> {
@@ -119,13 +128,7 @@ pub struct Pair<'a> {
 
 impl<'a> Pair<'a> {
     pub fn phenotype(&self) -> Option<&'a Phenotype> {
-        let r = &self.case.reactions[self.reaction];
-        match &r.phenotype {
-            Some(id) => self.kb.phenotype_by_id(id),
-            None => self
-                .kb
-                .phenotype_for_term(&r.term, r.meddra_code.as_deref()),
-        }
+        phenotype_of(self.kb, &self.case.reactions[self.reaction])
     }
 
     /// The exposure in effect at onset: the latest one that may have started by then.
