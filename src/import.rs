@@ -414,6 +414,7 @@ fn e2b_case(msg: roxmltree::Node, pointer: &str) -> Value {
     let mut drugs = Vec::new();
     let mut rechallenges = Vec::new();
     let mut drug_ids: Vec<(String, String)> = Vec::new();
+    let mut intervals = Vec::new();
     let organizers = elements().filter(|n| {
         n.tag_name().name() == "organizer"
             && child(*n, "code").is_some_and(|c| {
@@ -504,9 +505,33 @@ fn e2b_case(msg: roxmltree::Node, pointer: &str) -> Value {
                 notes.push(format!("G.k.9.i.4 for {name} is read as one full-dose re-administration per reaction it names"));
                 rechallenges.extend(episodes);
             }
+            // G.k.9.i.3.1 (typeCode SAS: from the drug's start) and G.k.9.i.3.2 (SAE: from its last dose) to the reaction's start.
+            for rel in hl7(sa, "outboundRelationship1") {
+                let from_last_dose = match rel.attribute("typeCode") {
+                    Some("SAS") => false,
+                    Some("SAE") => true,
+                    _ => continue,
+                };
+                let Some(q) = child(rel, "pauseQuantity") else {
+                    continue;
+                };
+                let reaction = child(rel, "actReference")
+                    .and_then(id_root)
+                    .and_then(reaction_of);
+                if let (Some(value), Some(reaction)) = (q.attribute("value"), reaction) {
+                    intervals.push(Interval {
+                        drug: drugs.len(),
+                        reaction,
+                        from_last_dose,
+                        value: value.to_owned(),
+                        unit: q.attribute("unit").unwrap_or("d").to_owned(),
+                    });
+                }
+            }
             drugs.push(drug);
         }
     }
+    apply_intervals(&intervals, &mut drugs, &mut reactions, &mut notes);
     // G.k.9.i.2.r: existing relatedness assessments, kept verbatim and never mapped onto ours.
     for ca in elements()
         .filter(|n| n.tag_name().name() == "causalityAssessment" && e2b_code(*n) == Some("39"))
@@ -571,4 +596,251 @@ fn e2b_case(msg: roxmltree::Node, pointer: &str) -> Value {
         case["rechallenges"] = json!(rechallenges);
     }
     case
+}
+
+/// A G.k.9.i.3 interval: from a drug's start (or its last dose) to a reaction's start.
+struct Interval {
+    /// Index of the drug in the case's drug list.
+    drug: usize,
+    /// The reaction's case id.
+    reaction: String,
+    from_last_dose: bool,
+    value: String,
+    /// UCUM unit as given: `a`, `mo`, `wk`, `d`, `h`, `min`, `s`.
+    unit: String,
+}
+
+/// The whole calendar days an interval of `value` `unit` may span: an
+/// interval under a day may cross midnight, months and years vary in length.
+fn interval_days(value: &str, unit: &str) -> Option<(i64, i64)> {
+    let v: f64 = value.trim().parse().ok()?;
+    if !v.is_finite() || v < 0.0 || v > 36_600.0 * 24.0 * 3600.0 {
+        return None;
+    }
+    let exact = |days: f64| -> (i64, i64) {
+        if days.fract() == 0.0 {
+            (days as i64, days as i64)
+        } else {
+            (days.floor() as i64, days.floor() as i64 + 1)
+        }
+    };
+    let span = match unit {
+        "d" => exact(v),
+        "wk" => exact(v * 7.0),
+        "h" => exact(v / 24.0),
+        "min" => exact(v / 1440.0),
+        "s" => exact(v / 86_400.0),
+        "mo" => ((v * 28.0).floor() as i64, (v * 31.0).ceil() as i64),
+        "a" => ((v * 365.0).floor() as i64, (v * 366.0).ceil() as i64),
+        _ => return None,
+    };
+    (span.1 <= 36_600).then_some(span)
+}
+
+fn days_text((min, max): (i64, i64)) -> String {
+    if min == max && min == 1 {
+        "1 day".to_owned()
+    } else if min == max {
+        format!("{min} days")
+    } else {
+        format!("{min}-{max} days")
+    }
+}
+
+/// Uses G.k.9.i.3 intervals to date what the report leaves undated: a
+/// reaction's onset from a dated drug start (or last dose), or a drug's start
+/// (or last dose) from a dated reaction. Dates given in the report always win;
+/// every interval used or set aside is named in the notes. Drug times are only
+/// derived from reactions dated in the report, so no two times refer to each
+/// other.
+fn apply_intervals(
+    intervals: &[Interval],
+    drugs: &mut [Value],
+    reactions: &mut [Value],
+    notes: &mut Vec<String>,
+) {
+    let dated_onset: Vec<String> = reactions
+        .iter()
+        .filter(|r| r.get("onset").is_some())
+        .filter_map(|r| r["id"].as_str().map(str::to_owned))
+        .collect();
+    let field = |from_last_dose: bool| if from_last_dose { "stop" } else { "start" };
+    let drug_dated = |drug: &Value, from_last_dose: bool| {
+        let exposures = drug["exposures"].as_array().map_or(&[][..], Vec::as_slice);
+        let key = field(from_last_dose);
+        if from_last_dose {
+            !exposures.is_empty() && exposures.iter().all(|e| e.get(key).is_some())
+        } else {
+            exposures.iter().any(|e| e.get(key).is_some())
+        }
+    };
+    let describe = |i: &Interval, drug: &Value| {
+        format!(
+            "G.k.9.i.3.{} gives {} {} from the {} of {} to {}",
+            if i.from_last_dose { 2 } else { 1 },
+            i.value,
+            i.unit,
+            if i.from_last_dose {
+                "last dose"
+            } else {
+                "start"
+            },
+            drug["name"].as_str().unwrap_or("the drug"),
+            i.reaction
+        )
+    };
+    let mut pending = Vec::new();
+    // First the drugs' dates, from reactions the report dates.
+    for i in intervals {
+        let Some(drug) = drugs.get_mut(i.drug) else {
+            continue;
+        };
+        let what = describe(i, drug);
+        let Some(span) = interval_days(&i.value, &i.unit) else {
+            notes.push(format!(
+                "{what}: the unit or value cannot be read, so it is not used"
+            ));
+            continue;
+        };
+        if drug_dated(drug, i.from_last_dose) {
+            pending.push((i, span));
+            continue;
+        }
+        let exposures = drug["exposures"].as_array_mut();
+        let target = match (exposures, i.from_last_dose) {
+            (Some(e), false) => e.first_mut(),
+            (Some(e), true) if e.len() == 1 => e.first_mut(),
+            _ => None,
+        };
+        match target {
+            Some(exposure) if dated_onset.contains(&i.reaction) => {
+                exposure[field(i.from_last_dose)] =
+                    json!(format!("{} before {}", days_text(span), i.reaction));
+                notes.push(format!(
+                    "{what}: the drug's {} is counted back from the reaction",
+                    if i.from_last_dose { "last dose" } else { "start" }
+                ));
+            }
+            None if dated_onset.contains(&i.reaction) => notes.push(format!(
+                "{what}: the drug has several dosages, so the interval cannot say which one it counts from"
+            )),
+            _ => pending.push((i, span)),
+        }
+    }
+    // Then the reactions' onsets, from drugs now dated.
+    let mut dated_by_interval: Vec<String> = Vec::new();
+    for (i, span) in pending {
+        let drug = &drugs[i.drug];
+        let what = describe(i, drug);
+        let Some(reaction) = reactions
+            .iter_mut()
+            .find(|r| r["id"].as_str() == Some(i.reaction.as_str()))
+        else {
+            continue;
+        };
+        if reaction.get("onset").is_some() {
+            let why = if dated_by_interval.contains(&i.reaction) {
+                "another interval already dates the reaction"
+            } else {
+                "the report's dates are used"
+            };
+            notes.push(format!("{what}: {why}"));
+        } else if drug_dated(drug, i.from_last_dose) {
+            let anchor = drug["id"].as_str().unwrap_or_default();
+            let anchor = if i.from_last_dose {
+                format!("{anchor}.end")
+            } else {
+                anchor.to_owned()
+            };
+            reaction["onset"] = json!(format!("{} after {anchor}", days_text(span)));
+            notes.push(format!(
+                "{what}: the reaction's onset is counted from the drug"
+            ));
+            dated_by_interval.push(i.reaction.clone());
+        } else {
+            notes.push(format!(
+                "{what}: neither is dated in the report, so it dates nothing"
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_become_whole_day_spans() {
+        assert_eq!(interval_days("10", "d"), Some((10, 10)));
+        assert_eq!(interval_days("2", "wk"), Some((14, 14)));
+        // Under a day: the same day or, across midnight, the next.
+        assert_eq!(interval_days("10", "min"), Some((0, 1)));
+        assert_eq!(interval_days("36", "h"), Some((1, 2)));
+        assert_eq!(interval_days("0", "h"), Some((0, 0)));
+        // Months and years vary in length.
+        assert_eq!(interval_days("2", "mo"), Some((56, 62)));
+        assert_eq!(interval_days("1", "a"), Some((365, 366)));
+        for (value, unit) in [
+            ("ten", "d"),
+            ("-1", "d"),
+            ("3", "fortnight"),
+            ("1e9", "a"),
+            ("NaN", "d"),
+        ] {
+            assert_eq!(interval_days(value, unit), None, "{value} {unit}");
+        }
+    }
+
+    fn interval(drug: usize, reaction: &str, from_last_dose: bool, value: &str) -> Interval {
+        Interval {
+            drug,
+            reaction: reaction.to_owned(),
+            from_last_dose,
+            value: value.to_owned(),
+            unit: "d".to_owned(),
+        }
+    }
+
+    #[test]
+    fn report_dates_win_and_derived_times_never_refer_to_each_other() {
+        let mut drugs = vec![
+            json!({"id": "a", "name": "A", "exposures": [{"start": "2020-01-01", "stop": "2020-01-20"}]}),
+            json!({"id": "b", "name": "B", "exposures": [{}]}),
+        ];
+        let mut reactions = vec![
+            json!({"id": "r1", "onset": "2020-01-15"}),
+            json!({"id": "r2"}),
+            json!({"id": "r3"}),
+        ];
+        let mut notes = Vec::new();
+        apply_intervals(
+            &[
+                interval(0, "r1", false, "3"), // both dated: the report's dates stand
+                interval(0, "r2", true, "2"),  // r2 from A's last dose
+                interval(1, "r1", false, "5"), // B's start from r1
+                interval(1, "r3", false, "1"), // r3 from B's derived start
+                interval(1, "r2", false, "9"), // r2 is already dated by an interval
+            ],
+            &mut drugs,
+            &mut reactions,
+            &mut notes,
+        );
+        assert_eq!(drugs[0]["exposures"][0]["start"], "2020-01-01");
+        assert_eq!(reactions[0]["onset"], "2020-01-15");
+        assert_eq!(reactions[1]["onset"], "2 days after a.end");
+        assert_eq!(drugs[1]["exposures"][0]["start"], "5 days before r1");
+        assert_eq!(reactions[2]["onset"], "1 day after b");
+        assert_eq!(notes.len(), 5, "{notes:?}");
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("3 d from the start of A to r1: the report's dates are used")),
+            "{notes:?}"
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("another interval already dates"))
+        );
+    }
 }

@@ -543,6 +543,39 @@ fn e2b_instances_are_assessed_pair_by_pair_and_nulls_stay_unknown() {
         notes.contains("Highly related") && notes.contains("Likely"),
         "{notes}"
     );
+    // G.k.9.i.3.1: 10 d from Drug A's start to each reaction. Reaction 1 is dated
+    // 2009-01-01, so Drug A started on 2008-12-22; reaction 2 has no date of its
+    // own and is placed 10 days after that start. The 10-minute G.k.9.i.3.2
+    // cannot be used: Drug A has three dosages.
+    let time_step = |reaction: &str| {
+        v["assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["drug"] == "drug-a" && a["reaction"] == reaction)
+            .unwrap()["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["node"] == "a-time-sequence")
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        time_step("r1").contains("from start 2008-12-22 to onset 2009-01-01 is 10 days"),
+        "{}",
+        time_step("r1")
+    );
+    assert!(
+        time_step("r2").contains("10 days after the start of `drug-a`")
+            && time_step("r2").contains("2009-01-01"),
+        "{}",
+        time_step("r2")
+    );
+    assert!(
+        notes.contains("10 min from the last dose of Drug A to r1: the drug has several dosages"),
+        "{notes}"
+    );
 }
 
 #[test]
