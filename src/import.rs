@@ -614,7 +614,7 @@ struct Interval {
 /// interval under a day may cross midnight, months and years vary in length.
 fn interval_days(value: &str, unit: &str) -> Option<(i64, i64)> {
     let v: f64 = value.trim().parse().ok()?;
-    if !v.is_finite() || v < 0.0 || v > 36_600.0 * 24.0 * 3600.0 {
+    if !(0.0..=36_600.0 * 24.0 * 3600.0).contains(&v) {
         return None;
     }
     let exact = |days: f64| -> (i64, i64) {
