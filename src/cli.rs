@@ -57,6 +57,9 @@ pub enum Command {
         after_help = "Examples:\n  causa batch cases.ndjson --out results.csv\n  causa batch fixtures/cases --out results.ndjson --format ndjson --jobs 2\n  causa batch cases.ndjson --out /dev/null --validate-only --errors rejected.csv\n\nInputs: a case file, a directory of case files, or NDJSON (.ndjson, .jsonl) with one case object per line.\nExit 0 when every record was assessed, 2 when some were rejected (see the errors file)."
     )]
     Batch(BatchArgs),
+    /// Write assessments back into other formats
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Inspect and check rule sets
     #[command(subcommand, after_help = RULES_EXAMPLES)]
     Rules(RulesCommand),
@@ -84,6 +87,30 @@ pub enum ImportCommand {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = CaseFormat::Yaml)]
         format: CaseFormat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// An E2B(R3) ICSR with causa's assessments added as further relatedness assessments (G.k.9.i.2.r), everything else unchanged
+    #[command(
+        after_help = "Examples:\n  causa export e2b icsr.xml --out icsr-assessed.xml\n  causa export e2b icsr.xml --method naranjo --method who-umc > icsr-assessed.xml\n\nOne assessment per suspect or interacting drug x reaction pair and applicable method: source `causa VERSION`,\nmethod `ID RULE-VERSION`, result `CATEGORY (score N)`. Every other byte of the file is kept; an\nassessment the file already holds is not added again, so exporting an exported file changes nothing."
+    )]
+    E2b {
+        /// The ICSR file (MCCI_IN200100UV01 batch or a single PORR_IN049016UV message)
+        file: PathBuf,
+        /// Where to write the ICSR with the assessments added (default: standard output)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Add only this method's assessments (repeatable); default: every method
+        #[arg(long = "method", value_name = "ID")]
+        methods: Vec<String>,
+        /// Use the rules in this directory instead of the shipped ones
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        /// Set a policy switch (repeatable), e.g. tolerance-under-desensitization=negative
+        #[arg(long = "policy", value_name = "NAME=VALUE")]
+        policies: Vec<String>,
     },
 }
 
@@ -427,6 +454,13 @@ fn run_plain(cli: Cli) -> Result<String, Error> {
             }
             Ok(out)
         }
+        Command::Export(ExportCommand::E2b {
+            file,
+            out,
+            methods,
+            rules,
+            policies,
+        }) => export_e2b(&file, out.as_deref(), &methods, rules.as_deref(), &policies),
         Command::Log(LogCommand::Verify { file }) => {
             let text = std::fs::read_to_string(&file).map_err(|e| Error::read(&file, e))?;
             match crate::log::verify(&text) {
@@ -528,19 +562,7 @@ fn assess(args: &AssessArgs) -> Result<String, Error> {
         assessed_at,
     } = args;
     let rules = load_rules(dir.as_deref())?;
-    for m in methods {
-        if rules.method(m).is_none() {
-            let ids: Vec<&str> = rules.methods.iter().map(|x| x.id.as_str()).collect();
-            let help = match suggest(m, ids.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("methods: {}", ids.join(", ")),
-            };
-            return Err(Error::Usage {
-                message: format!("no method `{m}` in the rules"),
-                help: Some(help),
-            });
-        }
-    }
+    let options = options(&rules, methods, *as_of, policies)?;
     // Read and check every case first, so every problem is shown at once.
     let mut cases = Vec::new();
     let mut problems = Diagnostics::default();
@@ -563,18 +585,6 @@ fn assess(args: &AssessArgs) -> Result<String, Error> {
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
-    let mut policy = rules.policy.clone();
-    for setting in policies {
-        policy.apply(setting).map_err(|e| Error::Usage {
-            message: e.message,
-            help: Some(e.help),
-        })?;
-    }
-    let options = Options {
-        as_of: *as_of,
-        methods: methods.clone(),
-        policy: Some(policy),
-    };
     if *timeline {
         let all: Vec<_> = cases
             .iter()
@@ -612,6 +622,57 @@ fn assess(args: &AssessArgs) -> Result<String, Error> {
             .collect::<Vec<_>>()
             .join("\n---\n\n"),
     })
+}
+
+/// The evaluation options of a command line: the methods checked against the
+/// rules, the policy with the command line's switches applied.
+fn options(
+    rules: &RuleSet,
+    methods: &[String],
+    as_of: Option<NaiveDate>,
+    policies: &[String],
+) -> Result<Options, Error> {
+    for m in methods {
+        method_or_hint(rules, m)?;
+    }
+    let mut policy = rules.policy.clone();
+    for setting in policies {
+        policy.apply(setting).map_err(|e| Error::Usage {
+            message: e.message,
+            help: Some(e.help),
+        })?;
+    }
+    Ok(Options {
+        as_of,
+        methods: methods.to_vec(),
+        policy: Some(policy),
+    })
+}
+
+fn export_e2b(
+    file: &Path,
+    out: Option<&Path>,
+    methods: &[String],
+    dir: Option<&Path>,
+    policies: &[String],
+) -> Result<String, Error> {
+    let rules = load_rules(dir)?;
+    let options = options(&rules, methods, None, policies)?;
+    let text = std::fs::read_to_string(file).map_err(|e| Error::read(file, e))?;
+    let name = file.display().to_string();
+    let exported = crate::export::e2b(&name, &text, &rules, &options)?;
+    let Some(out) = out else {
+        return Ok(exported.xml);
+    };
+    std::fs::write(out, &exported.xml)
+        .map_err(|e| Error::Write(format!("cannot write `{}`: {e}", out.display())))?;
+    Ok(format!(
+        "{name}: {} ICSR(s), {} assessment(s) added, {} already present; written to {}\n",
+        exported.messages,
+        exported.added,
+        exported.present,
+        out.display()
+    ))
 }
 
 fn method_or_hint<'a>(rules: &'a RuleSet, id: &str) -> Result<&'a crate::rules::Method, Error> {

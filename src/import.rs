@@ -288,6 +288,28 @@ fn hl7_date(v: Option<&str>) -> Option<String> {
 /// Every ICSR of an E2B(R3) file, one case each.
 pub fn e2b(file: &str, text: &str) -> Result<Vec<(String, String)>, String> {
     let doc = roxmltree::Document::parse(text).map_err(|e| format!("not well-formed XML: {e}"))?;
+    Ok(e2b_messages(&doc)?
+        .iter()
+        .enumerate()
+        .map(|(m, msg)| {
+            let pointer = message_pointer(m);
+            (
+                format!("{file}#{pointer}"),
+                serde_json::to_string_pretty(&e2b_case(*msg, &pointer).0).unwrap_or_default(),
+            )
+        })
+        .collect())
+}
+
+/// How reports and notes name the `m`-th message (from 0) of an E2B file.
+pub(crate) fn message_pointer(m: usize) -> String {
+    format!("PORR_IN049016UV[{}]", m + 1)
+}
+
+/// The ICSRs (`PORR_IN049016UV` messages) of an E2B(R3) document, in document order.
+pub(crate) fn e2b_messages<'a, 'i>(
+    doc: &'a roxmltree::Document<'i>,
+) -> Result<Vec<roxmltree::Node<'a, 'i>>, String> {
     let root = doc.root_element();
     let messages: Vec<roxmltree::Node> = if root.tag_name().name() == "PORR_IN049016UV" {
         vec![root]
@@ -299,20 +321,20 @@ pub fn e2b(file: &str, text: &str) -> Result<Vec<(String, String)>, String> {
     if messages.is_empty() {
         return Err("no PORR_IN049016UV message: not an E2B(R3) ICSR".to_owned());
     }
-    Ok(messages
-        .iter()
-        .enumerate()
-        .map(|(m, msg)| {
-            let pointer = format!("PORR_IN049016UV[{}]", m + 1);
-            (
-                format!("{file}#{pointer}"),
-                serde_json::to_string_pretty(&e2b_case(*msg, &pointer)).unwrap_or_default(),
-            )
-        })
-        .collect())
+    Ok(messages)
 }
 
-fn e2b_case(msg: roxmltree::Node, pointer: &str) -> Value {
+/// Which XML element ids (`id/@root`) the case's drugs and reactions came from.
+#[derive(Debug, Default)]
+pub(crate) struct E2bLinks {
+    /// (case drug id, G.k substanceAdministration id)
+    pub drugs: Vec<(String, String)>,
+    /// (XML reaction id, case reaction id)
+    pub reactions: Vec<(String, String)>,
+}
+
+/// One ICSR as a case (JSON value), with the XML ids its drugs and reactions came from.
+pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> (Value, E2bLinks) {
     let mut notes = Vec::new();
     let elements = || {
         msg.descendants()
@@ -595,7 +617,11 @@ fn e2b_case(msg: roxmltree::Node, pointer: &str) -> Value {
     if !rechallenges.is_empty() {
         case["rechallenges"] = json!(rechallenges);
     }
-    case
+    let links = E2bLinks {
+        drugs: drug_ids.into_iter().map(|(x, id)| (id, x)).collect(),
+        reactions: reaction_ids,
+    };
+    (case, links)
 }
 
 /// A G.k.9.i.3 interval: from a drug's start (or its last dose) to a reaction's start.

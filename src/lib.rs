@@ -11,6 +11,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod diff;
 pub mod eval;
+pub mod export;
 pub mod findings;
 pub mod import;
 pub mod kb;

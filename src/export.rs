@@ -1,0 +1,371 @@
+//! Writes assessments back into E2B(R3) ICSRs.
+//!
+//! `causa export e2b` reads each ICSR of a file as `causa assess` does, assesses
+//! it, and adds one G.k.9.i.2.r relatedness assessment (`causalityAssessment`
+//! with code 39) per assessed drug x reaction pair and method, after the
+//! assessments the ICSR already holds. Source (G.k.9.i.2.r.1) is `causa` and
+//! its version, method (.r.2) the method id and rule version, result (.r.3)
+//! the category and score (`Probable, score 6`); the reaction and the drug are referenced by their
+//! XML ids (`subject1`, `subject2`), as in the assessments already there.
+//!
+//! The new elements, written with quick-xml, are spliced into the original
+//! text at one point per ICSR, so every other byte of the input stays as it
+//! was. An assessment the file already holds (same source, method, result,
+//! reaction and drug) is not added again: exporting an exported file changes
+//! nothing.
+
+use crate::Error;
+use crate::diagnostic::{Diagnostics, SourceFile};
+use crate::eval::{self, CaseAssessment, Options};
+use crate::import::{self, E2bLinks};
+use crate::rules::RuleSet;
+use quick_xml::Writer;
+use quick_xml::events::{BytesText, Event};
+
+const HL7: &str = "urn:hl7-org:v3";
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+/// The E2B(R3) code system of observation and assessment codes.
+const E2B_CODES: &str = "2.16.840.1.113883.3.989.2.1.1.19";
+/// ICH E2B(R3) allows 60 characters for G.k.9.i.2.r.1, .r.2 and .r.3.
+const MAX_FIELD: usize = 60;
+
+/// An ICSR file with assessments added.
+#[derive(Debug)]
+pub struct Exported {
+    pub xml: String,
+    /// ICSRs in the file.
+    pub messages: usize,
+    /// Assessments added.
+    pub added: usize,
+    /// Assessments not added because the file already holds them.
+    pub present: usize,
+}
+
+/// One relatedness assessment, as the four texts and two ids E2B keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Relatedness {
+    source: String,
+    method: String,
+    result: String,
+    reaction: String,
+    drug: String,
+}
+
+/// Where new assessments go in one ICSR, and what goes there.
+struct Insertion {
+    at: usize,
+    text: String,
+}
+
+/// Adds the assessments of every ICSR of `text` (the content of `file`).
+pub fn e2b(file: &str, text: &str, rules: &RuleSet, options: &Options) -> Result<Exported, Error> {
+    let not_e2b = |why: String| Error::Usage {
+        message: format!("`{file}`: {why}"),
+        help: Some(
+            "give an E2B(R3) ICSR (HL7 v3 XML, MCCI_IN200100UV01 or PORR_IN049016UV)".into(),
+        ),
+    };
+    if !import::is_e2b(text) {
+        return Err(not_e2b("not an E2B(R3) ICSR".to_owned()));
+    }
+    let doc = roxmltree::Document::parse(text)
+        .map_err(|e| not_e2b(format!("not well-formed XML: {e}")))?;
+    let messages = import::e2b_messages(&doc).map_err(not_e2b)?;
+    // Read and check every ICSR first, so every problem is shown at once.
+    let mut problems = Diagnostics::default();
+    let mut read = Vec::new();
+    for (m, msg) in messages.iter().enumerate() {
+        let pointer = import::message_pointer(m);
+        let (value, links) = import::e2b_case(*msg, &pointer);
+        let source = SourceFile {
+            name: format!("{file}#{pointer}"),
+            text: serde_json::to_string_pretty(&value).unwrap_or_default(),
+        };
+        match rules.load_case(&source) {
+            Ok(case) => read.push((*msg, pointer, links, case)),
+            Err(d) => problems.extend(d),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let mut insertions = Vec::new();
+    let (mut added, mut present) = (0, 0);
+    for (msg, pointer, links, case) in &read {
+        let assessment = eval::assess(rules, case, options);
+        let Some(place) = msg
+            .descendants()
+            .find(|n| is_hl7(n, "adverseEventAssessment"))
+        else {
+            return Err(Error::Usage {
+                message: format!(
+                    "`{file}` {pointer}: no adverseEventAssessment (the G.k.9.i drug-reaction matrix) to add assessments to"
+                ),
+                help: Some("an ICSR needs its adverseEventAssessment with the primary role (subject1); check that the file is complete".into()),
+            });
+        };
+        let existing: Vec<Relatedness> = place
+            .children()
+            .filter(|c| is_hl7(c, "component"))
+            .filter_map(|c| c.children().find(|n| is_hl7(n, "causalityAssessment")))
+            .filter(|ca| code_of(*ca) == Some("39"))
+            .map(read_relatedness)
+            .collect();
+        let mut new = Vec::new();
+        for r in ours(&assessment, links) {
+            if existing.contains(&r) || new.contains(&r) {
+                present += 1;
+            } else {
+                new.push(r);
+            }
+        }
+        if new.is_empty() {
+            continue;
+        }
+        added += new.len();
+        let Some(insertion) = insertion(text, place, &assessment, &new) else {
+            return Err(Error::Usage {
+                message: format!(
+                    "`{file}` {pointer}: the adverseEventAssessment has no primary role (subject1) after which to add assessments"
+                ),
+                help: Some("check that the ICSR is complete: E2B(R3) requires subject1 in adverseEventAssessment".into()),
+            });
+        };
+        insertions.push(insertion);
+    }
+    let mut xml =
+        String::with_capacity(text.len() + insertions.iter().map(|i| i.text.len()).sum::<usize>());
+    let mut from = 0;
+    for i in &insertions {
+        xml.push_str(&text[from..i.at]);
+        xml.push_str(&i.text);
+        from = i.at;
+    }
+    xml.push_str(&text[from..]);
+    Ok(Exported {
+        xml,
+        messages: read.len(),
+        added,
+        present,
+    })
+}
+
+fn is_hl7(n: &roxmltree::Node, name: &str) -> bool {
+    n.is_element() && n.tag_name().name() == name && n.tag_name().namespace() == Some(HL7)
+}
+
+fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    n.children().find(|c| is_hl7(c, name))
+}
+
+fn code_of<'a>(n: roxmltree::Node<'a, '_>) -> Option<&'a str> {
+    child(n, "code")
+        .filter(|c| c.attribute("codeSystem") == Some(E2B_CODES))
+        .and_then(|c| c.attribute("code"))
+}
+
+fn text_of(n: Option<roxmltree::Node>) -> String {
+    n.and_then(|n| n.text())
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+fn read_relatedness(ca: roxmltree::Node) -> Relatedness {
+    let id = |subject: &str, reference: &str| {
+        child(ca, subject)
+            .and_then(|s| child(s, reference))
+            .and_then(|r| child(r, "id"))
+            .and_then(|i| i.attribute("root"))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    Relatedness {
+        source: text_of(
+            child(ca, "author")
+                .and_then(|a| child(a, "assignedEntity"))
+                .and_then(|e| child(e, "code"))
+                .and_then(|c| child(c, "originalText")),
+        ),
+        method: text_of(child(ca, "methodCode").and_then(|m| child(m, "originalText"))),
+        result: text_of(child(ca, "value")),
+        reaction: id("subject1", "adverseEffectReference"),
+        drug: id("subject2", "productUseReference"),
+    }
+}
+
+/// Our assessments of an ICSR, one per applicable drug x reaction pair and method.
+fn ours(assessment: &CaseAssessment, links: &E2bLinks) -> Vec<Relatedness> {
+    let source = format!("causa {}", assessment.engine_version);
+    assessment
+        .assessments
+        .iter()
+        .filter(|a| a.not_applicable.is_none())
+        .filter_map(|a| {
+            let drug = links.drugs.iter().find(|(id, _)| *id == a.drug)?.1.clone();
+            let reaction = links
+                .reactions
+                .iter()
+                .find(|(_, id)| *id == a.reaction)?
+                .0
+                .clone();
+            let score = a.score.map(|s| format!(", score {s}")).unwrap_or_default();
+            let mut result = format!("{}{score}", a.category_label);
+            if result.chars().count() > MAX_FIELD {
+                result = format!("{}{score}", a.category);
+            }
+            Some(Relatedness {
+                source: source.clone(),
+                method: format!("{} {}", a.method, a.method_version),
+                result,
+                reaction,
+                drug,
+            })
+        })
+        .collect()
+}
+
+/// The text to insert after the last assessment of `place` (or after its
+/// primary role when it has none), indented like its neighbours.
+fn insertion(
+    text: &str,
+    place: roxmltree::Node,
+    assessment: &CaseAssessment,
+    new: &[Relatedness],
+) -> Option<Insertion> {
+    let after = place
+        .children()
+        .filter(|c| is_hl7(c, "component"))
+        .last()
+        .or_else(|| place.children().filter(|c| is_hl7(c, "subject1")).last())?;
+    let indent: String = after
+        .prev_sibling()
+        .filter(|p| p.is_text())
+        .and_then(|p| p.text())
+        .map(|t| t.rsplit('\n').next().unwrap_or_default())
+        .filter(|t| t.chars().all(|c| c == ' ' || c == '\t'))
+        .unwrap_or_default()
+        .to_owned();
+    // Elements take the prefix of the element they go into; `xsi:type` needs the XSI prefix in scope.
+    let raw = &text[place.range()];
+    let prefix = raw[1..]
+        .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .next()
+        .and_then(|q| q.split_once(':'))
+        .map(|(p, _)| format!("{p}:"))
+        .unwrap_or_default();
+    let xsi = place.lookup_prefix(XSI);
+    let (step, size) = if indent.contains('\t') {
+        (b'\t', 1)
+    } else {
+        (b' ', 2)
+    };
+    let mut w = Writer::new_with_indent(Vec::new(), step, size);
+    let stamp = format!(
+        " G.k.9.i.2.r added by causa {}: rules {}, case {}, policy {} ",
+        assessment.engine_version,
+        assessment.rules_digest,
+        assessment.case_digest,
+        assessment
+            .policy
+            .iter()
+            .map(|p| format!("{}={}", p.switch, p.value))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let name = |local: &str| format!("{prefix}{local}");
+    let written: std::io::Result<()> = (|| {
+        w.write_event(Event::Comment(BytesText::from_escaped(
+            stamp.replace("--", "- -"),
+        )))?;
+        for r in new {
+            w.create_element(name("component"))
+                .with_attribute(("typeCode", "COMP"))
+                .write_inner_content(|w| {
+                    w.create_element(name("causalityAssessment"))
+                        .with_attributes([("classCode", "OBS"), ("moodCode", "EVN")])
+                        .write_inner_content(|w| write_relatedness(w, r, &name, xsi))?;
+                    Ok(())
+                })?;
+        }
+        Ok(())
+    })();
+    written.ok()?;
+    let body = String::from_utf8(w.into_inner()).ok()?;
+    let mut out = String::new();
+    for line in body.lines() {
+        out.push('\n');
+        out.push_str(&indent);
+        out.push_str(line);
+    }
+    Some(Insertion {
+        at: after.range().end,
+        text: out,
+    })
+}
+
+fn write_relatedness(
+    w: &mut Writer<Vec<u8>>,
+    r: &Relatedness,
+    name: &dyn Fn(&str) -> String,
+    xsi: Option<&str>,
+) -> std::io::Result<()> {
+    w.create_element(name("code"))
+        .with_attributes([
+            ("code", "39"),
+            ("codeSystem", E2B_CODES),
+            ("displayName", "causality"),
+        ])
+        .write_empty()?;
+    // G.k.9.i.2.r.3: result of assessment.
+    let value = w.create_element(name("value"));
+    let value = match xsi {
+        Some(p) if !p.is_empty() => value.with_attribute((format!("{p}:type").as_str(), "ST")),
+        _ => value
+            .with_attribute(("xmlns:xsi", XSI))
+            .with_attribute(("xsi:type", "ST")),
+    };
+    value.write_text_content(BytesText::new(&r.result))?;
+    // G.k.9.i.2.r.2: method of assessment.
+    w.create_element(name("methodCode"))
+        .write_inner_content(|w| {
+            w.create_element(name("originalText"))
+                .write_text_content(BytesText::new(&r.method))?;
+            Ok(())
+        })?;
+    // G.k.9.i.2.r.1: source of assessment.
+    w.create_element(name("author"))
+        .with_attribute(("typeCode", "AUT"))
+        .write_inner_content(|w| {
+            w.create_element(name("assignedEntity"))
+                .with_attribute(("classCode", "ASSIGNED"))
+                .write_inner_content(|w| {
+                    w.create_element(name("code")).write_inner_content(|w| {
+                        w.create_element(name("originalText"))
+                            .write_text_content(BytesText::new(&r.source))?;
+                        Ok(())
+                    })?;
+                    Ok(())
+                })?;
+            Ok(())
+        })?;
+    for (subject, reference, class, id) in [
+        ("subject1", "adverseEffectReference", "OBS", &r.reaction),
+        ("subject2", "productUseReference", "SBADM", &r.drug),
+    ] {
+        w.create_element(name(subject))
+            .with_attribute(("typeCode", "SUBJ"))
+            .write_inner_content(|w| {
+                w.create_element(name(reference))
+                    .with_attributes([("classCode", class), ("moodCode", "EVN")])
+                    .write_inner_content(|w| {
+                        w.create_element(name("id"))
+                            .with_attribute(("root", id.as_str()))
+                            .write_empty()?;
+                        Ok(())
+                    })?;
+                Ok(())
+            })?;
+    }
+    Ok(())
+}

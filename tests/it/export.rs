@@ -1,0 +1,213 @@
+//! `causa export e2b`: our assessments written back into the shared E2B(R3)
+//! instances, everything else kept byte for byte.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const INSTANCES: [&str; 2] = [
+    "fixtures/e2b/FAERS2022Scenario1.xml",
+    "fixtures/e2b/FAERS2022Scenario6.xml",
+];
+
+fn causa(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_causa"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn ok(out: &Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("causa-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn assess_json(file: &Path) -> Value {
+    serde_json::from_str(&ok(&causa(&[
+        "assess",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ])))
+    .unwrap()
+}
+
+#[test]
+fn export_adds_one_assessment_per_pair_and_method_and_keeps_every_other_byte() {
+    for instance in INSTANCES {
+        let original = std::fs::read_to_string(instance).unwrap();
+        let name = Path::new(instance).file_name().unwrap().to_str().unwrap();
+        let out = temp(name);
+        let summary = ok(&causa(&[
+            "export",
+            "e2b",
+            instance,
+            "--out",
+            out.to_str().unwrap(),
+        ]));
+        let exported = std::fs::read_to_string(&out).unwrap();
+
+        // The output is the input with one block inserted: what comes before and
+        // after it is the input, byte for byte.
+        let prefix = original
+            .bytes()
+            .zip(exported.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let suffix = original
+            .bytes()
+            .rev()
+            .zip(exported.bytes().rev())
+            .take_while(|(a, b)| a == b)
+            .count()
+            .min(original.len() - prefix);
+        assert_eq!(
+            prefix + suffix,
+            original.len(),
+            "{instance}: more than one insertion"
+        );
+        let inserted = &exported[prefix..exported.len() - suffix];
+        assert!(!inserted.is_empty(), "{instance}: nothing added");
+        assert!(
+            !inserted.contains("Global Introspection") && !inserted.contains("Introspection<"),
+            "{instance}: an existing assessment was rewritten"
+        );
+        roxmltree::Document::parse(&exported).expect("the exported file is well-formed XML");
+
+        // Our assessments, as they come back in through the importer (which maps
+        // the XML ids back to the case's drugs and reactions), are exactly the
+        // applicable results `causa assess` gives for the original file.
+        let before = assess_json(Path::new(instance));
+        let after = assess_json(&out);
+        let notes: Vec<String> = after["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap().to_owned())
+            .collect();
+        let version = env!("CARGO_PKG_VERSION");
+        let ours: Vec<&String> = notes
+            .iter()
+            .filter(|n| n.contains(&format!("by causa {version},")))
+            .collect();
+        let mut expected = Vec::new();
+        for a in before["assessments"].as_array().unwrap() {
+            if !a["not_applicable"].is_null() {
+                continue;
+            }
+            let score = a["score"]
+                .as_i64()
+                .map(|s| format!(", score {s}"))
+                .unwrap_or_default();
+            expected.push(format!(
+                "existing assessment (G.k.9.i.2.r) of {} x {} by causa {version}, method {} {}: \"{}{score}\"",
+                a["drug"].as_str().unwrap(),
+                a["reaction"].as_str().unwrap(),
+                a["method"].as_str().unwrap(),
+                a["method_version"].as_str().unwrap(),
+                a["category_label"].as_str().unwrap(),
+            ));
+        }
+        assert!(!expected.is_empty());
+        for e in &expected {
+            assert!(ours.contains(&e), "{instance}: missing {e}\nin {ours:#?}");
+        }
+        assert_eq!(ours.len(), expected.len(), "{instance}: {ours:#?}");
+        assert!(
+            summary.contains(&format!(
+                "{} assessment(s) added, 0 already present",
+                expected.len()
+            )),
+            "{summary}"
+        );
+        // The assessments already in the file are still read, verbatim.
+        let verbatim_before: Vec<&Value> = before["notes"].as_array().unwrap().iter().collect();
+        for n in verbatim_before {
+            assert!(after["notes"].as_array().unwrap().contains(n), "{n} lost");
+        }
+        // Nothing else about the case changed: the same results, pair by pair.
+        assert_eq!(before["assessments"], after["assessments"], "{instance}");
+    }
+}
+
+#[test]
+fn exporting_an_exported_file_changes_nothing() {
+    for instance in INSTANCES {
+        let name = Path::new(instance).file_name().unwrap().to_str().unwrap();
+        let once = temp(&format!("once-{name}"));
+        let twice = temp(&format!("twice-{name}"));
+        ok(&causa(&[
+            "export",
+            "e2b",
+            instance,
+            "--out",
+            once.to_str().unwrap(),
+        ]));
+        let summary = ok(&causa(&[
+            "export",
+            "e2b",
+            once.to_str().unwrap(),
+            "--out",
+            twice.to_str().unwrap(),
+        ]));
+        assert!(summary.contains(" 0 assessment(s) added"), "{summary}");
+        assert_eq!(
+            std::fs::read(&once).unwrap(),
+            std::fs::read(&twice).unwrap(),
+            "{instance}"
+        );
+        // Without --out the file goes to standard output, identical.
+        let stdout = ok(&causa(&["export", "e2b", instance]));
+        assert_eq!(
+            stdout.as_bytes(),
+            std::fs::read(&once).unwrap(),
+            "{instance}"
+        );
+    }
+}
+
+#[test]
+fn one_method_adds_only_that_methods_assessments() {
+    let out = temp("naranjo-only.xml");
+    let summary = ok(&causa(&[
+        "export",
+        "e2b",
+        INSTANCES[0],
+        "--method",
+        "naranjo",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    // Scenario 1: two suspect drugs x two reactions.
+    assert!(summary.contains("4 assessment(s) added"), "{summary}");
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(xml.matches("<originalText>naranjo 1.").count(), 4);
+    assert_eq!(xml.matches("<originalText>sefv ").count(), 0);
+}
+
+#[test]
+fn a_file_that_is_not_an_icsr_is_refused_with_its_name() {
+    let out = causa(&[
+        "export",
+        "e2b",
+        "fixtures/cases/lenalidomide-lv-desensitization.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("lenalidomide-lv-desensitization.yaml") && err.contains("not an E2B(R3) ICSR"),
+        "{err}"
+    );
+}
