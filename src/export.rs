@@ -235,9 +235,9 @@ fn insertion(
 ) -> Option<Insertion> {
     let after = place
         .children()
-        .filter(|c| is_hl7(c, "component"))
-        .last()
-        .or_else(|| place.children().filter(|c| is_hl7(c, "subject1")).last())?;
+        .rev()
+        .find(|c| is_hl7(c, "component"))
+        .or_else(|| place.children().rev().find(|c| is_hl7(c, "subject1")))?;
     let indent: String = after
         .prev_sibling()
         .filter(|p| p.is_text())
