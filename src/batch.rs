@@ -143,30 +143,69 @@ fn process(
         return Ok(Vec::new());
     }
     let a = eval::assess(rules, &case, options);
-    Ok(a.assessments
-        .iter()
-        .map(|x| match format {
+    let scored = a.assessments.iter().map(|x| Row {
+        drug: &x.drug,
+        reaction: &x.reaction,
+        method: &x.method,
+        score: x.score,
+        category: &x.category,
+        reason: x.not_applicable.as_deref().unwrap_or_default(),
+    });
+    let not_scored = a.not_scored.iter().map(|x| Row {
+        drug: "",
+        reaction: x.reaction.as_deref().unwrap_or_default(),
+        method: "",
+        score: None,
+        category: "not-scored",
+        reason: &x.reason,
+    });
+    Ok(scored
+        .chain(not_scored)
+        .map(|row| row.render(&position, &a.case_id, &a.case_digest, format))
+        .collect())
+}
+
+/// One output row: a drug x reaction pair and method, or something reported but not scored.
+struct Row<'a> {
+    drug: &'a str,
+    reaction: &'a str,
+    method: &'a str,
+    score: Option<i64>,
+    category: &'a str,
+    /// Why a pair was not assessed or a term not scored; empty for results.
+    reason: &'a str,
+}
+
+impl Row<'_> {
+    fn render(&self, position: &str, case_id: &str, digest: &str, format: RowFormat) -> String {
+        match format {
             RowFormat::Csv => [
-                position.as_str(),
-                &a.case_id,
-                &x.drug,
-                &x.reaction,
-                &x.method,
-                &x.score.map_or(String::new(), |s| s.to_string()),
-                &x.category,
-                &a.case_digest,
+                position,
+                case_id,
+                self.drug,
+                self.reaction,
+                self.method,
+                &self.score.map_or(String::new(), |s| s.to_string()),
+                self.category,
+                self.reason,
+                digest,
             ]
             .iter()
             .map(|f| csv_field(f))
             .collect::<Vec<_>>()
             .join(","),
-            RowFormat::Ndjson => serde_json::json!({
-                "record": position, "case_id": a.case_id, "drug": x.drug, "reaction": x.reaction,
-                "method": x.method, "score": x.score, "category": x.category, "case_digest": a.case_digest,
-            })
-            .to_string(),
-        })
-        .collect())
+            RowFormat::Ndjson => {
+                let mut v = serde_json::json!({
+                    "record": position, "case_id": case_id, "drug": self.drug, "reaction": self.reaction,
+                    "method": self.method, "score": self.score, "category": self.category, "case_digest": digest,
+                });
+                if !self.reason.is_empty() {
+                    v["reason"] = serde_json::json!(self.reason);
+                }
+                v.to_string()
+            }
+        }
+    }
 }
 
 /// The first problem of a rendered diagnostic list, on one line: message,
@@ -220,7 +259,8 @@ fn csv_field(f: &str) -> String {
     }
 }
 
-pub const CSV_HEADER: &str = "record,case_id,drug,reaction,method,score,category,case_digest";
+pub const CSV_HEADER: &str =
+    "record,case_id,drug,reaction,method,score,category,reason,case_digest";
 
 /// Runs a batch: every record of every input, `jobs` threads, rows to `out`,
 /// rejected records to `errors` (position and reason), a progress bar on

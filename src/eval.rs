@@ -47,6 +47,20 @@ pub struct CaseAssessment {
     pub warnings: Vec<String>,
     /// Things a reader must know that belong to no single step (unmatched terms, nothing to assess).
     pub notes: Vec<String>,
+    /// What the report holds but no method scores: terms that are not
+    /// reactions (a product-use issue, a medication error), or the whole report
+    /// when it names no suspect drug.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_scored: Vec<NotScored>,
+}
+
+/// Something reported, not scored, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotScored {
+    /// The reaction entry; `None` for the whole report.
+    pub reaction: Option<String>,
+    pub term: Option<String>,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -263,9 +277,44 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         .clone()
         .unwrap_or_else(|| rules.policy.clone());
     let mut notes: Vec<String> = case.notes.clone();
-    let reactions: Vec<usize> = (0..case.reactions.len())
-        .filter(|&r| case.is_known(case.reactions[r].known))
-        .collect();
+    let mut not_scored = Vec::new();
+    let mut reactions: Vec<usize> = Vec::new();
+    for r in (0..case.reactions.len()).filter(|&r| case.is_known(case.reactions[r].known)) {
+        let reaction = &case.reactions[r];
+        let not_reaction = match findings::phenotype_of(&rules.kb, reaction) {
+            Some(_) => None,
+            None => rules
+                .kb
+                .not_reaction_for_term(&reaction.term, reaction.meddra_code.as_deref()),
+        };
+        match not_reaction {
+            Some(x) => not_scored.push(NotScored {
+                reaction: Some(reaction.id.clone()),
+                term: Some(reaction.term.clone()),
+                reason: format!(
+                    "reports {}, not an adverse reaction: reported, not scored (knowledge base `{}`, {})",
+                    x.kind, x.id, x.origin
+                ),
+            }),
+            None => reactions.push(r),
+        }
+    }
+    let suspect = case.drugs.iter().any(|d| {
+        case.is_known(d.known)
+            && matches!(
+                d.role,
+                crate::case::Role::Suspect | crate::case::Role::Interacting
+            )
+    });
+    if !suspect {
+        not_scored.push(NotScored {
+            reaction: None,
+            term: None,
+            reason: "the report names no suspect or interacting drug: reported, not scored"
+                .to_owned(),
+        });
+        reactions.clear();
+    }
     for &r in &reactions {
         let reaction = &case.reactions[r];
         if !case.drugs.is_empty() && findings::phenotype_of(&rules.kb, reaction).is_none() {
@@ -349,7 +398,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
             ));
         }
     }
-    if assessments.is_empty() {
+    if assessments.is_empty() && not_scored.is_empty() {
         notes.push(if reactions.is_empty() {
             "no reaction is recorded (as of the assessment date): nothing to assess".to_owned()
         } else {
@@ -394,6 +443,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         summary,
         warnings,
         notes,
+        not_scored,
     }
 }
 

@@ -197,12 +197,6 @@ fn openfda_report(r: &Value, i: usize) -> Imported {
         }
         drugs.push(drug);
     }
-    if !drugs
-        .iter()
-        .any(|d| d["role"] == "suspect" || d["role"] == "interacting")
-    {
-        notes.push("the report names no suspect or interacting drug: nothing to score".to_owned());
-    }
     let mut case = json!({
         "id": id,
         "source": format!("openFDA drug event report {}", text(&r["safetyreportid"]).unwrap_or("without id")),
@@ -593,12 +587,6 @@ pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> (Value, E2bLinks)
             })
             .unwrap_or_default();
         notes.push(format!("existing assessment (G.k.9.i.2.r) of {drug} x {reaction} by {source}, method {method}: \"{result}\""));
-    }
-    if !drugs
-        .iter()
-        .any(|d| d["role"] == "suspect" || d["role"] == "interacting")
-    {
-        notes.push("the report names no suspect or interacting drug: nothing to score".to_owned());
     }
     let id = elements()
         .find(|n| {

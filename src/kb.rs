@@ -22,8 +22,19 @@ pub struct KnowledgeBase {
     pub diseases: Vec<Disease>,
     pub notoriety: Vec<Notoriety>,
     pub treatments: Vec<Treatment>,
+    pub not_reactions: Vec<NotReaction>,
     /// How many elimination half-lives clear a drug (default 5), and where that is set.
     pub elimination_half_lives: (f64, String),
+}
+
+/// A reported term that is not an adverse reaction: reported, never scored.
+#[derive(Debug, Clone)]
+pub struct NotReaction {
+    pub id: String,
+    pub kind: String,
+    pub names: Vec<String>,
+    pub meddra_codes: Vec<String>,
+    pub origin: String,
 }
 
 #[derive(Debug, Clone)]
@@ -129,6 +140,7 @@ impl Default for KnowledgeBase {
             diseases: Vec::new(),
             notoriety: Vec::new(),
             treatments: Vec::new(),
+            not_reactions: Vec::new(),
             elimination_half_lives: (5.0, "default".to_owned()),
         }
     }
@@ -162,6 +174,24 @@ impl KnowledgeBase {
                 self.phenotypes
                     .iter()
                     .find(|p| p.meddra_codes.iter().any(|c| c == code))
+            })
+    }
+
+    /// The entry saying a reported term is not an adverse reaction, if any.
+    pub fn not_reaction_for_term(
+        &self,
+        term: &str,
+        meddra_code: Option<&str>,
+    ) -> Option<&NotReaction> {
+        let n = normalize(term);
+        self.not_reactions
+            .iter()
+            .find(|x| x.names.iter().any(|m| normalize(m) == n))
+            .or_else(|| {
+                let code = meddra_code?.trim();
+                self.not_reactions
+                    .iter()
+                    .find(|x| x.meddra_codes.iter().any(|c| c == code))
             })
     }
 
@@ -561,6 +591,54 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
                 origin: origin(f, at),
             });
         }
+        for n in doc.not_reactions {
+            let at = pos_of(&n);
+            let n = n.value;
+            let id = n.id.value.trim().to_owned();
+            for name in &n.names {
+                let clash = kb
+                    .not_reactions
+                    .iter()
+                    .find(|x| x.names.iter().any(|m| normalize(m) == normalize(name)))
+                    .map(|x| format!("`{}`", x.id))
+                    .or_else(|| {
+                        phenotype_names
+                            .get(&normalize(name))
+                            .map(|p| format!("phenotype `{p}`"))
+                    });
+                if let Some(other) = clash {
+                    diags.push(
+                        Diagnostic::new(
+                            "kb::ambiguous-name",
+                            f,
+                            pos_of(&n.id),
+                            format!("name `{name}` of `{id}` is also given to {other}"),
+                        )
+                        .with_help("a term is either a reaction's phenotype or not a reaction, and belongs to one entry"),
+                    );
+                }
+            }
+            if n.names.is_empty() {
+                diags.push(
+                    Diagnostic::new(
+                        "kb::no-names",
+                        f,
+                        pos_of(&n.id),
+                        format!("`{id}` has no names"),
+                    )
+                    .with_help(
+                        "list the reported terms (MedDRA preferred terms) that are not reactions",
+                    ),
+                );
+            }
+            kb.not_reactions.push(NotReaction {
+                id,
+                kind: n.kind,
+                names: n.names,
+                meddra_codes: n.meddra_codes,
+                origin: origin(f, at),
+            });
+        }
         for n in doc.notoriety {
             let at = pos_of(&n);
             let n = n.value;
@@ -595,5 +673,62 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
         Ok(kb)
     } else {
         Err(diags.sorted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, text: &str) -> SourceFile {
+        SourceFile {
+            name: name.to_owned(),
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_term_is_a_phenotype_or_not_a_reaction_never_both() {
+        let phenotypes = file(
+            "kb/phenotypes.yaml",
+            "phenotypes:\n  - id: urticaria\n    names: [urticaria, hives]\n    latency: {typical: [0, 7], plausible: [0, 30]}\n    source: test\n",
+        );
+        // Read before the phenotypes (file order), and still caught.
+        let not_reactions = file(
+            "kb/a-not-reactions.yaml",
+            "not_reactions:\n  - id: overdose\n    kind: a product-use issue\n    names: [Overdose, Hives]\n    source: test\n  - id: errors\n    kind: a medication error\n    names: [overdose]\n    source: test\n  - id: empty\n    kind: nothing\n    names: []\n    source: test\n",
+        );
+        let problems = load(&[not_reactions, phenotypes]).unwrap_err().render();
+        assert!(
+            problems.contains("name `Hives` of `overdose` is also given to phenotype `urticaria`"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains("name `overdose` of `errors` is also given to `overdose`"),
+            "{problems}"
+        );
+        assert!(problems.contains("`empty` has no names"), "{problems}");
+        assert!(problems.contains("kb/a-not-reactions.yaml:"), "{problems}");
+    }
+
+    #[test]
+    fn shipped_product_use_terms_are_matched_whole_and_case_insensitively() {
+        let set = crate::rules::load(&crate::rules::shipped_files()).unwrap();
+        let kb = &set.kb;
+        assert_eq!(
+            kb.not_reaction_for_term("OVERDOSE", None)
+                .map(|x| x.id.as_str()),
+            Some("overdose")
+        );
+        assert_eq!(
+            kb.not_reaction_for_term("off label use", None)
+                .map(|x| x.id.as_str()),
+            Some("product-use-issue")
+        );
+        assert!(kb.not_reaction_for_term("Overdose rash", None).is_none());
+        assert!(
+            kb.not_reaction_for_term("maculopapular rash", None)
+                .is_none()
+        );
     }
 }

@@ -26,7 +26,25 @@ pub struct KbFileDoc {
     /// Treatments of reactions: whether they can resolve a reaction themselves.
     #[serde(default)]
     pub treatments: Vec<Spanned<TreatmentDoc>>,
+    /// Reported terms that are not adverse reactions (product-use issues,
+    /// medication errors, lack of effect): reported, never scored.
+    #[serde(default)]
+    pub not_reactions: Vec<Spanned<NotReactionDoc>>,
     pub settings: Option<SettingsDoc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotReactionDoc {
+    pub id: Text,
+    /// What the terms report instead of a reaction, as a report says it: "a product-use issue".
+    pub kind: String,
+    /// Terms matched case-insensitively against a reaction's whole term.
+    pub names: Vec<String>,
+    /// MedDRA codes, matched when a report gives one.
+    #[serde(default)]
+    pub meddra_codes: Vec<String>,
+    pub source: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -138,3 +138,97 @@ fn a_directory_of_fixtures_is_assessed_whole() {
     std::fs::remove_file(&out).ok();
     std::fs::remove_file(format!("{}.errors.csv", out.display())).ok();
 }
+
+#[test]
+fn reports_with_nothing_to_score_give_a_not_scored_row_each() {
+    let dir = std::env::temp_dir().join(format!("causa-batch-unscored-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let case = |id: &str, role: &str, terms: &[&str]| {
+        serde_json::json!({
+            "id": id,
+            "drugs": [{"id": "d", "name": "lenalidomide", "role": role,
+                       "exposures": [{"id": "e", "start": "2024-01-01"}]}],
+            "reactions": terms.iter().enumerate().map(|(i, t)| serde_json::json!(
+                {"id": format!("r{i}"), "term": t, "onset": "day 10 of e"})).collect::<Vec<_>>(),
+        })
+        .to_string()
+    };
+    let lines = [
+        case("overdose-only", "suspect", &["Overdose"]),
+        case("no-suspect", "concomitant", &["maculopapular rash"]),
+        case("mixed", "suspect", &["maculopapular rash", "Off label use"]),
+    ];
+    let input = dir.join("cases.ndjson");
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let run = |format: &str| {
+        let out = dir.join(format!("rows.{format}"));
+        let o = causa(&[
+            "batch",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--method",
+            "naranjo",
+            "--format",
+            format,
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&o.stdout)
+                .starts_with("records read 3 = assessed 3 + rejected 0; 4 rows")
+        );
+        std::fs::read_to_string(&out).unwrap()
+    };
+    let csv = run("csv");
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "record,case_id,drug,reaction,method,score,category,reason,case_digest"
+    );
+    assert_eq!(csv.lines().count(), 1 + 4);
+    let rows: Vec<serde_json::Value> = run("ndjson")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let of = |id: &str| -> Vec<(String, String, String, String)> {
+        rows.iter()
+            .filter(|r| r["case_id"] == id)
+            .map(|r| {
+                let s = |k: &str| r[k].as_str().unwrap_or_default().to_owned();
+                (s("reaction"), s("method"), s("category"), s("reason"))
+            })
+            .collect()
+    };
+    let overdose = of("overdose-only");
+    assert_eq!(overdose.len(), 1);
+    assert_eq!((&*overdose[0].0, &*overdose[0].2), ("r0", "not-scored"));
+    assert!(
+        overdose[0]
+            .3
+            .starts_with("reports a product-use issue (overdose), not an adverse reaction")
+    );
+    let no_suspect = of("no-suspect");
+    assert_eq!(no_suspect.len(), 1);
+    assert_eq!((&*no_suspect[0].0, &*no_suspect[0].2), ("", "not-scored"));
+    assert!(
+        no_suspect[0]
+            .3
+            .starts_with("the report names no suspect or interacting drug")
+    );
+    let mixed = of("mixed");
+    assert_eq!(mixed.len(), 2, "{mixed:?}");
+    assert_eq!(
+        (&*mixed[0].0, &*mixed[0].1, &*mixed[0].3),
+        ("r0", "naranjo", "")
+    );
+    assert_eq!((&*mixed[1].0, &*mixed[1].2), ("r1", "not-scored"));
+    assert!(
+        mixed[1].3.starts_with("reports a product-use issue,"),
+        "{mixed:?}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -363,10 +363,30 @@ fn openfda_reports_are_assessed_pair_by_pair_with_their_sources() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let cases = v.as_array().unwrap();
     assert_eq!(cases.len(), 4, "one case per report");
-    // Report 3: two FLIXONASE drugs x three reactions.
+    // Report 3: two FLIXONASE drugs x three reported terms, of which
+    // "Overdose" is a product-use issue: reported, not scored.
     let third = &cases[2];
     assert_eq!(third["case_id"], "openfda-11812020");
-    assert_eq!(third["assessments"].as_array().unwrap().len(), 6);
+    let scored: Vec<&str> = third["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["reaction_term"].as_str().unwrap())
+        .collect();
+    assert_eq!(scored.len(), 4, "{scored:?}");
+    assert!(!scored.contains(&"Overdose"), "{scored:?}");
+    let not_scored = third["not_scored"].as_array().unwrap();
+    assert_eq!(not_scored.len(), 1, "{not_scored:?}");
+    assert_eq!(not_scored[0]["term"], "Overdose");
+    assert!(
+        not_scored[0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("reports a product-use issue (overdose), not an adverse reaction"),
+        "{not_scored:?}"
+    );
+    // The other reports have nothing left unscored.
+    assert!(cases[0].get("not_scored").is_none());
     let notes: Vec<&str> = third["notes"]
         .as_array()
         .unwrap()
