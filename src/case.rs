@@ -37,8 +37,21 @@ pub struct Case {
     pub assessor_answers: Vec<AssessorAnswer>,
     /// Set when the case is viewed as it stood on a day ([`Case::known_by`]).
     pub as_of: Option<NaiveDate>,
+    /// Assessments the source report already holds, verbatim.
+    pub reported_assessments: Vec<ReportedAssessment>,
     /// Notes to show in reports (for example the assumptions of an importer).
     pub notes: Vec<String>,
+}
+
+/// A relatedness assessment the source report already holds, as written.
+#[derive(Debug, Clone)]
+pub struct ReportedAssessment {
+    pub drug: Option<usize>,
+    pub reaction: Option<usize>,
+    pub source: Option<String>,
+    pub method: Option<String>,
+    pub result: String,
+    pub source_ref: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -52,6 +52,20 @@ pub struct CaseAssessment {
     /// when it names no suspect drug.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_scored: Vec<NotScored>,
+    /// Assessments the source report already holds, verbatim, to read beside ours.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reported_assessments: Vec<Reported>,
+}
+
+/// An assessment the source report holds, as written, never mapped onto ours.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reported {
+    pub drug: Option<String>,
+    pub reaction: Option<String>,
+    pub source: Option<String>,
+    pub method: Option<String>,
+    pub result: String,
+    pub source_ref: Option<String>,
 }
 
 /// Something reported, not scored, and why.
@@ -444,6 +458,18 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         warnings,
         notes,
         not_scored,
+        reported_assessments: case
+            .reported_assessments
+            .iter()
+            .map(|x| Reported {
+                drug: x.drug.map(|d| case.drugs[d].id.clone()),
+                reaction: x.reaction.map(|r| case.reactions[r].id.clone()),
+                source: x.source.clone(),
+                method: x.method.clone(),
+                result: x.result.clone(),
+                source_ref: x.source_ref.clone(),
+            })
+            .collect(),
     }
 }
 

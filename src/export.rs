@@ -17,7 +17,7 @@
 use crate::Error;
 use crate::diagnostic::{Diagnostics, SourceFile};
 use crate::eval::{self, CaseAssessment, Options};
-use crate::import::{self, E2bLinks};
+use crate::import::{self, E2bLinks, Relatedness};
 use crate::rules::RuleSet;
 use quick_xml::Writer;
 use quick_xml::events::{BytesText, Event};
@@ -39,16 +39,6 @@ pub struct Exported {
     pub added: usize,
     /// Assessments not added because the file already holds them.
     pub present: usize,
-}
-
-/// One relatedness assessment, as the four texts and two ids E2B keeps.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Relatedness {
-    source: String,
-    method: String,
-    result: String,
-    reaction: String,
-    drug: String,
 }
 
 /// Where new assessments go in one ICSR, and what goes there.
@@ -109,7 +99,7 @@ pub fn e2b(file: &str, text: &str, rules: &RuleSet, options: &Options) -> Result
             .filter(|c| is_hl7(c, "component"))
             .filter_map(|c| c.children().find(|n| is_hl7(n, "causalityAssessment")))
             .filter(|ca| code_of(*ca) == Some("39"))
-            .map(read_relatedness)
+            .map(import::relatedness)
             .collect();
         let mut new = Vec::new();
         for r in ours(&assessment, links) {
@@ -162,36 +152,6 @@ fn code_of<'a>(n: roxmltree::Node<'a, '_>) -> Option<&'a str> {
     child(n, "code")
         .filter(|c| c.attribute("codeSystem") == Some(E2B_CODES))
         .and_then(|c| c.attribute("code"))
-}
-
-fn text_of(n: Option<roxmltree::Node>) -> String {
-    n.and_then(|n| n.text())
-        .unwrap_or_default()
-        .trim()
-        .to_owned()
-}
-
-fn read_relatedness(ca: roxmltree::Node) -> Relatedness {
-    let id = |subject: &str, reference: &str| {
-        child(ca, subject)
-            .and_then(|s| child(s, reference))
-            .and_then(|r| child(r, "id"))
-            .and_then(|i| i.attribute("root"))
-            .unwrap_or_default()
-            .to_owned()
-    };
-    Relatedness {
-        source: text_of(
-            child(ca, "author")
-                .and_then(|a| child(a, "assignedEntity"))
-                .and_then(|e| child(e, "code"))
-                .and_then(|c| child(c, "originalText")),
-        ),
-        method: text_of(child(ca, "methodCode").and_then(|m| child(m, "originalText"))),
-        result: text_of(child(ca, "value")),
-        reaction: id("subject1", "adverseEffectReference"),
-        drug: id("subject2", "productUseReference"),
-    }
 }
 
 /// Our assessments of an ICSR, one per applicable drug x reaction pair and method.

@@ -549,44 +549,27 @@ pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> (Value, E2bLinks)
     }
     apply_intervals(&intervals, &mut drugs, &mut reactions, &mut notes);
     // G.k.9.i.2.r: existing relatedness assessments, kept verbatim and never mapped onto ours.
+    let mut reported = Vec::new();
     for ca in elements()
         .filter(|n| n.tag_name().name() == "causalityAssessment" && e2b_code(*n) == Some("39"))
     {
-        let result = child(ca, "value")
-            .and_then(|v| v.text())
-            .unwrap_or("")
-            .trim();
-        let method = child(ca, "methodCode")
-            .and_then(|m| child(m, "originalText"))
-            .and_then(|t| t.text())
-            .unwrap_or("not given")
-            .trim();
-        let source = child(ca, "author")
-            .and_then(|a| child(a, "assignedEntity"))
-            .and_then(|e| child(e, "code"))
-            .and_then(|c| {
-                child(c, "originalText")
-                    .and_then(|t| t.text())
-                    .or(c.attribute("displayName"))
-            })
-            .unwrap_or("not given")
-            .trim();
-        let reaction = child(ca, "subject1")
-            .and_then(|s| child(s, "adverseEffectReference"))
-            .and_then(id_root)
-            .and_then(reaction_of)
-            .unwrap_or_default();
-        let drug = child(ca, "subject2")
-            .and_then(|s| child(s, "productUseReference"))
-            .and_then(id_root)
-            .and_then(|p| {
-                drug_ids
-                    .iter()
-                    .find(|(x, _)| x == p)
-                    .map(|(_, d)| d.clone())
-            })
-            .unwrap_or_default();
-        notes.push(format!("existing assessment (G.k.9.i.2.r) of {drug} x {reaction} by {source}, method {method}: \"{result}\""));
+        let r = relatedness(ca);
+        let mut x = json!({
+            "result": if r.result.is_empty() { "not given" } else { &r.result },
+            "source_ref": format!("{pointer} G.k.9.i.2.r causalityAssessment of reaction {} and drug {}", r.reaction, r.drug),
+        });
+        if let Some(drug) = drug_ids.iter().find(|(x, _)| *x == r.drug) {
+            x["drug"] = json!(drug.1);
+        }
+        if let Some(reaction) = reaction_of(&r.reaction) {
+            x["reaction"] = json!(reaction);
+        }
+        for (key, value) in [("source", &r.source), ("method", &r.method)] {
+            if !value.is_empty() {
+                x[key] = json!(value);
+            }
+        }
+        reported.push(x);
     }
     let id = elements()
         .find(|n| {
@@ -605,11 +588,61 @@ pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> (Value, E2bLinks)
     if !rechallenges.is_empty() {
         case["rechallenges"] = json!(rechallenges);
     }
+    if !reported.is_empty() {
+        case["reported_assessments"] = json!(reported);
+    }
     let links = E2bLinks {
         drugs: drug_ids.into_iter().map(|(x, id)| (id, x)).collect(),
         reactions: reaction_ids,
     };
     (case, links)
+}
+
+/// A G.k.9.i.2.r relatedness assessment as written, with the XML ids
+/// (`id/@root`) of the reaction and the drug it is about; empty when not given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Relatedness {
+    pub source: String,
+    pub method: String,
+    pub result: String,
+    pub reaction: String,
+    pub drug: String,
+}
+
+/// Reads a `causalityAssessment` (code 39): source (.r.1), method (.r.2) and
+/// result (.r.3) as free text, or a coded value's display name or code.
+pub(crate) fn relatedness(ca: roxmltree::Node) -> Relatedness {
+    let text = |n: Option<roxmltree::Node>| {
+        n.and_then(|n| {
+            n.text()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .or_else(|| child(n, "originalText").and_then(|t| t.text()))
+                .or(n.attribute("displayName"))
+                .or(n.attribute("code"))
+        })
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+    };
+    let id = |subject: &str, reference: &str| {
+        child(ca, subject)
+            .and_then(|s| child(s, reference))
+            .and_then(id_root)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    Relatedness {
+        source: text(
+            child(ca, "author")
+                .and_then(|a| child(a, "assignedEntity"))
+                .and_then(|e| child(e, "code")),
+        ),
+        method: text(child(ca, "methodCode")),
+        result: text(child(ca, "value")),
+        reaction: id("subject1", "adverseEffectReference"),
+        drug: id("subject2", "productUseReference"),
+    }
 }
 
 /// A G.k.9.i.3 interval: from a drug's start (or its last dose) to a reaction's start.

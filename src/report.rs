@@ -58,6 +58,16 @@ struct SummaryRow {
     drivers: Vec<String>,
 }
 
+#[derive(Serialize)]
+struct ReportedRow {
+    drug: String,
+    reaction: String,
+    source: String,
+    method: String,
+    result: String,
+    ours: String,
+}
+
 /// Markdown, for people: header, summary table, then each pair's full trace.
 pub fn markdown(a: &CaseAssessment) -> String {
     let mut pairs: Vec<PairView> = Vec::new();
@@ -103,12 +113,39 @@ pub fn markdown(a: &CaseAssessment) -> String {
             drivers: s.drivers.clone(),
         })
         .collect();
+    // The report's own assessments, each beside our results for the same pair.
+    let reported: Vec<ReportedRow> = a
+        .reported_assessments
+        .iter()
+        .map(|x| ReportedRow {
+            drug: x.drug.clone().unwrap_or_else(|| "not given".to_owned()),
+            reaction: x.reaction.clone().unwrap_or_else(|| "not given".to_owned()),
+            source: x.source.clone().unwrap_or_else(|| "not given".to_owned()),
+            method: x.method.clone().unwrap_or_else(|| "not given".to_owned()),
+            result: x.result.clone(),
+            ours: rows
+                .iter()
+                .find(|r| {
+                    Some(&r.drug) == x.drug.as_ref() && Some(&r.reaction) == x.reaction.as_ref()
+                })
+                .map(|r| {
+                    a.methods
+                        .iter()
+                        .zip(&r.cells)
+                        .map(|(m, c)| format!("{} {c}", m.id))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_else(|| "not assessed".to_owned()),
+        })
+        .collect();
     let env = environment();
     finish(env.get_template("report").and_then(|t| {
         t.render(context! {
             r => a,
             pairs => pairs,
             rows => rows,
+            reported => reported,
         })
     }))
 }

@@ -30,9 +30,27 @@ pub struct CaseDoc {
     pub contributing_factors: Option<Vec<Spanned<FactorDoc>>>,
     #[serde(default)]
     pub assessor_answers: Vec<Spanned<AssessorAnswerDoc>>,
+    /// Relatedness assessments the source report already holds (E2B
+    /// G.k.9.i.2.r), kept verbatim and shown beside ours, never scored.
+    #[serde(default)]
+    pub reported_assessments: Vec<Spanned<ReportedAssessmentDoc>>,
     /// Notes a reader must see, such as the assumptions an importer made.
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportedAssessmentDoc {
+    /// The drug assessed; absent when the report does not say.
+    pub drug: Option<Text>,
+    pub reaction: Option<Text>,
+    /// Who assessed: "PHARMACEUTICAL COMPANY", "Reporter".
+    pub source: Option<String>,
+    pub method: Option<String>,
+    /// The result as written: "Not Suspected", "Highly related".
+    pub result: Text,
+    pub source_ref: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -754,6 +754,34 @@ pub(super) fn validate(
         });
     }
 
+    let reported_assessments = doc
+        .reported_assessments
+        .iter()
+        .map(|x| {
+            let a = &x.value;
+            if a.result.value.trim().is_empty() {
+                v.error(
+                    "case::missing-field",
+                    pos_of(&a.result),
+                    "a reported assessment needs its `result` as written",
+                )
+                .help =
+                    Some("copy the result from the report verbatim, e.g. `Not suspected`".into());
+            }
+            ReportedAssessment {
+                drug: a.drug.as_ref().and_then(|r| v.find("drug", r, &drug_names)),
+                reaction: a
+                    .reaction
+                    .as_ref()
+                    .and_then(|r| v.find("reaction", r, &reaction_names)),
+                source: a.source.clone(),
+                method: a.method.clone(),
+                result: a.result.value.trim().to_owned(),
+                source_ref: a.source_ref.clone(),
+            }
+        })
+        .collect();
+
     if !v.diags.is_empty() {
         return Err(v.diags.sorted());
     }
@@ -771,6 +799,7 @@ pub(super) fn validate(
         contributing_factors,
         assessor_answers,
         as_of: None,
+        reported_assessments,
         notes: doc.notes,
     })
 }

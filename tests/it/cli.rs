@@ -498,16 +498,40 @@ fn e2b_instances_are_assessed_pair_by_pair_and_nulls_stay_unknown() {
         q2["answer"], "dont-know",
         "a nullFlavor date is unknown, never day 0"
     );
-    // Existing G.k.9.i.2.r assessments are kept verbatim, beside ours.
-    let notes = v["notes"].to_string();
-    for verbatim in [
-        "\\\"Not Suspected\\\"",
-        "\\\"Suspected\\\"",
-        "Global Introspection",
-        "PRIMARY SOURCE REPORTER",
-    ] {
-        assert!(notes.contains(verbatim), "{verbatim} missing from {notes}");
-    }
+    // Existing G.k.9.i.2.r assessments are kept verbatim, linked to their pair by XML id.
+    let reported: Vec<(String, String, String, String, String)> = v["reported_assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            let s = |k: &str| x[k].as_str().unwrap().to_owned();
+            (
+                s("drug"),
+                s("reaction"),
+                s("source"),
+                s("method"),
+                s("result"),
+            )
+        })
+        .collect();
+    let row = |d: &str, r: &str, s: &str, res: &str| {
+        (
+            d.to_owned(),
+            r.to_owned(),
+            s.to_owned(),
+            "Global Introspection".to_owned(),
+            res.to_owned(),
+        )
+    };
+    assert_eq!(
+        reported,
+        [
+            row("drug-a", "r1", "PHARMACEUTICAL COMPANY", "Not Suspected"),
+            row("drug-a", "r2", "PRIMARY SOURCE REPORTER", "Suspected"),
+            row("drug-b", "r2", "PHARMACEUTICAL COMPANY", "Not Suspected"),
+            row("drug-b", "r1", "PRIMARY SOURCE REPORTER", "Not Suspected"),
+        ]
+    );
     // Evidence points at the element it came from.
     assert!(
         v["assessments"][0]["steps"]
@@ -558,11 +582,13 @@ fn e2b_instances_are_assessed_pair_by_pair_and_nulls_stay_unknown() {
         "positive",
         "reaction 2baa28d6… recurred"
     );
-    let notes = v["notes"].to_string();
+    let reported = v["reported_assessments"].to_string();
     assert!(
-        notes.contains("Highly related") && notes.contains("Likely"),
-        "{notes}"
+        reported.contains("\"result\":\"Highly related\"")
+            && reported.contains("\"result\":\"Likely\""),
+        "{reported}"
     );
+    let notes = v["notes"].to_string();
     // G.k.9.i.3.1: 10 d from Drug A's start to each reaction. Reaction 1 is dated
     // 2009-01-01, so Drug A started on 2008-12-22; reaction 2 has no date of its
     // own and is placed 10 days after that start. The 10-minute G.k.9.i.3.2
@@ -672,4 +698,32 @@ fn imported_e2b_cases_feed_a_batch_with_the_same_results() {
     assert!(!results(&a).is_empty());
     assert_eq!(results(&a), results(&b));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn assessments_already_in_an_icsr_are_shown_beside_ours() {
+    let out = causa(&[
+        "assess",
+        "fixtures/e2b/FAERS2022Scenario6.xml",
+        "--method",
+        "naranjo",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let table: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("| Drug | Reaction | Assessed by |"))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert_eq!(table.len(), 2 + 4, "{text}");
+    assert!(
+        table[2]
+            .starts_with("| drug-a | r1 | Reporter | Introspection | Highly related | naranjo "),
+        "{table:?}"
+    );
+    // Their result is never mapped onto ours: it stays in its own column, as written.
+    assert!(
+        table[4].starts_with("| drug-b | r2 | Company | Bayesian | Likely | naranjo "),
+        "{table:?}"
+    );
 }
