@@ -8,6 +8,7 @@
 
 use crate::diagnostic::SourceFile;
 use crate::eval::{self, Options};
+use crate::import::InputFormat;
 use crate::rules::RuleSet;
 use rayon::prelude::*;
 use std::io::{BufRead, Write};
@@ -59,28 +60,13 @@ pub fn case_files(dir: &Path) -> Result<Vec<PathBuf>, crate::Error> {
 }
 
 /// The records of one file: a case, or one per report of an openFDA or E2B(R3) file.
-fn file_records(path: &Path) -> Vec<Result<Record, Rejected>> {
+fn file_records(path: &Path, format: InputFormat) -> Vec<Result<Record, Rejected>> {
     let name = path.display().to_string();
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => return vec![Err((name, format!("cannot read: {e}")))],
     };
-    let (openfda, e2b) = (
-        crate::import::is_openfda(&text),
-        crate::import::is_e2b(&text),
-    );
-    if !(openfda || e2b) {
-        return vec![Ok(Record {
-            position: name,
-            text,
-        })];
-    }
-    let read = if e2b {
-        crate::import::e2b(&name, &text)
-    } else {
-        crate::import::openfda_cases(&name, &text)
-    };
-    match read {
+    match crate::import::cases_of(&name, text, format) {
         Ok(cases) => cases
             .into_iter()
             .map(|(position, text)| Ok(Record { position, text }))
@@ -91,14 +77,19 @@ fn file_records(path: &Path) -> Vec<Result<Record, Rejected>> {
 
 /// The records of one input, in order: a directory's files sorted by name, an
 /// NDJSON file's lines, or the records of a single file.
-pub fn records(input: &Path) -> Result<Records, crate::Error> {
+pub fn records(input: &Path, format: InputFormat) -> Result<Records, crate::Error> {
     if input.is_dir() {
         let files = case_files(input)?;
-        return Ok(Box::new(files.into_iter().flat_map(|p| file_records(&p))));
+        return Ok(Box::new(
+            files
+                .into_iter()
+                .flat_map(move |p| file_records(&p, format)),
+        ));
     }
-    if input
-        .extension()
-        .is_some_and(|x| x == "ndjson" || x == "jsonl")
+    if format == InputFormat::Auto
+        && input
+            .extension()
+            .is_some_and(|x| x == "ndjson" || x == "jsonl")
     {
         let f = std::fs::File::open(input).map_err(|e| crate::Error::read(input, e))?;
         let name = input.display().to_string();
@@ -116,7 +107,7 @@ pub fn records(input: &Path) -> Result<Records, crate::Error> {
         return Ok(Box::new(lines));
     }
     std::fs::metadata(input).map_err(|e| crate::Error::read(input, e))?;
-    Ok(Box::new(file_records(input).into_iter()))
+    Ok(Box::new(file_records(input, format).into_iter()))
 }
 
 /// The rows for one record, or its position and the reason it was rejected.
@@ -269,6 +260,7 @@ pub const CSV_HEADER: &str =
 pub fn run(
     rules: &RuleSet,
     inputs: &[PathBuf],
+    input_format: InputFormat,
     options: &Options,
     validate_only: bool,
     format: RowFormat,
@@ -283,7 +275,7 @@ pub fn run(
     writeln!(errors, "record,reason").map_err(w)?;
     let mut summary = Summary::default();
     for input in inputs {
-        let mut stream = records(input)?;
+        let mut stream = records(input, input_format)?;
         loop {
             let chunk: Vec<Result<Record, Rejected>> = stream.by_ref().take(CHUNK).collect();
             if chunk.is_empty() {

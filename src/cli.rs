@@ -7,6 +7,7 @@ use crate::Error;
 use crate::case;
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, suggest};
 use crate::eval::{self, Options};
+use crate::import::InputFormat;
 use crate::report::{self, Format};
 use crate::rules::{self, RuleSet};
 use chrono::NaiveDate;
@@ -156,6 +157,9 @@ pub struct BatchArgs {
     /// Where to write rejected records with their position and reason (default: OUT.errors.csv)
     #[arg(long, value_name = "FILE")]
     pub errors: Option<PathBuf>,
+    /// What the inputs hold; by default decided from each file's content (and `.ndjson`/`.jsonl` for NDJSON)
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
     /// Read and validate every record without scoring
     #[arg(long)]
     pub validate_only: bool,
@@ -179,6 +183,9 @@ pub struct AssessArgs {
     /// Case files (YAML, or JSON with the same structure), openFDA drug-event JSON, or E2B(R3) ICSRs
     #[arg(required = true, value_name = "CASE")]
     cases: Vec<PathBuf>,
+    /// What the files hold; by default decided from each file's content
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    input_format: InputFormat,
     /// Run only this method (repeatable); default: every method
     #[arg(long = "method", value_name = "ID")]
     methods: Vec<String>,
@@ -388,6 +395,7 @@ fn batch(args: &BatchArgs) -> Result<(String, i32), Error> {
         crate::batch::run(
             &rules,
             &args.inputs,
+            args.input_format,
             &options,
             args.validate_only,
             args.format,
@@ -497,45 +505,35 @@ pub fn load_rules(dir: Option<&Path>) -> Result<RuleSet, Error> {
 }
 
 /// Reads and validates the cases of a file: a case file, or an openFDA
-/// drug-event response (one case per report), detected from its content.
-pub fn load_cases(path: &Path, rules: &RuleSet) -> Result<Vec<case::Case>, Error> {
+/// drug-event response or E2B(R3) file (one case per report), as `format`
+/// says or, by default, as its content shows.
+pub fn load_cases(
+    path: &Path,
+    rules: &RuleSet,
+    format: InputFormat,
+) -> Result<Vec<case::Case>, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
-    let (openfda, e2b) = (
-        crate::import::is_openfda(&text),
-        crate::import::is_e2b(&text),
-    );
-    if openfda || e2b {
-        let name = path.display().to_string();
-        let read = if e2b {
-            crate::import::e2b(&name, &text)
-        } else {
-            crate::import::openfda_cases(&name, &text)
-        };
-        let cases = read.map_err(|why| Error::Usage {
-            message: format!("`{name}`: {why}"),
-            help: Some(
-                "give a case file, an openFDA drug-event response or an E2B(R3) ICSR".into(),
-            ),
-        })?;
-        let mut out = Vec::new();
-        let mut problems = Diagnostics::default();
-        for (n, t) in cases {
-            match rules
-                .load_case(&SourceFile { name: n, text: t })
-                .map_err(Error::Invalid)
-            {
-                Ok(c) => out.push(c),
-                Err(Error::Invalid(d)) => problems.extend(d),
-                Err(e) => return Err(e),
-            }
+    let name = path.display().to_string();
+    let cases = crate::import::cases_of(&name, text, format).map_err(|why| Error::Usage {
+        message: format!("`{name}`: {why}"),
+        help: Some(
+            "give a case file, an openFDA drug-event response or an E2B(R3) ICSR (see --input-format)"
+                .into(),
+        ),
+    })?;
+    let mut out = Vec::new();
+    let mut problems = Diagnostics::default();
+    for (name, text) in cases {
+        match rules.load_case(&SourceFile { name, text }) {
+            Ok(c) => out.push(c),
+            Err(d) => problems.extend(d),
         }
-        return if problems.is_empty() {
-            Ok(out)
-        } else {
-            Err(Error::Invalid(problems))
-        };
     }
-    load_case(path, rules).map(|c| vec![c])
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Invalid(problems))
+    }
 }
 
 /// Reads and validates a case file, including its assessor answers against the rules.
@@ -552,6 +550,7 @@ pub fn load_case(path: &Path, rules: &RuleSet) -> Result<case::Case, Error> {
 fn assess(args: &AssessArgs) -> Result<String, Error> {
     let AssessArgs {
         cases: paths,
+        input_format,
         methods,
         as_of,
         format,
@@ -567,7 +566,7 @@ fn assess(args: &AssessArgs) -> Result<String, Error> {
     let mut cases = Vec::new();
     let mut problems = Diagnostics::default();
     for p in paths {
-        match load_cases(p, &rules) {
+        match load_cases(p, &rules, *input_format) {
             Ok(c) => cases.extend(c),
             Err(Error::Invalid(d)) => problems.extend(d),
             // A file that cannot be read is one more problem to show with the rest.

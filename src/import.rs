@@ -214,6 +214,41 @@ fn openfda_report(r: &Value, i: usize) -> Imported {
     }
 }
 
+/// What an input file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum InputFormat {
+    /// Decide from the content: openFDA JSON, E2B(R3) XML, or else a case file
+    #[default]
+    Auto,
+    /// A case file (YAML, or JSON with the same structure)
+    Case,
+    /// openFDA drug-event JSON (`results[]` of /drug/event)
+    Openfda,
+    /// An E2B(R3) ICSR (HL7 v3 XML)
+    E2b,
+}
+
+/// The cases of one file as (name, case text): the file itself when it is a
+/// case file, one per report of an openFDA or E2B(R3) file. `Err` says why
+/// the file cannot be read as the format given (or detected).
+pub fn cases_of(
+    file: &str,
+    text: String,
+    format: InputFormat,
+) -> Result<Vec<(String, String)>, String> {
+    let format = match format {
+        InputFormat::Auto if is_e2b(&text) => InputFormat::E2b,
+        InputFormat::Auto if is_openfda(&text) => InputFormat::Openfda,
+        InputFormat::Auto => InputFormat::Case,
+        f => f,
+    };
+    match format {
+        InputFormat::E2b => e2b(file, &text),
+        InputFormat::Openfda => openfda_cases(file, &text),
+        _ => Ok(vec![(file.to_owned(), text)]),
+    }
+}
+
 /// Whether a file's text is an openFDA drug-event response rather than a case.
 pub fn is_openfda(text: &str) -> bool {
     let t = text.trim_start();

@@ -727,3 +727,49 @@ fn assessments_already_in_an_icsr_are_shown_beside_ours() {
         "{table:?}"
     );
 }
+
+#[test]
+fn input_format_forces_how_a_file_is_read() {
+    // Forced to what it is: the same as detected.
+    let detected = causa(&["assess", OPENFDA, "--format", "json", "--method", "naranjo"]);
+    let forced = causa(&[
+        "assess",
+        OPENFDA,
+        "--format",
+        "json",
+        "--method",
+        "naranjo",
+        "--input-format",
+        "openfda",
+    ]);
+    assert_eq!(forced.status.code(), Some(0));
+    assert_eq!(detected.stdout, forced.stdout);
+    // Forced to what it is not: invalid input, naming the file.
+    let wrong = causa(&["assess", REFERENCE, "--input-format", "e2b"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        err.contains("lenalidomide-lv-desensitization.yaml") && err.contains("not well-formed XML"),
+        "{err}"
+    );
+    // An openFDA file read as a case file: its fields are not the case format's.
+    let as_case = causa(&["assess", OPENFDA, "--input-format", "case"]);
+    assert_eq!(as_case.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&as_case.stderr).contains("unknown field"));
+    // Batch takes the same option: a file read as E2B that is not gives an error row.
+    let out = std::env::temp_dir().join(format!("causa-forced-{}.csv", std::process::id()));
+    let b = causa(&[
+        "batch",
+        REFERENCE,
+        "--out",
+        out.to_str().unwrap(),
+        "--input-format",
+        "e2b",
+    ]);
+    assert_eq!(b.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&b.stdout).starts_with("records read 1 = assessed 0 + rejected 1;")
+    );
+    std::fs::remove_file(&out).ok();
+    std::fs::remove_file(format!("{}.errors.csv", out.display())).ok();
+}
