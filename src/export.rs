@@ -252,9 +252,11 @@ fn insertion(
     })();
     written.ok()?;
     let body = String::from_utf8(w.into_inner()).ok()?;
+    // Line breaks as the file writes them.
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let mut out = String::new();
     for line in body.lines() {
-        out.push('\n');
+        out.push_str(newline);
         out.push_str(&indent);
         out.push_str(line);
     }

@@ -80,6 +80,14 @@ fn export_adds_one_assessment_per_pair_and_method_and_keeps_every_other_byte() {
         );
         let inserted = &exported[prefix..exported.len() - suffix];
         assert!(!inserted.is_empty(), "{instance}: nothing added");
+        // Line breaks as the file writes them (both instances use CRLF).
+        if original.contains("\r\n") {
+            assert_eq!(
+                inserted.matches('\n').count(),
+                inserted.matches("\r\n").count(),
+                "{instance}: bare line feeds in a CRLF file"
+            );
+        }
         assert!(
             !inserted.contains("Global Introspection") && !inserted.contains("Introspection<"),
             "{instance}: an existing assessment was rewritten"
@@ -220,4 +228,79 @@ fn a_file_that_is_not_an_icsr_is_refused_with_its_name() {
         err.contains("lenalidomide-lv-desensitization.yaml") && err.contains("not an E2B(R3) ICSR"),
         "{err}"
     );
+}
+
+#[test]
+fn a_batch_file_of_several_icsrs_gets_each_its_own_assessments() {
+    // Scenario 1's message twice in one MCCI_IN200100UV01 batch.
+    let original = std::fs::read_to_string(INSTANCES[0]).unwrap();
+    let start = original.find("<PORR_IN049016UV>").unwrap();
+    let end = original.find("</PORR_IN049016UV>").unwrap() + "</PORR_IN049016UV>".len();
+    let message = &original[start..end];
+    let two = format!(
+        "{}{message}\n\t{message}{}",
+        &original[..start],
+        &original[end..]
+    );
+    let input = temp("two-messages.xml");
+    std::fs::write(&input, &two).unwrap();
+    let out = temp("two-messages-out.xml");
+    let summary = ok(&causa(&[
+        "export",
+        "e2b",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert!(
+        summary.contains("2 ICSR(s), 32 assessment(s) added"),
+        "{summary}"
+    );
+    let exported = std::fs::read_to_string(&out).unwrap();
+    let doc = roxmltree::Document::parse(&exported).unwrap();
+    let ours_per_message: Vec<usize> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "PORR_IN049016UV")
+        .map(|m| {
+            m.descendants()
+                .filter(|n| n.tag_name().name() == "originalText")
+                .filter(|n| n.text().is_some_and(|t| t.starts_with("causa ")))
+                .count()
+        })
+        .collect();
+    assert_eq!(ours_per_message, [16, 16]);
+    // Cutting out what we added (our stamp comment and our components, with the
+    // whitespace before and between them) gives the input back, byte for byte.
+    let mut ours: Vec<std::ops::Range<usize>> = doc
+        .descendants()
+        .filter(|n| {
+            (n.is_comment()
+                && n.text()
+                    .is_some_and(|t| t.starts_with(" G.k.9.i.2.r added by causa")))
+                || (n.tag_name().name() == "component"
+                    && n.children().any(|c| {
+                        c.tag_name().name() == "causalityAssessment"
+                            && c.descendants().any(|d| {
+                                d.tag_name().name() == "originalText"
+                                    && d.text().is_some_and(|t| t.starts_with("causa "))
+                            })
+                    }))
+        })
+        .map(|n| n.range())
+        .collect();
+    ours.sort_by_key(|r| r.start);
+    let mut rest = String::new();
+    let mut from = 0;
+    for r in &ours {
+        // Back over the whitespace before it: the line break and indentation we wrote.
+        let start = exported[..r.start]
+            .trim_end_matches([' ', '\t', '\r', '\n'])
+            .len();
+        if start >= from {
+            rest.push_str(&exported[from..start]);
+        }
+        from = r.end;
+    }
+    rest.push_str(&exported[from..]);
+    assert_eq!(rest, two);
 }
