@@ -86,7 +86,8 @@ pub fn records(input: &Path, format: InputFormat) -> Result<Records, crate::Erro
                 .flat_map(move |p| file_records(&p, format)),
         ));
     }
-    if format == InputFormat::Auto
+    // NDJSON lines are case objects: read so unless another format is forced.
+    if matches!(format, InputFormat::Auto | InputFormat::Case)
         && input
             .extension()
             .is_some_and(|x| x == "ndjson" || x == "jsonl")

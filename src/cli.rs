@@ -95,7 +95,7 @@ pub enum ImportCommand {
 pub enum ExportCommand {
     /// An E2B(R3) ICSR with causa's assessments added as further relatedness assessments (G.k.9.i.2.r), everything else unchanged
     #[command(
-        after_help = "Examples:\n  causa export e2b icsr.xml --out icsr-assessed.xml\n  causa export e2b icsr.xml --method naranjo --method who-umc > icsr-assessed.xml\n\nOne assessment per suspect or interacting drug x reaction pair and applicable method: source `causa VERSION`,\nmethod `ID RULE-VERSION`, result `CATEGORY (score N)`. Every other byte of the file is kept; an\nassessment the file already holds is not added again, so exporting an exported file changes nothing."
+        after_help = "Examples:\n  causa export e2b icsr.xml --out icsr-assessed.xml\n  causa export e2b icsr.xml --method naranjo --method who-umc > icsr-assessed.xml\n\nOne assessment per assessed drug x reaction pair and applicable method (suspect and interacting drugs;\nALDEN also scores concomitants): source `causa VERSION`, method `ID RULE-VERSION`, result `Category, score N`. Every other byte of the file is kept; an\nassessment the file already holds is not added again, so exporting an exported file changes nothing."
     )]
     E2b {
         /// The ICSR file (MCCI_IN200100UV01 batch or a single PORR_IN049016UV message)
@@ -665,8 +665,16 @@ fn export_e2b(
     };
     std::fs::write(out, &exported.xml)
         .map_err(|e| Error::Write(format!("cannot write `{}`: {e}", out.display())))?;
+    let unlinked = if exported.unlinked > 0 {
+        format!(
+            ", {} not added because their drug or reaction has no XML id of its own (see the notes of `causa assess`)",
+            exported.unlinked
+        )
+    } else {
+        String::new()
+    };
     Ok(format!(
-        "{name}: {} ICSR(s), {} assessment(s) added, {} already present; written to {}\n",
+        "{name}: {} ICSR(s), {} assessment(s) added, {} already present{unlinked}; written to {}\n",
         exported.messages,
         exported.added,
         exported.present,

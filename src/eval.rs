@@ -412,11 +412,16 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
             ));
         }
     }
+    // A report with nothing assessed says why, so no report is ever silent (a batch gives it a row).
     if assessments.is_empty() && not_scored.is_empty() {
-        notes.push(if reactions.is_empty() {
-            "no reaction is recorded (as of the assessment date): nothing to assess".to_owned()
-        } else {
-            "no drug with a role the methods assess: nothing to assess".to_owned()
+        not_scored.push(NotScored {
+            reaction: None,
+            term: None,
+            reason: if reactions.is_empty() {
+                "no reaction is recorded (as of the assessment date): nothing to assess".to_owned()
+            } else {
+                "no drug with a role the chosen methods assess: nothing to assess".to_owned()
+            },
         });
     }
     CaseAssessment {

@@ -39,6 +39,9 @@ pub struct Exported {
     pub added: usize,
     /// Assessments not added because the file already holds them.
     pub present: usize,
+    /// Assessments not added because their drug or reaction has no XML id
+    /// naming it alone (none, empty, or repeated), so no entry could point at it.
+    pub unlinked: usize,
 }
 
 /// Where new assessments go in one ICSR, and what goes there.
@@ -80,29 +83,24 @@ pub fn e2b(file: &str, text: &str, rules: &RuleSet, options: &Options) -> Result
         return Err(Error::Invalid(problems));
     }
     let mut insertions = Vec::new();
-    let (mut added, mut present) = (0, 0);
+    let (mut added, mut present, mut unlinked) = (0, 0, 0);
     for (msg, pointer, links, case) in &read {
         let assessment = eval::assess(rules, case, options);
-        let Some(place) = msg
+        let place = msg
             .descendants()
-            .find(|n| is_hl7(n, "adverseEventAssessment"))
-        else {
-            return Err(Error::Usage {
-                message: format!(
-                    "`{file}` {pointer}: no adverseEventAssessment (the G.k.9.i drug-reaction matrix) to add assessments to"
-                ),
-                help: Some("an ICSR needs its adverseEventAssessment with the primary role (subject1); check that the file is complete".into()),
-            });
-        };
+            .find(|n| is_hl7(n, "adverseEventAssessment"));
         let existing: Vec<Relatedness> = place
-            .children()
+            .iter()
+            .flat_map(|p| p.children())
             .filter(|c| is_hl7(c, "component"))
             .filter_map(|c| c.children().find(|n| is_hl7(n, "causalityAssessment")))
             .filter(|ca| code_of(*ca) == Some("39"))
             .map(import::relatedness)
             .collect();
+        let (ours, without_ids) = ours(&assessment, links);
+        unlinked += without_ids;
         let mut new = Vec::new();
-        for r in ours(&assessment, links) {
+        for r in ours {
             if existing.contains(&r) || new.contains(&r) {
                 present += 1;
             } else {
@@ -112,6 +110,14 @@ pub fn e2b(file: &str, text: &str, rules: &RuleSet, options: &Options) -> Result
         if new.is_empty() {
             continue;
         }
+        let Some(place) = place else {
+            return Err(Error::Usage {
+                message: format!(
+                    "`{file}` {pointer}: no adverseEventAssessment (the G.k.9.i drug-reaction matrix) to add assessments to"
+                ),
+                help: Some("an ICSR needs its adverseEventAssessment with the primary role (subject1); check that the file is complete".into()),
+            });
+        };
         added += new.len();
         let Some(insertion) = insertion(text, place, &assessment, &new) else {
             return Err(Error::Usage {
@@ -137,6 +143,7 @@ pub fn e2b(file: &str, text: &str, rules: &RuleSet, options: &Options) -> Result
         messages: read.len(),
         added,
         present,
+        unlinked,
     })
 }
 
@@ -154,35 +161,47 @@ fn code_of<'a>(n: roxmltree::Node<'a, '_>) -> Option<&'a str> {
         .and_then(|c| c.attribute("code"))
 }
 
-/// Our assessments of an ICSR, one per applicable drug x reaction pair and method.
-fn ours(assessment: &CaseAssessment, links: &E2bLinks) -> Vec<Relatedness> {
-    let source = format!("causa {}", assessment.engine_version);
-    assessment
+/// Our assessments of an ICSR, one per applicable drug x reaction pair and
+/// method, and how many pairs could not be linked to XML ids.
+fn ours(assessment: &CaseAssessment, links: &E2bLinks) -> (Vec<Relatedness>, usize) {
+    let source = fit(format!("causa {}", assessment.engine_version));
+    let mut unlinked = 0;
+    let mut out = Vec::new();
+    for a in assessment
         .assessments
         .iter()
         .filter(|a| a.not_applicable.is_none())
-        .filter_map(|a| {
-            let drug = links.drugs.iter().find(|(id, _)| *id == a.drug)?.1.clone();
-            let reaction = links
-                .reactions
-                .iter()
-                .find(|(_, id)| *id == a.reaction)?
-                .0
-                .clone();
-            let score = a.score.map(|s| format!(", score {s}")).unwrap_or_default();
-            let mut result = format!("{}{score}", a.category_label);
-            if result.chars().count() > MAX_FIELD {
-                result = format!("{}{score}", a.category);
-            }
-            Some(Relatedness {
-                source: source.clone(),
-                method: format!("{} {}", a.method, a.method_version),
-                result,
-                reaction,
-                drug,
-            })
-        })
-        .collect()
+    {
+        let drug = links.drugs.iter().find(|(id, _)| *id == a.drug);
+        let reaction = links.reactions.iter().find(|(_, id)| *id == a.reaction);
+        let (Some(drug), Some(reaction)) = (drug, reaction) else {
+            unlinked += 1;
+            continue;
+        };
+        let score = a.score.map(|s| format!(", score {s}")).unwrap_or_default();
+        let mut result = format!("{}{score}", a.category_label);
+        if result.chars().count() > MAX_FIELD {
+            result = format!("{}{score}", a.category);
+        }
+        out.push(Relatedness {
+            source: source.clone(),
+            method: fit(format!("{} {}", a.method, a.method_version)),
+            result: fit(result),
+            reaction: reaction.0.clone(),
+            drug: drug.1.clone(),
+        });
+    }
+    (out, unlinked)
+}
+
+/// A text cut to the 60 characters ICH allows, marked with an ellipsis when cut.
+fn fit(text: String) -> String {
+    if text.chars().count() <= MAX_FIELD {
+        return text;
+    }
+    let mut cut: String = text.chars().take(MAX_FIELD - 1).collect();
+    cut.push('…');
+    cut
 }
 
 /// The text to insert after the last assessment of `place` (or after its
@@ -235,9 +254,9 @@ fn insertion(
     );
     let name = |local: &str| format!("{prefix}{local}");
     let written: std::io::Result<()> = (|| {
-        w.write_event(Event::Comment(BytesText::from_escaped(
-            stamp.replace("--", "- -"),
-        )))?;
+        w.write_event(Event::Comment(BytesText::from_escaped(comment_text(
+            &stamp,
+        ))))?;
         for r in new {
             w.create_element(name("component"))
                 .with_attribute(("typeCode", "COMP"))
@@ -264,6 +283,21 @@ fn insertion(
         at: after.range().end,
         text: out,
     })
+}
+
+/// Text that may stand in an XML comment: no `--` inside, no `-` at the end.
+fn comment_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '-' && out.ends_with('-') {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    if out.ends_with('-') {
+        out.push(' ');
+    }
+    out
 }
 
 fn write_relatedness(
@@ -330,4 +364,30 @@ fn write_relatedness(
             })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comment_text_never_holds_a_double_hyphen_or_ends_in_one() {
+        for raw in ["a--b", "a---b", "policy x=---", "-", "--", "plain"] {
+            let t = comment_text(raw);
+            assert!(!t.contains("--") && !t.ends_with('-'), "{raw:?} -> {t:?}");
+            assert_eq!(
+                t.replace(' ', ""),
+                raw.replace(' ', ""),
+                "only spaces are added"
+            );
+        }
+    }
+
+    #[test]
+    fn fields_longer_than_ich_allows_are_cut_and_marked() {
+        assert_eq!(fit("naranjo 1.0.0".to_owned()), "naranjo 1.0.0");
+        let long = fit("x".repeat(80));
+        assert_eq!(long.chars().count(), MAX_FIELD);
+        assert!(long.ends_with('…'));
+    }
 }

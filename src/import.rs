@@ -6,6 +6,7 @@
 //! from (`source_ref`), and the assumptions the mapping makes are written into
 //! the case as notes, which reports show.
 
+use crate::time::DayRange;
 use serde_json::{Value, json};
 
 /// One imported report: its case (in the case format, as JSON) and where it came from.
@@ -437,6 +438,8 @@ pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> (Value, E2bLinks)
         }
         reactions.push(r);
     }
+    // Links by id need ids that name one reaction: an empty or repeated id links nothing.
+    usable_ids(&mut reaction_ids, "reaction", &mut notes);
     let reaction_of = |xml_id: &str| {
         reaction_ids
             .iter()
@@ -457,6 +460,7 @@ pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> (Value, E2bLinks)
         if let Some(pid) = child(ca, "subject2")
             .and_then(|s| child(s, "productUseReference"))
             .and_then(id_root)
+            .filter(|p| !p.is_empty())
         {
             roles.push((pid.to_owned(), role));
         }
@@ -569,19 +573,27 @@ pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> (Value, E2bLinks)
                 let reaction = child(rel, "actReference")
                     .and_then(id_root)
                     .and_then(reaction_of);
-                if let (Some(value), Some(reaction)) = (q.attribute("value"), reaction) {
-                    intervals.push(Interval {
+                let which = if from_last_dose { "3.2" } else { "3.1" };
+                match (q.attribute("value"), reaction) {
+                    (Some(value), Some(reaction)) => intervals.push(Interval {
                         drug: drugs.len(),
                         reaction,
                         from_last_dose,
                         value: value.to_owned(),
                         unit: q.attribute("unit").unwrap_or("d").to_owned(),
-                    });
+                    }),
+                    (None, _) => notes.push(format!(
+                        "G.k.9.i.{which} of {name} gives no value, so it is not used"
+                    )),
+                    (Some(_), None) => notes.push(format!(
+                        "G.k.9.i.{which} of {name} names no reaction of the report by a usable id, so it is not used"
+                    )),
                 }
             }
             drugs.push(drug);
         }
     }
+    usable_ids(&mut drug_ids, "drug", &mut notes);
     apply_intervals(&intervals, &mut drugs, &mut reactions, &mut notes);
     // G.k.9.i.2.r: existing relatedness assessments, kept verbatim and never mapped onto ours.
     let mut reported = Vec::new();
@@ -631,6 +643,33 @@ pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> (Value, E2bLinks)
         reactions: reaction_ids,
     };
     (case, links)
+}
+
+/// Drops the (XML id, case id) links whose XML id is empty or given to more
+/// than one element, with a note for each repeated id: such an id cannot say
+/// which element another part of the report means.
+fn usable_ids(links: &mut Vec<(String, String)>, what: &str, notes: &mut Vec<String>) {
+    let repeated: Vec<String> = links
+        .iter()
+        .filter(|(x, _)| !x.is_empty() && links.iter().filter(|(y, _)| y == x).count() > 1)
+        .map(|(x, _)| x.clone())
+        .collect();
+    let mut noted: Vec<&String> = Vec::new();
+    for x in &repeated {
+        if !noted.contains(&x) {
+            let ids: Vec<&str> = links
+                .iter()
+                .filter(|(y, _)| y == x)
+                .map(|(_, id)| id.as_str())
+                .collect();
+            notes.push(format!(
+                "{what} id {x} is given to {}: what the report links to it (assessments, intervals, rechallenges) is not used",
+                ids.join(" and ")
+            ));
+            noted.push(x);
+        }
+    }
+    links.retain(|(x, _)| !x.is_empty() && !repeated.contains(x));
 }
 
 /// A G.k.9.i.2.r relatedness assessment as written, with the XML ids
@@ -729,31 +768,76 @@ fn days_text((min, max): (i64, i64)) -> String {
     }
 }
 
+/// The days a time written by an importer may be: a date at its precision.
+fn absolute(v: &Value) -> Option<DayRange> {
+    match crate::time::parse_time(v.as_str()?) {
+        Ok(crate::time::TimeExpr::Absolute(r)) => Some(r),
+        _ => None,
+    }
+}
+
+/// What the dates of a drug's exposures are, as given or as derived here.
+#[derive(Default, Clone)]
+struct ExposureDays {
+    start: Option<DayRange>,
+    stop: Option<DayRange>,
+}
+
 /// Uses G.k.9.i.3 intervals to date what the report leaves undated: a
 /// reaction's onset from a dated drug start (or last dose), or a drug's start
-/// (or last dose) from a dated reaction. Dates given in the report always win;
-/// every interval used or set aside is named in the notes. Drug times are only
-/// derived from reactions dated in the report, so no two times refer to each
-/// other.
+/// (or last dose) from a dated reaction. Dates given in the report always win,
+/// and a derived time that cannot fit them (an onset after the reaction's end,
+/// a start after the drug's stop) is set aside; every interval used or set
+/// aside is named in the notes. Drug times are only derived from reactions
+/// dated in the report, so no two times refer to each other.
 fn apply_intervals(
     intervals: &[Interval],
     drugs: &mut [Value],
     reactions: &mut [Value],
     notes: &mut Vec<String>,
 ) {
-    let dated_onset: Vec<String> = reactions
-        .iter()
-        .filter(|r| r.get("onset").is_some())
-        .filter_map(|r| r["id"].as_str().map(str::to_owned))
-        .collect();
     let field = |from_last_dose: bool| if from_last_dose { "stop" } else { "start" };
-    let drug_dated = |drug: &Value, from_last_dose: bool| {
-        let exposures = drug["exposures"].as_array().map_or(&[][..], Vec::as_slice);
-        let key = field(from_last_dose);
+    // Every exposure's days, as the report gives them; derived ones are added as they are set.
+    let mut days: Vec<Vec<ExposureDays>> = drugs
+        .iter()
+        .map(|d| {
+            d["exposures"]
+                .as_array()
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|e| ExposureDays {
+                    start: absolute(&e["start"]),
+                    stop: absolute(&e["stop"]),
+                })
+                .collect()
+        })
+        .collect();
+    let onset_in_report: Vec<(String, DayRange)> = reactions
+        .iter()
+        .filter_map(|r| Some((r["id"].as_str()?.to_owned(), absolute(&r["onset"])?)))
+        .collect();
+    let onset_of = |id: &str| {
+        onset_in_report
+            .iter()
+            .find(|(r, _)| r == id)
+            .map(|(_, d)| *d)
+    };
+    // A drug's start is its earliest exposure start; its end, the latest stop once every exposure has one.
+    let drug_days = |exposures: &[ExposureDays], from_last_dose: bool| -> Option<DayRange> {
         if from_last_dose {
-            !exposures.is_empty() && exposures.iter().all(|e| e.get(key).is_some())
+            let stops: Option<Vec<DayRange>> = exposures.iter().map(|e| e.stop).collect();
+            stops?.into_iter().reduce(|a, b| DayRange {
+                earliest: a.earliest.max(b.earliest),
+                latest: a.latest.max(b.latest),
+            })
         } else {
-            exposures.iter().any(|e| e.get(key).is_some())
+            exposures
+                .iter()
+                .filter_map(|e| e.start)
+                .reduce(|a, b| DayRange {
+                    earliest: a.earliest.min(b.earliest),
+                    latest: a.latest.min(b.latest),
+                })
         }
     };
     let describe = |i: &Interval, drug: &Value| {
@@ -784,30 +868,65 @@ fn apply_intervals(
             ));
             continue;
         };
-        if drug_dated(drug, i.from_last_dose) {
+        if drug_days(&days[i.drug], i.from_last_dose).is_some() {
             pending.push((i, span));
             continue;
         }
-        let exposures = drug["exposures"].as_array_mut();
-        let target = match (exposures, i.from_last_dose) {
-            (Some(e), false) => e.first_mut(),
-            (Some(e), true) if e.len() == 1 => e.first_mut(),
+        let Some(onset) = onset_of(&i.reaction) else {
+            pending.push((i, span));
+            continue;
+        };
+        let count = days[i.drug].len();
+        let target = match i.from_last_dose {
+            false if count > 0 => Some(0),
+            true if count == 1 => Some(0),
             _ => None,
         };
-        match target {
-            Some(exposure) if dated_onset.contains(&i.reaction) => {
-                exposure[field(i.from_last_dose)] =
-                    json!(format!("{} before {}", days_text(span), i.reaction));
-                notes.push(format!(
-                    "{what}: the drug's {} is counted back from the reaction",
-                    if i.from_last_dose { "last dose" } else { "start" }
-                ));
-            }
-            None if dated_onset.contains(&i.reaction) => notes.push(format!(
+        let Some(e) = target else {
+            notes.push(format!(
                 "{what}: the drug has several dosages, so the interval cannot say which one it counts from"
-            )),
-            _ => pending.push((i, span)),
+            ));
+            continue;
+        };
+        let Some(derived) = onset.shift(crate::time::DaySpan {
+            min: -span.1,
+            max: -span.0,
+        }) else {
+            notes.push(format!(
+                "{what}: it reaches outside the calendar, so it is not used"
+            ));
+            continue;
+        };
+        let other = &days[i.drug][e];
+        let conflict = if i.from_last_dose {
+            other.start.is_some_and(|s| derived.latest < s.earliest)
+        } else {
+            other.stop.is_some_and(|s| s.latest < derived.earliest)
+        };
+        if conflict {
+            notes.push(format!(
+                "{what}: that would put the drug's {} at {derived}, which the dosage's other date rules out, so it is not used",
+                if i.from_last_dose { "last dose" } else { "start" }
+            ));
+            continue;
         }
+        if let Some(exposure) = drug["exposures"].get_mut(e) {
+            exposure[field(i.from_last_dose)] =
+                json!(format!("{} before {}", days_text(span), i.reaction));
+        }
+        if i.from_last_dose {
+            days[i.drug][e].stop = Some(derived);
+        } else {
+            days[i.drug][e].start = Some(derived);
+        }
+        notes.push(format!(
+            "{what}: the drug's {} is counted back from the reaction",
+            if i.from_last_dose {
+                "last dose"
+            } else {
+                "start"
+            }
+        ));
     }
     // Then the reactions' onsets, from drugs now dated.
     let mut dated_by_interval: Vec<String> = Vec::new();
@@ -827,23 +946,40 @@ fn apply_intervals(
                 "the report's dates are used"
             };
             notes.push(format!("{what}: {why}"));
-        } else if drug_dated(drug, i.from_last_dose) {
-            let anchor = drug["id"].as_str().unwrap_or_default();
-            let anchor = if i.from_last_dose {
-                format!("{anchor}.end")
-            } else {
-                anchor.to_owned()
-            };
-            reaction["onset"] = json!(format!("{} after {anchor}", days_text(span)));
-            notes.push(format!(
-                "{what}: the reaction's onset is counted from the drug"
-            ));
-            dated_by_interval.push(i.reaction.clone());
-        } else {
+            continue;
+        }
+        let Some(anchor_days) = drug_days(&days[i.drug], i.from_last_dose) else {
             notes.push(format!(
                 "{what}: neither is dated in the report, so it dates nothing"
             ));
+            continue;
+        };
+        let Some(onset) = anchor_days.shift(crate::time::DaySpan {
+            min: span.0,
+            max: span.1,
+        }) else {
+            notes.push(format!(
+                "{what}: it reaches outside the calendar, so it is not used"
+            ));
+            continue;
+        };
+        if absolute(&reaction["end"]).is_some_and(|end| end.latest < onset.earliest) {
+            notes.push(format!(
+                "{what}: that would put the onset at {onset}, after the reaction's end, so it is not used"
+            ));
+            continue;
         }
+        let anchor = drug["id"].as_str().unwrap_or_default();
+        let anchor = if i.from_last_dose {
+            format!("{anchor}.end")
+        } else {
+            anchor.to_owned()
+        };
+        reaction["onset"] = json!(format!("{} after {anchor}", days_text(span)));
+        notes.push(format!(
+            "{what}: the reaction's onset is counted from the drug"
+        ));
+        dated_by_interval.push(i.reaction.clone());
     }
 }
 

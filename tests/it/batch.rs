@@ -157,6 +157,7 @@ fn reports_with_nothing_to_score_give_a_not_scored_row_each() {
         case("overdose-only", "suspect", &["Overdose"]),
         case("no-suspect", "concomitant", &["maculopapular rash"]),
         case("mixed", "suspect", &["maculopapular rash", "Off label use"]),
+        case("no-reaction", "suspect", &[]),
     ];
     let input = dir.join("cases.ndjson");
     std::fs::write(&input, lines.join("\n") + "\n").unwrap();
@@ -180,7 +181,7 @@ fn reports_with_nothing_to_score_give_a_not_scored_row_each() {
         );
         assert!(
             String::from_utf8_lossy(&o.stdout)
-                .starts_with("records read 3 = assessed 3 + rejected 0; 4 rows")
+                .starts_with("records read 4 = assessed 4 + rejected 0; 5 rows")
         );
         std::fs::read_to_string(&out).unwrap()
     };
@@ -189,7 +190,7 @@ fn reports_with_nothing_to_score_give_a_not_scored_row_each() {
         csv.lines().next().unwrap(),
         "record,case_id,drug,reaction,method,score,category,reason,case_digest"
     );
-    assert_eq!(csv.lines().count(), 1 + 4);
+    assert_eq!(csv.lines().count(), 1 + 5);
     let rows: Vec<serde_json::Value> = run("ndjson")
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -218,6 +219,13 @@ fn reports_with_nothing_to_score_give_a_not_scored_row_each() {
         no_suspect[0]
             .3
             .starts_with("the report names no suspect or interacting drug")
+    );
+    let no_reaction = of("no-reaction");
+    assert_eq!(no_reaction.len(), 1);
+    assert_eq!(&*no_reaction[0].2, "not-scored");
+    assert!(
+        no_reaction[0].3.starts_with("no reaction is recorded"),
+        "{no_reaction:?}"
     );
     let mixed = of("mixed");
     assert_eq!(mixed.len(), 2, "{mixed:?}");

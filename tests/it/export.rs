@@ -304,3 +304,152 @@ fn a_batch_file_of_several_icsrs_gets_each_its_own_assessments() {
     rest.push_str(&exported[from..]);
     assert_eq!(rest, two);
 }
+
+fn notes_of(file: &str) -> Vec<String> {
+    let v = assess_json(Path::new(file));
+    v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn an_interval_the_reports_dates_rule_out_is_set_aside_and_the_case_still_assessed() {
+    for (file, expected) in [
+        (
+            "fixtures/e2b-edge/interval-onset-after-end.xml",
+            "G.k.9.i.3.1 gives 2 mo from the start of Amoxicillin to r1: that would put the onset at 2020-03-06..2020-03-12, after the reaction's end, so it is not used",
+        ),
+        (
+            "fixtures/e2b-edge/interval-last-dose-before-start.xml",
+            "G.k.9.i.3.2 gives 1 wk from the last dose of Amoxicillin to r1: that would put the drug's last dose at 2020-01-13, which the dosage's other date rules out, so it is not used",
+        ),
+        (
+            "fixtures/e2b-edge/interval-start-after-stop.xml",
+            "G.k.9.i.3.1 gives 3 d from the start of Amoxicillin to r1: that would put the drug's start at 2020-01-09, which the dosage's other date rules out, so it is not used",
+        ),
+        (
+            "fixtures/e2b-edge/interval-dates-disagree.xml",
+            "G.k.9.i.3.2 gives 5 d from the last dose of Amoxicillin to r1: that would put the drug's last dose at 2020-01-15, which the dosage's other date rules out, so it is not used",
+        ),
+    ] {
+        let notes = notes_of(file);
+        assert!(notes.iter().any(|n| n == expected), "{file}: {notes:#?}");
+    }
+    // The first interval of the last file is used: the start is counted back.
+    let notes = notes_of("fixtures/e2b-edge/interval-dates-disagree.xml");
+    assert!(notes.iter().any(|n| n.ends_with("2 d from the start of Amoxicillin to r1: the drug's start is counted back from the reaction")), "{notes:#?}");
+    let v = assess_json(Path::new("fixtures/e2b-edge/interval-dates-disagree.xml"));
+    let evidence = v["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["method"] == "naranjo")
+        .unwrap()["steps"]
+        .to_string();
+    assert!(evidence.contains("2020-01-18"), "{evidence}");
+}
+
+#[test]
+fn a_repeated_reaction_id_links_nothing_and_export_counts_what_it_cannot_reference() {
+    let file = "fixtures/e2b-edge/repeated-reaction-id.xml";
+    let notes = notes_of(file);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("reaction id R1 is given to r1 and r2")),
+        "{notes:#?}"
+    );
+    let v = assess_json(Path::new(file));
+    let applicable = v["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["not_applicable"].is_null())
+        .count();
+    assert!(applicable > 0);
+    let out = temp("repeated.xml");
+    let summary = ok(&causa(&[
+        "export",
+        "e2b",
+        file,
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert!(
+        summary.contains(&format!(
+            "0 assessment(s) added, 0 already present, {applicable} not added because their drug or reaction has no XML id of its own"
+        )),
+        "{summary}"
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(file).unwrap());
+}
+
+#[test]
+fn exported_elements_take_the_files_prefix_and_go_before_the_comments() {
+    let out = temp("prefixed.xml");
+    ok(&causa(&[
+        "export",
+        "e2b",
+        "fixtures/e2b-edge/hl7-prefix.xml",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let xml = std::fs::read_to_string(&out).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let ours: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "causalityAssessment")
+        .filter(|n| {
+            n.descendants()
+                .any(|d| d.text().is_some_and(|t| t.starts_with("causa ")))
+        })
+        .collect();
+    assert!(!ours.is_empty());
+    for n in &ours {
+        assert_eq!(n.tag_name().namespace(), Some("urn:hl7-org:v3"));
+        assert!(xml[n.range()].starts_with("<hl7:causalityAssessment"));
+    }
+    // Read back, our assessments are there.
+    let v = assess_json(&out);
+    assert!(v["reported_assessments"].to_string().contains("causa "));
+
+    let out = temp("comments.xml");
+    ok(&causa(&[
+        "export",
+        "e2b",
+        "fixtures/e2b-edge/comments-after-assessments.xml",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let xml = std::fs::read_to_string(&out).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let aea = doc
+        .descendants()
+        .find(|n| n.tag_name().name() == "adverseEventAssessment")
+        .unwrap();
+    let order: Vec<&str> = aea
+        .children()
+        .filter(|c| c.is_element())
+        .map(|c| c.tag_name().name())
+        .collect();
+    // E2B(R3): subject1, then every component, then every component1.
+    let first_component1 = order.iter().position(|n| *n == "component1").unwrap();
+    assert!(order[..first_component1].iter().all(|n| *n != "component1"));
+    assert!(
+        order[first_component1..].iter().all(|n| *n == "component1"),
+        "{order:?}"
+    );
+    let last_component = order.iter().rposition(|n| *n == "component").unwrap();
+    let last = aea
+        .children()
+        .filter(|c| c.is_element())
+        .nth(last_component)
+        .unwrap();
+    assert!(
+        xml[last.range()].contains("causa "),
+        "ours come last among the assessments"
+    );
+}
