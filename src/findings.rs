@@ -144,10 +144,12 @@ impl<'a> Pair<'a> {
     /// Whether a drug named elsewhere (a history entry) is this pair's drug: by
     /// name, or as the same knowledge-base drug under another name.
     pub fn is_same_drug(&self, name: &str) -> bool {
-        crate::kb::normalize(name) == crate::kb::normalize(&self.case.drugs[self.drug].name)
-            || self
-                .kb_drug_id()
-                .is_some_and(|k| self.kb.drug(name).is_some_and(|x| x.id == k))
+        crate::kb::normalizes_to(
+            name,
+            &crate::kb::normalize(&self.case.drugs[self.drug].name),
+        ) || self
+            .kb_drug_id()
+            .is_some_and(|k| self.kb.drug(name).is_some_and(|x| x.id == k))
     }
 
     /// Whether a drug named elsewhere is one the knowledge base declares similar to this pair's drug.

@@ -120,6 +120,29 @@ pub fn normalize(name: &str) -> String {
         .to_lowercase()
 }
 
+/// Whether `normalize(name) == normalized`, without building the normalized
+/// text: lookups compare a case's term with every name of the knowledge base.
+/// ASCII names (all but a few) are compared word by word; any other name is
+/// normalized, so the answer is always exactly `normalize`'s.
+pub fn normalizes_to(name: &str, normalized: &str) -> bool {
+    if !name.is_ascii() {
+        return normalize(name) == normalized;
+    }
+    let mut want = normalized.bytes();
+    for (i, word) in name.split_whitespace().enumerate() {
+        if i > 0 && want.next() != Some(b' ') {
+            return false;
+        }
+        if !word
+            .bytes()
+            .all(|b| want.next() == Some(b.to_ascii_lowercase()))
+        {
+            return false;
+        }
+    }
+    want.next().is_none()
+}
+
 impl Default for KnowledgeBase {
     fn default() -> Self {
         KnowledgeBase {
@@ -139,11 +162,11 @@ impl KnowledgeBase {
     pub fn drug(&self, name: &str) -> Option<&KbDrug> {
         let n = normalize(name);
         self.drugs.iter().find(|d| {
-            normalize(&d.id) == n
+            normalizes_to(&d.id, &n)
                 || d.names
                     .iter()
                     .chain(&d.brand_names)
-                    .any(|x| normalize(x) == n)
+                    .any(|x| normalizes_to(x, &n))
         })
     }
 
@@ -156,7 +179,7 @@ impl KnowledgeBase {
         let n = normalize(term);
         self.phenotypes
             .iter()
-            .find(|p| normalize(&p.id) == n || p.names.iter().any(|x| normalize(x) == n))
+            .find(|p| normalizes_to(&p.id, &n) || p.names.iter().any(|x| normalizes_to(x, &n)))
             .or_else(|| {
                 let code = meddra_code?.trim();
                 self.phenotypes
@@ -185,7 +208,7 @@ impl KnowledgeBase {
         let n = normalize(name);
         self.diseases
             .iter()
-            .find(|d| normalize(&d.id) == n || d.names.iter().any(|x| normalize(x) == n))
+            .find(|d| normalizes_to(&d.id, &n) || d.names.iter().any(|x| normalizes_to(x, &n)))
     }
 
     /// The knowledge-base treatment a treatment as written names, if any: one
@@ -595,5 +618,44 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
         Ok(kb)
     } else {
         Err(diags.sorted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The allocation-free comparison answers exactly as comparing normalized texts.
+        #[test]
+        fn normalizes_to_agrees_with_normalize(
+            a in "[ \t\n\x0b\x0cAbZz\u{3a3}\u{130}\u{a0}-]{0,8}",
+            b in "[ \t\n\x0b\x0cAbZz\u{3a3}\u{130}\u{a0}-]{0,8}",
+        ) {
+            let nb = normalize(&b);
+            prop_assert_eq!(normalizes_to(&a, &nb), normalize(&a) == nb);
+            prop_assert!(normalizes_to(&a, &normalize(&a)));
+        }
+    }
+
+    #[test]
+    fn normalizes_to_examples() {
+        assert!(normalizes_to(
+            "  Stevens-Johnson   Syndrome ",
+            "stevens-johnson syndrome"
+        ));
+        assert!(!normalizes_to(
+            "Stevens-Johnson",
+            "stevens-johnson syndrome"
+        ));
+        assert!(!normalizes_to(
+            "Stevens-Johnson syndrome x",
+            "stevens-johnson syndrome"
+        ));
+        assert!(normalizes_to(
+            "\u{3a3}A\u{3a3}",
+            &normalize("\u{3a3}A\u{3a3}")
+        ));
     }
 }

@@ -472,7 +472,7 @@ pub(super) fn previous_reaction(pair: &Pair) -> Finding {
     let similar = |p: &&crate::case::PreviousReaction| {
         let same_kind = match (phenotype, pair.kb.phenotype_for_term(&p.reaction, None)) {
             (Some(a), Some(b)) => a.id == b.id,
-            _ => crate::kb::normalize(&p.reaction) == crate::kb::normalize(&reaction.term),
+            _ => crate::kb::normalizes_to(&p.reaction, &crate::kb::normalize(&reaction.term)),
         };
         let earlier = match (p.date, reaction.onset) {
             (Some(then), Some(on)) => then.earliest < on.latest,
