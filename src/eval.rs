@@ -101,8 +101,16 @@ enum Applies {
     Yes,
     /// Outside the method's roles (or a concomitant outside its time window): no row at all.
     Skip,
-    /// A suspect the method is not meant for: a row saying so.
-    No(String),
+    /// A suspect the method is not meant for: a row saying so ([`why_not`] words it).
+    No(WhyNot),
+}
+
+/// Why a method is not meant for a suspect.
+enum WhyNot {
+    /// The reaction is not one of the method's phenotypes.
+    Phenotype,
+    /// The drug was not taken within this many days before onset.
+    NotTaken(i64),
 }
 
 /// Whether a method's declared applicability covers a pair.
@@ -122,15 +130,7 @@ fn applicability(m: &Method, pair: &Pair) -> Applies {
             if !suspect {
                 return Applies::Skip;
             }
-            let this = phenotype.map_or_else(
-                || format!("`{}` matches no phenotype", reaction.term),
-                |p| format!("this reaction is {p}"),
-            );
-            return Applies::No(format!(
-                "{} applies to {} only; {this}",
-                m.name,
-                m.applies_to.phenotypes.join(", ")
-            ));
+            return Applies::No(WhyNot::Phenotype);
         }
     }
     if let (Some(n), Some(onset)) = (m.applies_to.taken_within_days, reaction.onset) {
@@ -148,13 +148,33 @@ fn applicability(m: &Method, pair: &Pair) -> Applies {
             if !suspect {
                 return Applies::Skip;
             }
-            return Applies::No(format!(
-                "{} scores drugs taken in the {n} days before onset; {} was not",
-                m.name, drug.name
-            ));
+            return Applies::No(WhyNot::NotTaken(n));
         }
     }
     Applies::Yes
+}
+
+/// Why a method is not meant for a pair, in words.
+fn why_not(m: &Method, pair: &Pair, why: WhyNot) -> String {
+    let drug = &pair.case.drugs[pair.drug];
+    let reaction = &pair.case.reactions[pair.reaction];
+    match why {
+        WhyNot::Phenotype => {
+            let this = pair.phenotype().map_or_else(
+                || format!("`{}` matches no phenotype", reaction.term),
+                |p| format!("this reaction is {}", p.id),
+            );
+            format!(
+                "{} applies to {} only; {this}",
+                m.name,
+                m.applies_to.phenotypes.join(", ")
+            )
+        }
+        WhyNot::NotTaken(n) => format!(
+            "{} scores drugs taken in the {n} days before onset; {} was not",
+            m.name, drug.name
+        ),
+    }
 }
 
 fn not_applicable(m: &Method, pair: &Pair, reason: String) -> Assessment {
@@ -298,7 +318,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
                 let a = match applicability(m, &pair) {
                     Applies::Yes => assess_pair(rules, m, &pair, &mut found),
                     Applies::Skip => continue,
-                    Applies::No(reason) => not_applicable(m, &pair, reason),
+                    Applies::No(why) => not_applicable(m, &pair, why_not(m, &pair, why)),
                 };
                 results.push((a.method.clone(), a.category.clone(), a.level.clone()));
                 assessments.push(a);
@@ -397,6 +417,109 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
     }
 }
 
+/// One method's result for one drug–event pair without its trace: what a
+/// batch row shows. [`rows`] gives, for any case and options, exactly the
+/// drug, reaction, method, score and category of [`assess`]'s assessments, in
+/// the same order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row<'a> {
+    pub drug: &'a str,
+    pub reaction: &'a str,
+    pub method: &'a str,
+    pub score: Option<i64>,
+    pub category: &'a str,
+    /// The method is not meant for this pair (category `not-applicable`).
+    pub not_applicable: bool,
+}
+
+/// The results of [`assess`] without the trace: the same walk of every graph,
+/// skipping the questions, reasoning, evidence, summary and notes a report
+/// needs and a batch row does not.
+pub fn rows<'a>(rules: &'a RuleSet, case: &'a Case, options: &Options) -> Vec<Row<'a>> {
+    let view;
+    let seen = match options.as_of {
+        Some(day) => {
+            view = case.known_by(day);
+            &view
+        }
+        None => case,
+    };
+    let default_policy;
+    let policy = match &options.policy {
+        Some(p) => p,
+        None => {
+            default_policy = rules.policy.clone();
+            &default_policy
+        }
+    };
+    let chosen =
+        |m: &&Method| options.methods.is_empty() || options.methods.iter().any(|x| x == &m.id);
+    let reactions: Vec<usize> = (0..seen.reactions.len())
+        .filter(|&r| seen.is_known(seen.reactions[r].known))
+        .collect();
+    let mut out = Vec::new();
+    for d in 0..seen.drugs.len() {
+        if !seen.is_known(seen.drugs[d].known) {
+            continue;
+        }
+        for &r in &reactions {
+            let pair = Pair {
+                case: seen,
+                kb: &rules.kb,
+                drug: d,
+                reaction: r,
+                policy,
+            };
+            let mut found = Found::new();
+            // A view as of a day keeps every drug and reaction at its index.
+            let (drug, reaction) = (&case.drugs[d].id, &case.reactions[r].id);
+            for m in rules.methods.iter().filter(chosen) {
+                let row = match applicability(m, &pair) {
+                    Applies::Yes => {
+                        let end = walk(m, &pair, &mut found, |_| {});
+                        Row {
+                            drug,
+                            reaction,
+                            method: &m.id,
+                            score: m.has_score().then_some(end.total),
+                            category: &m.categories[end.category].id,
+                            not_applicable: false,
+                        }
+                    }
+                    Applies::Skip => continue,
+                    Applies::No(_) => Row {
+                        drug,
+                        reaction,
+                        method: &m.id,
+                        score: None,
+                        category: NOT_APPLICABLE,
+                        not_applicable: true,
+                    },
+                };
+                out.push(row);
+            }
+        }
+    }
+    for m in rules.methods.iter().filter(chosen) {
+        let Some(c) = &m.compare else { continue };
+        let before: Vec<(usize, &str, &str, i64)> = (0..out.len())
+            .filter(|&i| out[i].method == m.id && !out[i].not_applicable)
+            .map(|i| (i, out[i].drug, out[i].reaction, out[i].score.unwrap_or(0)))
+            .collect();
+        for me in &before {
+            let (_, _, applies) = ranking(c, me, &before);
+            let new_total = me.3.saturating_add(if applies { c.points } else { 0 });
+            let cat = m
+                .band_for(new_total)
+                .map_or(m.categories.len().saturating_sub(1), |(_, b)| b.category);
+            let row = &mut out[me.0];
+            row.score = Some(new_total);
+            row.category = &m.categories[cat].id;
+        }
+    }
+    out
+}
+
 /// The whole-case step of methods that compare drugs (ALDEN item 6): every drug
 /// assessed for a reaction gains the step's points when another drug assessed
 /// for the same reaction totals more than the threshold; then the bands apply.
@@ -413,22 +536,9 @@ fn compare_drugs(rules: &RuleSet, methods: &[&Method], assessments: &mut [Assess
                 (i, a.drug.clone(), a.reaction.clone(), a.score.unwrap_or(0))
             })
             .collect();
-        for (i, drug, reaction, total) in &before {
-            // The top-ranked drug (every drug sharing the top total) keeps its total;
-            // each drug ranked below it changes when that top total exceeds the threshold.
-            let top = before
-                .iter()
-                .filter(|(_, _, r, _)| r == reaction)
-                .map(|x| x.3)
-                .max()
-                .unwrap_or(*total);
-            let leaders: Vec<&(usize, String, String, i64)> = before
-                .iter()
-                .filter(|(j, d, r, t)| {
-                    j != i && d != drug && r == reaction && *t == top && top > c.top_total_above
-                })
-                .collect();
-            let applies = *total < top && !leaders.is_empty();
+        for me in &before {
+            let (i, _, reaction, total) = me;
+            let (top, leaders, applies) = ranking(c, me, &before);
             let points = if applies { c.points } else { 0 };
             let new_total = total.saturating_add(points);
             let evidence: Vec<Evidence> = before
@@ -501,6 +611,38 @@ fn compare_drugs(rules: &RuleSet, methods: &[&Method], assessments: &mut [Assess
             a.band = band.map(band_text);
         }
     }
+}
+
+/// A drug a comparing method scored: (position, drug, reaction, total before the step).
+type Ranked<S> = (usize, S, S, i64);
+
+/// One drug's place among the drugs a comparing method scored for the same
+/// reaction, each given as (position, drug, reaction, total before the step):
+/// the top total, the other drugs holding it when it exceeds the threshold, and
+/// whether the step's points apply (the drug ranks below such a leader). The
+/// full assessment and the lean results both rank with this.
+fn ranking<'x, S: PartialEq>(
+    c: &crate::rules::Compare,
+    me: &Ranked<S>,
+    before: &'x [Ranked<S>],
+) -> (i64, Vec<&'x Ranked<S>>, bool) {
+    let (i, drug, reaction, total) = me;
+    // The top-ranked drug (every drug sharing the top total) keeps its total;
+    // each drug ranked below it changes when that top total exceeds the threshold.
+    let top = before
+        .iter()
+        .filter(|(_, _, r, _)| r == reaction)
+        .map(|x| x.3)
+        .max()
+        .unwrap_or(*total);
+    let leaders: Vec<&Ranked<S>> = before
+        .iter()
+        .filter(|(j, d, r, t)| {
+            j != i && d != drug && r == reaction && *t == top && top > c.top_total_above
+        })
+        .collect();
+    let applies = *total < top && !leaders.is_empty();
+    (top, leaders, applies)
 }
 
 /// A band as text: `5 to 8`, `9 or more`.
@@ -664,29 +806,99 @@ fn contraindications(rules: &RuleSet, case: &Case, reactions: &[usize]) -> Vec<S
     out
 }
 
-/// Walks one method's graph for one pair.
 /// Findings already computed for one pair: methods ask many of the same, and
 /// a finding depends only on the pair, the knowledge base and the policy.
 pub type Found = std::collections::BTreeMap<findings::FindingId, findings::Finding>;
 
+/// What the walk of a graph met at one node.
+struct Visit<'n, 'f, 'c> {
+    node: &'n crate::rules::Node,
+    /// The finding asked, with its outcome (`None` for an assessor question).
+    finding: Option<(findings::FindingId, &'f findings::Finding)>,
+    /// The edge the case's facts give.
+    derived_edge: usize,
+    /// The assessor's answer or override, when there is one.
+    input: Option<&'c crate::case::AssessorAnswer>,
+    /// The edge taken: the assessor's when given, else the derived one.
+    edge: usize,
+    /// The running total after this node.
+    total: i64,
+}
+
+/// Where a walk ended: the total and the category (with the band, for totals).
+struct End {
+    total: i64,
+    category: usize,
+    band: Option<crate::rules::Band>,
+}
+
+/// Walks one method's graph for one pair, telling `visit` what each node met.
+/// The full assessment and the lean results both walk with this one function,
+/// so their answers, totals and categories cannot differ.
+fn walk<'c>(
+    method: &Method,
+    pair: &Pair<'c>,
+    found: &mut Found,
+    mut visit: impl FnMut(Visit<'_, '_, 'c>),
+) -> End {
+    let case = pair.case;
+    let mut total = 0i64;
+    let mut at = method.start;
+    let mut visited = 0usize;
+    // Validation guarantees an acyclic graph; the bound only documents termination.
+    let category = loop {
+        if visited > method.nodes.len() {
+            break None;
+        }
+        visited += 1;
+        let node = &method.nodes[at];
+        let finding = match node.ask {
+            Ask::Finding(fid) => Some((
+                fid,
+                &*found
+                    .entry(fid)
+                    .or_insert_with(|| findings::compute(fid, pair)),
+            )),
+            Ask::Assessor => None,
+        };
+        let derived_edge = node.edge_for_outcome(finding.map_or("unknown", |(_, f)| f.outcome));
+        let input = assessor_answer(case, method, &node.id, pair);
+        let edge = input
+            .and_then(|a| node.edge_for_answer(&a.answer))
+            .unwrap_or(derived_edge);
+        total = total.saturating_add(node.edges[edge].points);
+        visit(Visit {
+            node,
+            finding,
+            derived_edge,
+            input,
+            edge,
+            total,
+        });
+        match node.edges[edge].target {
+            Target::Node(n) => at = n,
+            Target::Category(c) => break Some((c, None)),
+            Target::Bands => break method.band_for(total).map(|(_, b)| (b.category, Some(b))),
+        }
+    };
+    // Validated rules always reach a category; the fallback keeps evaluation total.
+    let (category, band) = category.unwrap_or((method.categories.len().saturating_sub(1), None));
+    End {
+        total,
+        category,
+        band,
+    }
+}
+
+/// Walks one method's graph for one pair, recording every step.
 pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Found) -> Assessment {
     let case = pair.case;
     let mut steps = Vec::new();
-    let mut total = 0i64;
-    let mut at = method.start;
-    // Validation guarantees an acyclic graph; the bound only documents termination.
-    let category = loop {
-        if steps.len() > method.nodes.len() {
-            break None;
-        }
-        let node = &method.nodes[at];
+    let end = walk(method, pair, found, |v| {
+        let node = v.node;
         let mut policy_change = None;
-        let (asked, outcome, reasoning, evidence) = match node.ask {
-            Ask::Finding(fid) => {
-                let f = found
-                    .entry(fid)
-                    .or_insert_with(|| findings::compute(fid, pair))
-                    .clone();
+        let (asked, outcome, reasoning, evidence) = match v.finding {
+            Some((fid, f)) => {
                 // Mark an answer that a switch away from its default changed.
                 let changed: Vec<String> = pair
                     .policy
@@ -696,8 +908,7 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
                     .map(str::to_owned)
                     .collect();
                 // Only an answer the case's own facts decide can be changed by the policy.
-                let overridden = assessor_answer(case, method, &node.id, pair).is_some();
-                if !changed.is_empty() && !overridden {
+                if !changed.is_empty() && v.input.is_none() {
                     let default_policy = Policy::default();
                     let reference = findings::compute(
                         fid,
@@ -720,11 +931,11 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
                 (
                     fid.name().to_owned(),
                     Some(f.outcome.to_owned()),
-                    f.reasoning,
-                    f.evidence,
+                    f.reasoning.clone(),
+                    f.evidence.clone(),
                 )
             }
-            Ask::Assessor => (
+            None => (
                 "assessor".to_owned(),
                 None,
                 "only an assessor can answer this question".to_owned(),
@@ -732,7 +943,7 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
                     source: "assessor_answers".to_owned(),
                     value: format!(
                         "{} for {} {}",
-                        if assessor_answer(case, method, &node.id, pair).is_some() {
+                        if v.input.is_some() {
                             "answered"
                         } else {
                             "none"
@@ -743,14 +954,8 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
                 }],
             ),
         };
-        let derived_edge = node.edge_for_outcome(outcome.as_deref().unwrap_or("unknown"));
-        let input = assessor_answer(case, method, &node.id, pair);
-        let edge_index = input
-            .and_then(|a| node.edge_for_answer(&a.answer))
-            .unwrap_or(derived_edge);
-        let edge = &node.edges[edge_index];
-        total = total.saturating_add(edge.points);
-        let assessor_input = input.map(|a| AssessorInput {
+        let edge = &node.edges[v.edge];
+        let assessor_input = v.input.map(|a| AssessorInput {
             kind: if matches!(node.ask, Ask::Assessor) {
                 "answer"
             } else {
@@ -770,22 +975,16 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
             asked,
             outcome,
             reasoning,
-            derived_answer: node.edges[derived_edge].answer.clone(),
+            derived_answer: node.edges[v.derived_edge].answer.clone(),
             answer: edge.answer.clone(),
             points: edge.points,
-            total,
+            total: v.total,
             evidence,
             assessor_input,
             policy_change,
         });
-        match edge.target {
-            Target::Node(n) => at = n,
-            Target::Category(c) => break Some((c, None)),
-            Target::Bands => break method.band_for(total).map(|(_, b)| (b.category, Some(b))),
-        }
-    };
-    // Validated rules always reach a category; the fallback keeps evaluation total.
-    let (cat, band) = category.unwrap_or((method.categories.len().saturating_sub(1), None));
+    });
+    let (total, cat, band) = (end.total, end.category, end.band);
     let c = &method.categories[cat];
     let next_category_missed = if method.is_ladder() && cat > 0 {
         let above = &method.categories[cat - 1];

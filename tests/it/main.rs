@@ -6,6 +6,7 @@ mod diff;
 mod findings;
 mod fixtures;
 mod laws;
+mod lean;
 mod rules;
 
 use causa::diagnostic::SourceFile;
