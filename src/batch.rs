@@ -119,14 +119,15 @@ pub fn records(input: &Path) -> Result<Records, crate::Error> {
     Ok(Box::new(file_records(input).into_iter()))
 }
 
-/// The rows for one record, or its position and the reason it was rejected.
+/// The rows for one record (each ending in a newline) and how many there
+/// are, or its position and the reason it was rejected.
 fn process(
     rules: &RuleSet,
     record: Record,
     options: &Options,
     validate_only: bool,
     format: RowFormat,
-) -> Result<Vec<String>, Rejected> {
+) -> Result<(String, u64), Rejected> {
     let single_line = !record.text.trim_end().contains('\n');
     let position = record.position;
     let file = SourceFile {
@@ -140,33 +141,50 @@ fn process(
         )
     })?;
     if validate_only {
-        return Ok(Vec::new());
+        return Ok((String::new(), 0));
     }
-    let a = eval::assess(rules, &case, options);
-    Ok(a.assessments
-        .iter()
-        .map(|x| match format {
-            RowFormat::Csv => [
-                position.as_str(),
-                &a.case_id,
-                &x.drug,
-                &x.reaction,
-                &x.method,
-                &x.score.map_or(String::new(), |s| s.to_string()),
-                &x.category,
-                &a.case_digest,
-            ]
-            .iter()
-            .map(|f| csv_field(f))
-            .collect::<Vec<_>>()
-            .join(","),
-            RowFormat::Ndjson => serde_json::json!({
-                "record": position, "case_id": a.case_id, "drug": x.drug, "reaction": x.reaction,
-                "method": x.method, "score": x.score, "category": x.category, "case_digest": a.case_digest,
-            })
-            .to_string(),
-        })
-        .collect())
+    // A batch row needs the results, not the trace a report shows.
+    let rows = eval::rows(rules, &case, options);
+    let mut out = String::new();
+    for x in &rows {
+        match format {
+            RowFormat::Csv => csv_row(&mut out, &position, &case.id, &case.digest, x),
+            RowFormat::Ndjson => ndjson_row(&mut out, &position, &case.id, &case.digest, x),
+        }
+        out.push('\n');
+    }
+    Ok((out, rows.len() as u64))
+}
+
+/// One CSV row (without its line end), fields in the order of [`CSV_HEADER`].
+fn csv_row(out: &mut String, position: &str, case_id: &str, digest: &str, x: &eval::Row) {
+    let score = x.score.map_or(String::new(), |s| s.to_string());
+    let fields = [
+        position, case_id, x.drug, x.reaction, x.method, &score, x.category, digest,
+    ];
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_csv_field(out, f);
+    }
+}
+
+/// One NDJSON row (without its line end): the keys in sorted order, as
+/// `serde_json` writes an object.
+fn ndjson_row(out: &mut String, position: &str, case_id: &str, digest: &str, x: &eval::Row) {
+    let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "null".to_owned());
+    let score = x.score.map_or("null".to_owned(), |s| s.to_string());
+    out.push_str(&format!(
+        "{{\"case_digest\":{},\"case_id\":{},\"category\":{},\"drug\":{},\"method\":{},\"reaction\":{},\"record\":{},\"score\":{score}}}",
+        text(digest),
+        text(case_id),
+        text(x.category),
+        text(x.drug),
+        text(x.method),
+        text(x.reaction),
+        text(position),
+    ));
 }
 
 /// The first problem of a rendered diagnostic list, on one line: message,
@@ -213,10 +231,19 @@ fn first_lines(rendered: &str, position: &str, single_line: bool) -> String {
 }
 
 fn csv_field(f: &str) -> String {
+    let mut out = String::new();
+    push_csv_field(&mut out, f);
+    out
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+fn push_csv_field(out: &mut String, f: &str) {
     if f.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", f.replace('"', "\"\""))
+        out.push('"');
+        out.push_str(&f.replace('"', "\"\""));
+        out.push('"');
     } else {
-        f.to_owned()
+        out.push_str(f);
     }
 }
 
@@ -249,19 +276,17 @@ pub fn run(
             if chunk.is_empty() {
                 break;
             }
-            let results: Vec<Result<Vec<String>, Rejected>> = chunk
+            let results: Vec<Result<(String, u64), Rejected>> = chunk
                 .into_par_iter()
                 .map(|r| r.and_then(|rec| process(rules, rec, options, validate_only, format)))
                 .collect();
             for r in results {
                 summary.read += 1;
                 match r {
-                    Ok(rows) => {
+                    Ok((rows, count)) => {
                         summary.assessed += 1;
-                        for row in rows {
-                            summary.rows += 1;
-                            writeln!(out, "{row}").map_err(w)?;
-                        }
+                        summary.rows += count;
+                        out.write_all(rows.as_bytes()).map_err(w)?;
                     }
                     Err((pos, why)) => {
                         summary.rejected += 1;
@@ -275,4 +300,59 @@ pub fn run(
     out.flush().map_err(w)?;
     errors.flush().map_err(w)?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hand-written rows are the ones `serde_json` and the CSV quoting rules give.
+    #[test]
+    fn rows_are_written_as_before() {
+        for odd in [
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "line\nbreak",
+            "tab\tand \\ é \u{1}",
+        ] {
+            let x = eval::Row {
+                drug: odd,
+                reaction: "r",
+                method: "naranjo",
+                score: Some(-3),
+                category: "possible",
+                not_applicable: false,
+            };
+            for score in [Some(-3), None] {
+                let x = eval::Row { score, ..x };
+                let mut line = String::new();
+                ndjson_row(&mut line, "f.ndjson:1", odd, "sha256:0", &x);
+                let expected = serde_json::json!({
+                    "record": "f.ndjson:1", "case_id": odd, "drug": x.drug, "reaction": x.reaction,
+                    "method": x.method, "score": x.score, "category": x.category, "case_digest": "sha256:0",
+                })
+                .to_string();
+                assert_eq!(line, expected);
+                let mut line = String::new();
+                csv_row(&mut line, "f.ndjson:1", odd, "sha256:0", &x);
+                let score = x.score.map_or(String::new(), |s| s.to_string());
+                let expected = [
+                    "f.ndjson:1",
+                    odd,
+                    odd,
+                    "r",
+                    "naranjo",
+                    &score,
+                    "possible",
+                    "sha256:0",
+                ]
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(",");
+                assert_eq!(line, expected);
+            }
+        }
+    }
 }
