@@ -243,6 +243,55 @@ pub fn load(file: &SourceFile) -> Result<Case, Diagnostics> {
     validate::validate(doc, file, digest)
 }
 
+/// Larger texts are left to [`load`]: far below the YAML reader's budgets
+/// (250,000 nodes, 64 MiB of text), so no text read here could exceed them.
+const JSON_FAST_MAX_BYTES: usize = 64 * 1024;
+
+/// Reads and validates a JSON case (an NDJSON line, typically) with serde_json,
+/// several times faster than the YAML reader, or `None`: when the text is not
+/// a JSON object, is large, has any problem, or uses a `\u` escape for a
+/// printable ASCII character (which no JSON writer needs, and which could spell
+/// serde-saphyr's internal span marker). The case is the one [`load`] gives,
+/// except that it keeps no line and column positions, so a caller that finds a
+/// problem in it must read the file with [`load`] to point at the problem.
+pub fn load_json(file: &SourceFile) -> Option<Case> {
+    let text = file.text.as_str();
+    if text.len() > JSON_FAST_MAX_BYTES
+        || !text.trim_start().starts_with('{')
+        || text.contains("__serde_saphyr")
+        || escapes_printable_ascii(text)
+    {
+        return None;
+    }
+    let doc: doc::CaseDoc = serde_json::from_str(text).ok()?;
+    validate::validate(doc, file, digest_bytes(text.as_bytes())).ok()
+}
+
+/// Whether a `\uXXXX` escape in the text stands for a character from space to `~`.
+fn escapes_printable_ascii(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(at) = b[i..].iter().position(|&c| c == b'\\') {
+        let j = i + at;
+        match b.get(j + 1) {
+            Some(b'u') => {
+                let code = b
+                    .get(j + 2..j + 6)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u32::from_str_radix(h, 16).ok());
+                if code.is_some_and(|c| (0x20..0x7f).contains(&c)) {
+                    return true;
+                }
+                i = j + 2;
+            }
+            // An escaped backslash, quote or other: skip both characters.
+            Some(_) => i = j + 2,
+            None => return false,
+        }
+    }
+    false
+}
+
 /// `sha256:` followed by the lowercase hex SHA-256 of `bytes`.
 pub fn digest_bytes(bytes: &[u8]) -> String {
     let hash = Sha256::digest(bytes);

@@ -5,6 +5,7 @@ mod cli;
 mod diff;
 mod findings;
 mod fixtures;
+mod json;
 mod laws;
 mod lean;
 mod rules;
