@@ -305,13 +305,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
             continue;
         }
         for &r in &reactions {
-            let pair = Pair {
-                case,
-                kb: &rules.kb,
-                drug: d,
-                reaction: r,
-                policy: &policy,
-            };
+            let pair = Pair::new(case, &rules.kb, d, r, &policy);
             let mut results = Vec::new();
             let mut found = Found::new();
             for m in &methods {
@@ -463,13 +457,7 @@ pub fn rows<'a>(rules: &'a RuleSet, case: &'a Case, options: &Options) -> Vec<Ro
             continue;
         }
         for &r in &reactions {
-            let pair = Pair {
-                case: seen,
-                kb: &rules.kb,
-                drug: d,
-                reaction: r,
-                policy,
-            };
+            let pair = Pair::new(seen, &rules.kb, d, r, policy);
             let mut found = Found::new();
             // A view as of a day keeps every drug and reaction at its index.
             let (drug, reaction) = (&case.drugs[d].id, &case.reactions[r].id);
@@ -910,13 +898,7 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
                 // Only an answer the case's own facts decide can be changed by the policy.
                 if !changed.is_empty() && v.input.is_none() {
                     let default_policy = Policy::default();
-                    let reference = findings::compute(
-                        fid,
-                        &Pair {
-                            policy: &default_policy,
-                            ..*pair
-                        },
-                    );
+                    let reference = findings::compute(fid, &pair.with_policy(&default_policy));
                     let now = &node.edges[node.edge_for_outcome(f.outcome)];
                     let then = &node.edges[node.edge_for_outcome(reference.outcome)];
                     if (&now.answer, now.points) != (&then.answer, then.points) {

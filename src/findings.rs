@@ -117,6 +117,8 @@ pub fn phenotype_of<'a>(kb: &'a KnowledgeBase, r: &crate::case::Reaction) -> Opt
 }
 
 /// One drug–event pair of a case, with what the knowledge base knows of both.
+/// Built by [`Pair::new`], which looks up the reaction's phenotype and the
+/// drug's knowledge-base entry once: findings ask for them again and again.
 #[derive(Debug, Clone, Copy)]
 pub struct Pair<'a> {
     pub case: &'a Case,
@@ -124,11 +126,39 @@ pub struct Pair<'a> {
     pub drug: usize,
     pub reaction: usize,
     pub policy: &'a crate::policy::Policy,
+    /// [`phenotype_of`] the reaction.
+    phenotype: Option<&'a Phenotype>,
+    /// The drug's knowledge-base entry, by name or else by id.
+    kb_drug: Option<&'a crate::kb::KbDrug>,
 }
 
 impl<'a> Pair<'a> {
+    pub fn new(
+        case: &'a Case,
+        kb: &'a KnowledgeBase,
+        drug: usize,
+        reaction: usize,
+        policy: &'a crate::policy::Policy,
+    ) -> Pair<'a> {
+        let d = &case.drugs[drug];
+        Pair {
+            case,
+            kb,
+            drug,
+            reaction,
+            policy,
+            phenotype: phenotype_of(kb, &case.reactions[reaction]),
+            kb_drug: kb.drug(&d.name).or_else(|| kb.drug(&d.id)),
+        }
+    }
+
+    /// The same pair under another policy.
+    pub fn with_policy(&self, policy: &'a crate::policy::Policy) -> Pair<'a> {
+        Pair { policy, ..*self }
+    }
+
     pub fn phenotype(&self) -> Option<&'a Phenotype> {
-        phenotype_of(self.kb, &self.case.reactions[self.reaction])
+        self.phenotype
     }
 
     /// The exposure in effect at onset: the latest one that may have started by then.
@@ -162,11 +192,7 @@ impl<'a> Pair<'a> {
     }
 
     pub fn kb_drug_id(&self) -> Option<&'a str> {
-        let d = &self.case.drugs[self.drug];
-        self.kb
-            .drug(&d.name)
-            .or_else(|| self.kb.drug(&d.id))
-            .map(|k| k.id.as_str())
+        self.kb_drug.map(|k| k.id.as_str())
     }
 }
 

@@ -276,12 +276,7 @@ fn sensitization(pair: &Pair, exposure: &Exposure) -> Option<Evidence> {
         if i == pair.reaction || !case.is_known(r.known) {
             continue;
         }
-        let same_kind = Pair {
-            reaction: i,
-            ..*pair
-        }
-        .phenotype()
-        .is_some_and(|x| x.id == phenotype.id);
+        let same_kind = super::phenotype_of(pair.kb, r).is_some_and(|x| x.id == phenotype.id);
         // Only an earlier reaction while on this drug sensitizes to it.
         let on_drug = drug.exposures.iter().any(|e| {
             e.start
