@@ -24,6 +24,40 @@ pub struct KnowledgeBase {
     pub treatments: Vec<Treatment>,
     /// How many elimination half-lives clear a drug (default 5), and where that is set.
     pub elimination_half_lives: (f64, String),
+    /// Drugs and phenotypes by normalized name, built by [`load`].
+    index: Index,
+}
+
+/// Normalized names to the first entry bearing them, so that looking up a
+/// case's drug or reaction term does not compare it with every name of the
+/// knowledge base. Lookups scan the lists instead when they no longer have
+/// the lengths the index was built for.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    drugs: BTreeMap<String, usize>,
+    phenotypes: BTreeMap<String, usize>,
+    /// The numbers of drugs and phenotypes indexed.
+    built_for: (usize, usize),
+}
+
+impl Index {
+    fn build(kb: &KnowledgeBase) -> Index {
+        let mut index = Index {
+            built_for: (kb.drugs.len(), kb.phenotypes.len()),
+            ..Index::default()
+        };
+        for (i, d) in kb.drugs.iter().enumerate() {
+            for name in std::iter::once(&d.id).chain(&d.names).chain(&d.brand_names) {
+                index.drugs.entry(normalize(name)).or_insert(i);
+            }
+        }
+        for (i, p) in kb.phenotypes.iter().enumerate() {
+            for name in std::iter::once(&p.id).chain(&p.names) {
+                index.phenotypes.entry(normalize(name)).or_insert(i);
+            }
+        }
+        index
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -153,13 +187,25 @@ impl Default for KnowledgeBase {
             notoriety: Vec::new(),
             treatments: Vec::new(),
             elimination_half_lives: (5.0, "default".to_owned()),
+            index: Index::default(),
         }
     }
 }
 
 impl KnowledgeBase {
-    /// The drug whose id, name, synonym or brand name matches `name`.
+    /// The drug whose id, name, synonym or brand name matches `name` (the first such).
     pub fn drug(&self, name: &str) -> Option<&KbDrug> {
+        if self.index.built_for != (self.drugs.len(), self.phenotypes.len()) {
+            return self.drug_by_scan(name);
+        }
+        self.index
+            .drugs
+            .get(&normalize(name))
+            .and_then(|&i| self.drugs.get(i))
+    }
+
+    /// [`KnowledgeBase::drug`] by comparing every name.
+    fn drug_by_scan(&self, name: &str) -> Option<&KbDrug> {
         let n = normalize(name);
         self.drugs.iter().find(|d| {
             normalizes_to(&d.id, &n)
@@ -176,16 +222,42 @@ impl KnowledgeBase {
 
     /// The phenotype whose id, name or synonym (or a supplied MedDRA code) matches a reported term.
     pub fn phenotype_for_term(&self, term: &str, meddra_code: Option<&str>) -> Option<&Phenotype> {
+        let by_name = if self.index.built_for == (self.drugs.len(), self.phenotypes.len()) {
+            self.index
+                .phenotypes
+                .get(&normalize(term))
+                .and_then(|&i| self.phenotypes.get(i))
+        } else {
+            self.phenotype_by_scan(term)
+        };
+        by_name.or_else(|| {
+            let code = meddra_code?.trim();
+            self.phenotypes
+                .iter()
+                .find(|p| p.meddra_codes.iter().any(|c| c == code))
+        })
+    }
+
+    /// The phenotype whose id, name or synonym matches a term, by comparing every name.
+    fn phenotype_by_scan(&self, term: &str) -> Option<&Phenotype> {
         let n = normalize(term);
         self.phenotypes
             .iter()
             .find(|p| normalizes_to(&p.id, &n) || p.names.iter().any(|x| normalizes_to(x, &n)))
-            .or_else(|| {
-                let code = meddra_code?.trim();
-                self.phenotypes
-                    .iter()
-                    .find(|p| p.meddra_codes.iter().any(|c| c == code))
-            })
+    }
+
+    #[cfg(test)]
+    fn phenotype_for_term_by_scan(
+        &self,
+        term: &str,
+        meddra_code: Option<&str>,
+    ) -> Option<&Phenotype> {
+        self.phenotype_by_scan(term).or_else(|| {
+            let code = meddra_code?.trim();
+            self.phenotypes
+                .iter()
+                .find(|p| p.meddra_codes.iter().any(|c| c == code))
+        })
     }
 
     pub fn knowledge(&self, drug_id: &str, phenotype_id: &str) -> Option<&Knowledge> {
@@ -615,6 +687,7 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
         }
     }
     if diags.is_empty() {
+        kb.index = Index::build(&kb);
         Ok(kb)
     } else {
         Err(diags.sorted())
@@ -636,6 +709,53 @@ mod tests {
             let nb = normalize(&b);
             prop_assert_eq!(normalizes_to(&a, &nb), normalize(&a) == nb);
             prop_assert!(normalizes_to(&a, &normalize(&a)));
+        }
+    }
+
+    /// The indexed lookups find what comparing with every name finds, in the shipped knowledge base.
+    #[test]
+    fn indexed_lookups_agree_with_scanning() {
+        let rules = crate::rules::load(&crate::rules::shipped_files()).expect("shipped rules");
+        let kb = &rules.kb;
+        assert_eq!(kb.index.built_for, (kb.drugs.len(), kb.phenotypes.len()));
+        let mut names: Vec<String> = vec!["".into(), "  ".into(), "no such thing".into()];
+        for d in &kb.drugs {
+            names.extend(
+                std::iter::once(&d.id)
+                    .chain(&d.names)
+                    .chain(&d.brand_names)
+                    .cloned(),
+            );
+        }
+        for p in &kb.phenotypes {
+            names.extend(std::iter::once(&p.id).chain(&p.names).cloned());
+        }
+        let variants: Vec<String> = names
+            .iter()
+            .flat_map(|n| {
+                [
+                    n.clone(),
+                    n.to_uppercase(),
+                    format!("  {}\t", n.replace(' ', "   ")),
+                    format!("{n}x"),
+                ]
+            })
+            .collect();
+        let code = kb
+            .phenotypes
+            .iter()
+            .find_map(|p| p.meddra_codes.first().cloned());
+        for v in &variants {
+            let id = |d: Option<&KbDrug>| d.map(|d| d.id.clone());
+            assert_eq!(id(kb.drug(v)), id(kb.drug_by_scan(v)), "{v:?}");
+            for c in [None, code.as_deref()] {
+                let id = |p: Option<&Phenotype>| p.map(|p| p.id.clone());
+                assert_eq!(
+                    id(kb.phenotype_for_term(v, c)),
+                    id(kb.phenotype_for_term_by_scan(v, c)),
+                    "{v:?}"
+                );
+            }
         }
     }
 
