@@ -238,7 +238,7 @@ fn csv_field(f: &str) -> String {
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break.
 fn push_csv_field(out: &mut String, f: &str) {
-    if f.contains([',', '"', '\n', '\r']) {
+    if f.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
         out.push('"');
         out.push_str(&f.replace('"', "\"\""));
         out.push('"');
