@@ -457,7 +457,7 @@ pub fn rows<'a>(rules: &'a RuleSet, case: &'a Case, options: &Options) -> Vec<Ro
             continue;
         }
         for &r in &reactions {
-            let pair = Pair::new(seen, &rules.kb, d, r, policy);
+            let pair = Pair::new(seen, &rules.kb, d, r, policy).untraced();
             let mut found = Found::new();
             // A view as of a day keeps every drug and reaction at its index.
             let (drug, reaction) = (&case.drugs[d].id, &case.reactions[r].id);

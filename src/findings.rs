@@ -130,7 +130,18 @@ pub struct Pair<'a> {
     phenotype: Option<&'a Phenotype>,
     /// The drug's knowledge-base entry, by name or else by id.
     kb_drug: Option<&'a crate::kb::KbDrug>,
+    /// Whether findings write their reasoning and evidence; the lean results
+    /// ([`crate::eval::rows`]) need outcomes only.
+    traced: bool,
 }
+
+/// Reasoning text, written only for a traced pair ([`Pair::traced`]).
+macro_rules! said {
+    ($pair:expr, $($arg:tt)*) => {
+        if $pair.traced() { format!($($arg)*) } else { String::new() }
+    };
+}
+pub(crate) use said;
 
 impl<'a> Pair<'a> {
     pub fn new(
@@ -149,7 +160,22 @@ impl<'a> Pair<'a> {
             policy,
             phenotype: phenotype_of(kb, &case.reactions[reaction]),
             kb_drug: kb.drug(&d.name).or_else(|| kb.drug(&d.id)),
+            traced: true,
         }
+    }
+
+    /// The same pair for findings that give their outcome without reasoning
+    /// or evidence. Outcomes never depend on those texts.
+    pub fn untraced(self) -> Pair<'a> {
+        Pair {
+            traced: false,
+            ..self
+        }
+    }
+
+    /// Whether findings write reasoning and evidence for this pair.
+    pub fn traced(&self) -> bool {
+        self.traced
     }
 
     /// The same pair under another policy.
