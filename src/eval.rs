@@ -796,7 +796,25 @@ fn contraindications(rules: &RuleSet, case: &Case, reactions: &[usize]) -> Vec<S
 
 /// Findings already computed for one pair: methods ask many of the same, and
 /// a finding depends only on the pair, the knowledge base and the policy.
-pub type Found = std::collections::BTreeMap<findings::FindingId, findings::Finding>;
+pub struct Found([Option<findings::Finding>; findings::FindingId::ALL.len()]);
+
+impl Found {
+    pub fn new() -> Found {
+        Found(std::array::from_fn(|_| None))
+    }
+
+    /// The finding for this pair, computed on first use.
+    fn get(&mut self, fid: findings::FindingId, pair: &Pair) -> &findings::Finding {
+        // `FindingId` variants are numbered in the order of `ALL`, from 0.
+        self.0[fid as usize].get_or_insert_with(|| findings::compute(fid, pair))
+    }
+}
+
+impl Default for Found {
+    fn default() -> Self {
+        Found::new()
+    }
+}
 
 /// What the walk of a graph met at one node.
 struct Visit<'n, 'f, 'c> {
@@ -841,12 +859,7 @@ fn walk<'c>(
         visited += 1;
         let node = &method.nodes[at];
         let finding = match node.ask {
-            Ask::Finding(fid) => Some((
-                fid,
-                &*found
-                    .entry(fid)
-                    .or_insert_with(|| findings::compute(fid, pair)),
-            )),
+            Ask::Finding(fid) => Some((fid, found.get(fid, pair))),
             Ask::Assessor => None,
         };
         let derived_edge = node.edge_for_outcome(finding.map_or("unknown", |(_, f)| f.outcome));

@@ -286,7 +286,8 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), FindingId::ALL.len());
-        for f in FindingId::ALL {
+        for (i, f) in FindingId::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i, "findings are numbered in the order of ALL");
             assert!(!f.outcomes().is_empty());
             assert_eq!(FindingId::from_name(f.name()), Some(*f));
         }
