@@ -145,7 +145,7 @@ fn process(
     }
     // A batch row needs the results, not the trace a report shows.
     let rows = eval::rows(rules, &case, options);
-    let mut out = String::new();
+    let mut out = String::with_capacity(rows.len() * (position.len() + case.digest.len() + 64));
     for x in &rows {
         match format {
             RowFormat::Csv => csv_row(&mut out, &position, &case.id, &case.digest, x),
