@@ -203,6 +203,9 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
             f
         }
     };
+    if candidates.is_empty() && !pair.traced() {
+        return consulted(finding("none-identified", String::new(), Vec::new()));
+    }
     if candidates.is_empty() {
         let why = if phenotype.is_none() {
             format!(
@@ -228,9 +231,11 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
         evidence.extend(ruled_out);
         return consulted(finding("none-identified", why, evidence));
     }
-    let mut evidence: Vec<Evidence> = candidates.iter().map(|c| c.2.clone()).collect();
-    evidence.extend(ruled_out);
-    let strongest = candidates.iter().map(|c| c.0).max().expect("non-empty");
+    let strongest = candidates
+        .iter()
+        .map(|c| c.0)
+        .max()
+        .unwrap_or(Plausibility::Excluded);
     let names: Vec<String> = candidates
         .iter()
         .filter(|c| c.0 == strongest)
@@ -242,6 +247,11 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
         Plausibility::EquallyPlausible => "equally-plausible",
         Plausibility::MorePlausible => "more-plausible",
     };
+    if !pair.traced() {
+        return consulted(finding(outcome, String::new(), Vec::new()));
+    }
+    let mut evidence: Vec<Evidence> = candidates.iter().map(|c| c.2.clone()).collect();
+    evidence.extend(ruled_out);
     let reasoning = if strongest == Plausibility::Excluded {
         format!(
             "every alternative considered was excluded: {}",
