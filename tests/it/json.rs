@@ -124,6 +124,24 @@ fn awkward_json_is_read_as_the_yaml_reader_reads_it() {
         base.replace("\"id\":\"c\"", "\"id\":\"c\",\"patient\":{\"age\":1e400}"),
         base.replace("\"id\":\"c\"", "\"id\":\"c\",\"patient\":{\"age\":68}"),
         base.replace("\"id\":\"c\"", "\"id\":\"c\",\"patient\":{\"age\":-0.5}"),
+        // Numbers with more digits than a double holds round exactly as the YAML reader rounds them.
+        base.replace(
+            "\"id\":\"c\"",
+            "\"id\":\"c\",\"patient\":{\"age\":68.49999999999999289457264239899814128875732421875}",
+        ),
+        base.replace(
+            "\"id\":\"c\"",
+            "\"id\":\"c\",\"patient\":{\"age\":9007199254740993.0000000000000001}",
+        ),
+        base.replace(
+            "\"id\":\"c\"",
+            "\"id\":\"c\",\"patient\":{\"age\":0.30000000000000004440892098500626161694526672363281250001}",
+        ),
+        base.replace("\"id\":\"c\"", "\"id\":\"c\",\"patient\":{\"age\":2.2250738585072011e-308}"),
+        base.replace("\"id\":\"c\"", "\"id\":\"c\",\"patient\":{\"age\":123456789012345678901234567890}"),
+        base.replace("\"id\":\"c\"", "\"id\":\"c\",\"patient\":{\"age\":9007199254740993}"),
+        base.replace("\"id\":\"c\"", "\"id\":\"c\",\"patient\":{\"age\":-0}"),
+        base.replace("\"id\":\"c\"", "\"id\":\"c\",\"patient\":{\"age\":68.4}"),
         base.replace("\"id\":\"c\"", "\"id\":12"),
         // serde-saphyr's span marker, which a JSON reader must not honour.
         base.replace(
