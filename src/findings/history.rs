@@ -372,6 +372,9 @@ pub(super) fn previous_knowledge(pair: &Pair) -> Finding {
                 Listedness::Unknown => "unknown",
                 Listedness::Against => "against",
             };
+            if !pair.traced() {
+                return finding(outcome, String::new(), Vec::new());
+            }
             let mut value = format!("{kd} / {}: {outcome}", ph.id);
             if let Some(f) = &k.frequency {
                 value.push_str(&format!(", {f}"));
@@ -383,6 +386,7 @@ pub(super) fn previous_knowledge(pair: &Pair) -> Finding {
                 vec![ev(&k.origin, value)],
             )
         }
+        None if !pair.traced() => finding("unknown", String::new(), Vec::new()),
         None => finding(
             "unknown",
             format!("the knowledge base has nothing on {} with {kd}", ph.id),
