@@ -146,27 +146,42 @@ fn process(
     // A batch row needs the results, not the trace a report shows.
     let rows = eval::rows(rules, &case, options);
     let mut out = String::with_capacity(rows.len() * (position.len() + case.digest.len() + 64));
-    for x in &rows {
-        match format {
-            RowFormat::Csv => csv_row(&mut out, &position, &case.id, &case.digest, x),
-            RowFormat::Ndjson => ndjson_row(&mut out, &position, &case.id, &case.digest, x),
+    match format {
+        RowFormat::Csv => csv_rows(&mut out, &position, &case.id, &case.digest, &rows),
+        RowFormat::Ndjson => {
+            for x in &rows {
+                ndjson_row(&mut out, &position, &case.id, &case.digest, x);
+                out.push('\n');
+            }
         }
-        out.push('\n');
     }
     Ok((out, rows.len() as u64))
 }
 
-/// One CSV row (without its line end), fields in the order of [`CSV_HEADER`].
-fn csv_row(out: &mut String, position: &str, case_id: &str, digest: &str, x: &eval::Row) {
-    let score = x.score.map_or(String::new(), |s| s.to_string());
-    let fields = [
-        position, case_id, x.drug, x.reaction, x.method, &score, x.category, digest,
-    ];
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
+/// A record's CSV rows, each ending in a newline, fields in the order of
+/// [`CSV_HEADER`]; the fields every row of the record shares are quoted once.
+fn csv_rows(out: &mut String, position: &str, case_id: &str, digest: &str, rows: &[eval::Row]) {
+    let mut head = String::new();
+    push_csv_field(&mut head, position);
+    head.push(',');
+    push_csv_field(&mut head, case_id);
+    let mut tail = String::from(",");
+    push_csv_field(&mut tail, digest);
+    for x in rows {
+        out.push_str(&head);
+        for f in [x.drug, x.reaction, x.method] {
             out.push(',');
+            push_csv_field(out, f);
         }
-        push_csv_field(out, f);
+        out.push(',');
+        if let Some(s) = x.score {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{s}");
+        }
+        out.push(',');
+        push_csv_field(out, x.category);
+        out.push_str(&tail);
+        out.push('\n');
     }
 }
 
@@ -334,24 +349,15 @@ mod tests {
                 })
                 .to_string();
                 assert_eq!(line, expected);
-                let mut line = String::new();
-                csv_row(&mut line, "f.ndjson:1", odd, "sha256:0", &x);
+                let mut lines = String::new();
+                csv_rows(&mut lines, odd, odd, odd, &[x, x]);
                 let score = x.score.map_or(String::new(), |s| s.to_string());
-                let expected = [
-                    "f.ndjson:1",
-                    odd,
-                    odd,
-                    "r",
-                    "naranjo",
-                    &score,
-                    "possible",
-                    "sha256:0",
-                ]
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(",");
-                assert_eq!(line, expected);
+                let expected = [odd, odd, odd, "r", "naranjo", &score, "possible", odd]
+                    .iter()
+                    .map(|f| csv_field(f))
+                    .collect::<Vec<_>>()
+                    .join(",");
+                assert_eq!(lines, format!("{expected}\n{expected}\n"));
             }
         }
     }
