@@ -111,14 +111,15 @@ pub fn records(input: &Path, format: InputFormat) -> Result<Records, crate::Erro
     Ok(Box::new(file_records(input, format).into_iter()))
 }
 
-/// The rows for one record, or its position and the reason it was rejected.
+/// The rows for one record (each ending in a newline) and how many there
+/// are, or its position and the reason it was rejected.
 fn process(
     rules: &RuleSet,
     record: Record,
     options: &Options,
     validate_only: bool,
     format: RowFormat,
-) -> Result<Vec<String>, Rejected> {
+) -> Result<(String, u64), Rejected> {
     let single_line = !record.text.trim_end().contains('\n');
     let position = record.position;
     let file = SourceFile {
@@ -132,72 +133,73 @@ fn process(
         )
     })?;
     if validate_only {
-        return Ok(Vec::new());
+        return Ok((String::new(), 0));
     }
-    let a = eval::assess(rules, &case, options);
-    let scored = a.assessments.iter().map(|x| Row {
-        drug: &x.drug,
-        reaction: &x.reaction,
-        method: &x.method,
-        score: x.score,
-        category: &x.category,
-        reason: x.not_applicable.as_deref().unwrap_or_default(),
-    });
-    let not_scored = a.not_scored.iter().map(|x| Row {
-        drug: "",
-        reaction: x.reaction.as_deref().unwrap_or_default(),
-        method: "",
-        score: None,
-        category: "not-scored",
-        reason: &x.reason,
-    });
-    Ok(scored
-        .chain(not_scored)
-        .map(|row| row.render(&position, &a.case_id, &a.case_digest, format))
-        .collect())
-}
-
-/// One output row: a drug x reaction pair and method, or something reported but not scored.
-struct Row<'a> {
-    drug: &'a str,
-    reaction: &'a str,
-    method: &'a str,
-    score: Option<i64>,
-    category: &'a str,
-    /// Why a pair was not assessed or a term not scored; empty for results.
-    reason: &'a str,
-}
-
-impl Row<'_> {
-    fn render(&self, position: &str, case_id: &str, digest: &str, format: RowFormat) -> String {
-        match format {
-            RowFormat::Csv => [
-                position,
-                case_id,
-                self.drug,
-                self.reaction,
-                self.method,
-                &self.score.map_or(String::new(), |s| s.to_string()),
-                self.category,
-                self.reason,
-                digest,
-            ]
-            .iter()
-            .map(|f| csv_field(f))
-            .collect::<Vec<_>>()
-            .join(","),
-            RowFormat::Ndjson => {
-                let mut v = serde_json::json!({
-                    "record": position, "case_id": case_id, "drug": self.drug, "reaction": self.reaction,
-                    "method": self.method, "score": self.score, "category": self.category, "case_digest": digest,
-                });
-                if !self.reason.is_empty() {
-                    v["reason"] = serde_json::json!(self.reason);
-                }
-                v.to_string()
+    // A batch row needs the results, not the trace a report shows.
+    let rows = eval::rows(rules, &case, options);
+    let mut out = String::with_capacity(rows.len() * (position.len() + case.digest.len() + 64));
+    match format {
+        RowFormat::Csv => csv_rows(&mut out, &position, &case.id, &case.digest, &rows),
+        RowFormat::Ndjson => {
+            for x in &rows {
+                ndjson_row(&mut out, &position, &case.id, &case.digest, x);
+                out.push('\n');
             }
         }
     }
+    Ok((out, rows.len() as u64))
+}
+
+/// A record's CSV rows, each ending in a newline, fields in the order of
+/// [`CSV_HEADER`]; the fields every row of the record shares are quoted once.
+fn csv_rows(out: &mut String, position: &str, case_id: &str, digest: &str, rows: &[eval::Row]) {
+    let mut head = String::new();
+    push_csv_field(&mut head, position);
+    head.push(',');
+    push_csv_field(&mut head, case_id);
+    let mut tail = String::from(",");
+    push_csv_field(&mut tail, digest);
+    for x in rows {
+        out.push_str(&head);
+        for f in [x.drug, x.reaction, x.method] {
+            out.push(',');
+            push_csv_field(out, f);
+        }
+        out.push(',');
+        if let Some(s) = x.score {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{s}");
+        }
+        out.push(',');
+        push_csv_field(out, x.category);
+        out.push(',');
+        push_csv_field(out, &x.reason);
+        out.push_str(&tail);
+        out.push('\n');
+    }
+}
+
+/// One NDJSON row (without its line end): the keys in sorted order, as
+/// `serde_json` writes an object.
+fn ndjson_row(out: &mut String, position: &str, case_id: &str, digest: &str, x: &eval::Row) {
+    let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "null".to_owned());
+    let score = x.score.map_or("null".to_owned(), |s| s.to_string());
+    // `reason` only when there is one (not applicable, not scored).
+    let reason = if x.reason.is_empty() {
+        String::new()
+    } else {
+        format!("\"reason\":{},", text(&x.reason))
+    };
+    out.push_str(&format!(
+        "{{\"case_digest\":{},\"case_id\":{},\"category\":{},\"drug\":{},\"method\":{},\"reaction\":{},{reason}\"record\":{},\"score\":{score}}}",
+        text(digest),
+        text(case_id),
+        text(x.category),
+        text(x.drug),
+        text(x.method),
+        text(x.reaction),
+        text(position),
+    ));
 }
 
 /// The first problem of a rendered diagnostic list, on one line: message,
@@ -244,10 +246,19 @@ fn first_lines(rendered: &str, position: &str, single_line: bool) -> String {
 }
 
 fn csv_field(f: &str) -> String {
-    if f.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", f.replace('"', "\"\""))
+    let mut out = String::new();
+    push_csv_field(&mut out, f);
+    out
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+fn push_csv_field(out: &mut String, f: &str) {
+    if f.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push('"');
+        out.push_str(&f.replace('"', "\"\""));
+        out.push('"');
     } else {
-        f.to_owned()
+        out.push_str(f);
     }
 }
 
@@ -282,19 +293,17 @@ pub fn run(
             if chunk.is_empty() {
                 break;
             }
-            let results: Vec<Result<Vec<String>, Rejected>> = chunk
+            let results: Vec<Result<(String, u64), Rejected>> = chunk
                 .into_par_iter()
                 .map(|r| r.and_then(|rec| process(rules, rec, options, validate_only, format)))
                 .collect();
             for r in results {
                 summary.read += 1;
                 match r {
-                    Ok(rows) => {
+                    Ok((rows, count)) => {
                         summary.assessed += 1;
-                        for row in rows {
-                            summary.rows += 1;
-                            writeln!(out, "{row}").map_err(w)?;
-                        }
+                        summary.rows += count;
+                        out.write_all(rows.as_bytes()).map_err(w)?;
                     }
                     Err((pos, why)) => {
                         summary.rejected += 1;
@@ -308,4 +317,59 @@ pub fn run(
     out.flush().map_err(w)?;
     errors.flush().map_err(w)?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hand-written rows are the ones `serde_json` and the CSV quoting rules give.
+    #[test]
+    fn rows_are_written_as_before() {
+        for odd in [
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "line\nbreak",
+            "tab\tand \\ é \u{1}",
+        ] {
+            let x = eval::Row {
+                drug: odd,
+                reaction: "r",
+                method: "naranjo",
+                score: Some(-3),
+                category: "possible",
+                not_applicable: false,
+                reason: String::new(),
+            };
+            for (score, reason) in [(Some(-3), ""), (None, odd)] {
+                let x = eval::Row {
+                    score,
+                    reason: reason.to_owned(),
+                    ..x.clone()
+                };
+                let mut line = String::new();
+                ndjson_row(&mut line, "f.ndjson:1", odd, "sha256:0", &x);
+                let mut expected = serde_json::json!({
+                    "record": "f.ndjson:1", "case_id": odd, "drug": x.drug, "reaction": x.reaction,
+                    "method": x.method, "score": x.score, "category": x.category, "case_digest": "sha256:0",
+                });
+                if !reason.is_empty() {
+                    expected["reason"] = serde_json::json!(reason);
+                }
+                assert_eq!(line, expected.to_string());
+                let mut lines = String::new();
+                csv_rows(&mut lines, odd, odd, odd, &[x.clone(), x.clone()]);
+                let score = x.score.map_or(String::new(), |s| s.to_string());
+                let expected = [
+                    odd, odd, odd, "r", "naranjo", &score, "possible", reason, odd,
+                ]
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(",");
+                assert_eq!(lines, format!("{expected}\n{expected}\n"));
+            }
+        }
+    }
 }

@@ -256,13 +256,97 @@ pub fn load(file: &SourceFile) -> Result<Case, Diagnostics> {
     validate::validate(doc, file, digest)
 }
 
+/// Larger texts are left to [`load`]: far below the YAML reader's budgets
+/// (250,000 nodes, 64 MiB of text), so no text read here could exceed them.
+const JSON_FAST_MAX_BYTES: usize = 64 * 1024;
+
+/// Reads and validates a JSON case (an NDJSON line, typically) with serde_json,
+/// several times faster than the YAML reader, or `None`: when the text is not
+/// a JSON object, is large, has any problem, or holds anything the two
+/// readers might read differently ([`json_reads_as_yaml`]). The case is the
+/// one [`load`] gives, except that it keeps no line and column positions, so a
+/// caller that finds a problem in it must read the file with [`load`] to point
+/// at the problem.
+pub fn load_json(file: &SourceFile) -> Option<Case> {
+    let text = file.text.as_str();
+    if text.len() > JSON_FAST_MAX_BYTES
+        || !text.trim_start().starts_with('{')
+        || text.contains("__serde_saphyr")
+        || !json_reads_as_yaml(text)
+    {
+        return None;
+    }
+    let doc: doc::CaseDoc = serde_json::from_str(text).ok()?;
+    validate::validate(doc, file, digest_bytes(text.as_bytes())).ok()
+}
+
+/// Whether the JSON text holds only what both readers read alike: no `\uXXXX`
+/// escape for a character from space to `~` (no JSON writer needs one, and one
+/// could spell serde-saphyr's internal span marker), and no number but whole
+/// numbers of at most 15 digits (the readers round long or fractional numbers
+/// differently).
+fn json_reads_as_yaml(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < b.len() {
+        let c = b[i];
+        if in_string {
+            match c {
+                b'"' => in_string = false,
+                b'\\' => {
+                    if b.get(i + 1) == Some(&b'u') {
+                        let code = b
+                            .get(i + 2..i + 6)
+                            .and_then(|h| std::str::from_utf8(h).ok())
+                            .and_then(|h| u32::from_str_radix(h, 16).ok());
+                        if code.is_some_and(|c| (0x20..0x7f).contains(&c)) {
+                            return false;
+                        }
+                    }
+                    // Skip the escaped character.
+                    i += 1;
+                }
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'"' => in_string = true,
+            b'-' | b'0'..=b'9' => {
+                let token = b[i..]
+                    .iter()
+                    .take_while(|x| matches!(x, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
+                    .count();
+                let number = &b[i..i + token];
+                let digits = number.iter().filter(|x| x.is_ascii_digit()).count();
+                if digits > 15
+                    || number
+                        .iter()
+                        .any(|x| matches!(x, b'.' | b'e' | b'E' | b'+'))
+                {
+                    return false;
+                }
+                i += token;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    true
+}
+
 /// `sha256:` followed by the lowercase hex SHA-256 of `bytes`.
 pub fn digest_bytes(bytes: &[u8]) -> String {
     let hash = Sha256::digest(bytes);
     let mut out = String::with_capacity(7 + 64);
     out.push_str("sha256:");
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     for b in hash {
-        out.push_str(&format!("{b:02x}"));
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
     }
     out
 }

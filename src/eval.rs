@@ -122,6 +122,8 @@ pub struct Assessment {
     pub not_applicable: Option<String>,
 }
 
+/// The category of a batch row for something reported but not scored.
+pub const NOT_SCORED: &str = "not-scored";
 /// The category id of a pair a method is not meant for.
 pub const NOT_APPLICABLE: &str = "not-applicable";
 
@@ -129,8 +131,16 @@ enum Applies {
     Yes,
     /// Outside the method's roles (or a concomitant outside its time window): no row at all.
     Skip,
-    /// A suspect the method is not meant for: a row saying so.
-    No(String),
+    /// A suspect the method is not meant for: a row saying so ([`why_not`] words it).
+    No(WhyNot),
+}
+
+/// Why a method is not meant for a suspect.
+enum WhyNot {
+    /// The reaction is not one of the method's phenotypes.
+    Phenotype,
+    /// The drug was not taken within this many days before onset.
+    NotTaken(i64),
 }
 
 /// Whether a method's declared applicability covers a pair.
@@ -150,15 +160,7 @@ fn applicability(m: &Method, pair: &Pair) -> Applies {
             if !suspect {
                 return Applies::Skip;
             }
-            let this = phenotype.map_or_else(
-                || format!("`{}` matches no phenotype", reaction.term),
-                |p| format!("this reaction is {p}"),
-            );
-            return Applies::No(format!(
-                "{} applies to {} only; {this}",
-                m.name,
-                m.applies_to.phenotypes.join(", ")
-            ));
+            return Applies::No(WhyNot::Phenotype);
         }
     }
     if let (Some(n), Some(onset)) = (m.applies_to.taken_within_days, reaction.onset) {
@@ -176,13 +178,33 @@ fn applicability(m: &Method, pair: &Pair) -> Applies {
             if !suspect {
                 return Applies::Skip;
             }
-            return Applies::No(format!(
-                "{} scores drugs taken in the {n} days before onset; {} was not",
-                m.name, drug.name
-            ));
+            return Applies::No(WhyNot::NotTaken(n));
         }
     }
     Applies::Yes
+}
+
+/// Why a method is not meant for a pair, in words.
+fn why_not(m: &Method, pair: &Pair, why: WhyNot) -> String {
+    let drug = &pair.case.drugs[pair.drug];
+    let reaction = &pair.case.reactions[pair.reaction];
+    match why {
+        WhyNot::Phenotype => {
+            let this = pair.phenotype().map_or_else(
+                || format!("`{}` matches no phenotype", reaction.term),
+                |p| format!("this reaction is {}", p.id),
+            );
+            format!(
+                "{} applies to {} only; {this}",
+                m.name,
+                m.applies_to.phenotypes.join(", ")
+            )
+        }
+        WhyNot::NotTaken(n) => format!(
+            "{} scores drugs taken in the {n} days before onset; {} was not",
+            m.name, drug.name
+        ),
+    }
 }
 
 fn not_applicable(m: &Method, pair: &Pair, reason: String) -> Assessment {
@@ -272,6 +294,57 @@ pub struct PairSummary {
 }
 
 /// Assesses every suspect (or interacting) drug × reaction pair with every chosen method.
+/// The reactions to assess (known, and reactions rather than product-use
+/// issues or the like), and what is reported but not scored with the reason:
+/// a reaction index, or `None` for the whole report (no suspect drug).
+fn scope(rules: &RuleSet, case: &Case) -> (Vec<usize>, Vec<(Option<usize>, String)>) {
+    let mut not_scored = Vec::new();
+    let mut reactions: Vec<usize> = Vec::new();
+    for r in (0..case.reactions.len()).filter(|&r| case.is_known(case.reactions[r].known)) {
+        let reaction = &case.reactions[r];
+        let not_reaction = match findings::phenotype_of(&rules.kb, reaction) {
+            Some(_) => None,
+            None => rules
+                .kb
+                .not_reaction_for_term(&reaction.term, reaction.meddra_code.as_deref()),
+        };
+        match not_reaction {
+            Some(x) => not_scored.push((
+                Some(r),
+                format!(
+                    "reports {}, not an adverse reaction: reported, not scored (knowledge base `{}`, {})",
+                    x.kind, x.id, x.origin
+                ),
+            )),
+            None => reactions.push(r),
+        }
+    }
+    let suspect = case.drugs.iter().any(|d| {
+        case.is_known(d.known)
+            && matches!(
+                d.role,
+                crate::case::Role::Suspect | crate::case::Role::Interacting
+            )
+    });
+    if !suspect {
+        not_scored.push((
+            None,
+            "the report names no suspect or interacting drug: reported, not scored".to_owned(),
+        ));
+        reactions.clear();
+    }
+    (reactions, not_scored)
+}
+
+/// Why nothing was assessed when nothing else says so.
+fn nothing_assessed(reactions: &[usize]) -> String {
+    if reactions.is_empty() {
+        "no reaction is recorded (as of the assessment date): nothing to assess".to_owned()
+    } else {
+        "no drug with a role the chosen methods assess: nothing to assess".to_owned()
+    }
+}
+
 pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment {
     let view;
     let case = match options.as_of {
@@ -291,44 +364,15 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         .clone()
         .unwrap_or_else(|| rules.policy.clone());
     let mut notes: Vec<String> = case.notes.clone();
-    let mut not_scored = Vec::new();
-    let mut reactions: Vec<usize> = Vec::new();
-    for r in (0..case.reactions.len()).filter(|&r| case.is_known(case.reactions[r].known)) {
-        let reaction = &case.reactions[r];
-        let not_reaction = match findings::phenotype_of(&rules.kb, reaction) {
-            Some(_) => None,
-            None => rules
-                .kb
-                .not_reaction_for_term(&reaction.term, reaction.meddra_code.as_deref()),
-        };
-        match not_reaction {
-            Some(x) => not_scored.push(NotScored {
-                reaction: Some(reaction.id.clone()),
-                term: Some(reaction.term.clone()),
-                reason: format!(
-                    "reports {}, not an adverse reaction: reported, not scored (knowledge base `{}`, {})",
-                    x.kind, x.id, x.origin
-                ),
-            }),
-            None => reactions.push(r),
-        }
-    }
-    let suspect = case.drugs.iter().any(|d| {
-        case.is_known(d.known)
-            && matches!(
-                d.role,
-                crate::case::Role::Suspect | crate::case::Role::Interacting
-            )
-    });
-    if !suspect {
-        not_scored.push(NotScored {
-            reaction: None,
-            term: None,
-            reason: "the report names no suspect or interacting drug: reported, not scored"
-                .to_owned(),
-        });
-        reactions.clear();
-    }
+    let (reactions, unscored) = scope(rules, case);
+    let mut not_scored: Vec<NotScored> = unscored
+        .into_iter()
+        .map(|(r, reason)| NotScored {
+            reaction: r.map(|r| case.reactions[r].id.clone()),
+            term: r.map(|r| case.reactions[r].term.clone()),
+            reason,
+        })
+        .collect();
     for &r in &reactions {
         let reaction = &case.reactions[r];
         if !case.drugs.is_empty() && findings::phenotype_of(&rules.kb, reaction).is_none() {
@@ -348,20 +392,14 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
             continue;
         }
         for &r in &reactions {
-            let pair = Pair {
-                case,
-                kb: &rules.kb,
-                drug: d,
-                reaction: r,
-                policy: &policy,
-            };
+            let pair = Pair::new(case, &rules.kb, d, r, &policy);
             let mut results = Vec::new();
             let mut found = Found::new();
             for m in &methods {
                 let a = match applicability(m, &pair) {
                     Applies::Yes => assess_pair(rules, m, &pair, &mut found),
                     Applies::Skip => continue,
-                    Applies::No(reason) => not_applicable(m, &pair, reason),
+                    Applies::No(why) => not_applicable(m, &pair, why_not(m, &pair, why)),
                 };
                 results.push((a.method.clone(), a.category.clone(), a.level.clone()));
                 assessments.push(a);
@@ -417,11 +455,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         not_scored.push(NotScored {
             reaction: None,
             term: None,
-            reason: if reactions.is_empty() {
-                "no reaction is recorded (as of the assessment date): nothing to assess".to_owned()
-            } else {
-                "no drug with a role the chosen methods assess: nothing to assess".to_owned()
-            },
+            reason: nothing_assessed(&reactions),
         });
     }
     CaseAssessment {
@@ -478,6 +512,130 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
     }
 }
 
+/// One method's result for one drug–event pair without its trace: what a
+/// batch row shows. [`rows`] gives, for any case and options, exactly the
+/// drug, reaction, method, score and category of [`assess`]'s assessments, in
+/// the same order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row<'a> {
+    pub drug: &'a str,
+    pub reaction: &'a str,
+    pub method: &'a str,
+    pub score: Option<i64>,
+    pub category: &'a str,
+    /// The method is not meant for this pair (category `not-applicable`).
+    pub not_applicable: bool,
+    /// Why the method is not applicable, or why something is not scored
+    /// (category `not-scored`, no drug or method); empty for results.
+    pub reason: String,
+}
+
+/// The results of [`assess`] without the trace: the same walk of every graph,
+/// skipping the questions, reasoning, evidence, summary and notes a report
+/// needs and a batch row does not.
+pub fn rows<'a>(rules: &'a RuleSet, case: &'a Case, options: &Options) -> Vec<Row<'a>> {
+    let view;
+    let seen = match options.as_of {
+        Some(day) => {
+            view = case.known_by(day);
+            &view
+        }
+        None => case,
+    };
+    let default_policy;
+    let policy = match &options.policy {
+        Some(p) => p,
+        None => {
+            default_policy = rules.policy.clone();
+            &default_policy
+        }
+    };
+    let chosen =
+        |m: &&Method| options.methods.is_empty() || options.methods.iter().any(|x| x == &m.id);
+    let (reactions, not_scored) = scope(rules, seen);
+    let mut out = Vec::new();
+    for d in 0..seen.drugs.len() {
+        if !seen.is_known(seen.drugs[d].known) {
+            continue;
+        }
+        for &r in &reactions {
+            let pair = Pair::new(seen, &rules.kb, d, r, policy).untraced();
+            let mut found = Found::new();
+            // A view as of a day keeps every drug and reaction at its index.
+            let (drug, reaction) = (&case.drugs[d].id, &case.reactions[r].id);
+            for m in rules.methods.iter().filter(chosen) {
+                let row = match applicability(m, &pair) {
+                    Applies::Yes => {
+                        let end = walk(m, &pair, &mut found, |_| {});
+                        Row {
+                            drug,
+                            reaction,
+                            method: &m.id,
+                            score: m.has_score().then_some(end.total),
+                            category: &m.categories[end.category].id,
+                            not_applicable: false,
+                            reason: String::new(),
+                        }
+                    }
+                    Applies::Skip => continue,
+                    Applies::No(why) => Row {
+                        drug,
+                        reaction,
+                        method: &m.id,
+                        score: None,
+                        category: NOT_APPLICABLE,
+                        not_applicable: true,
+                        reason: why_not(m, &pair, why),
+                    },
+                };
+                out.push(row);
+            }
+        }
+    }
+    for m in rules.methods.iter().filter(chosen) {
+        let Some(c) = &m.compare else { continue };
+        let before: Vec<(usize, &str, &str, i64)> = (0..out.len())
+            .filter(|&i| out[i].method == m.id && !out[i].not_applicable)
+            .map(|i| (i, out[i].drug, out[i].reaction, out[i].score.unwrap_or(0)))
+            .collect();
+        for me in &before {
+            let (_, _, applies) = ranking(c, me, &before);
+            let new_total = me.3.saturating_add(if applies { c.points } else { 0 });
+            let cat = m
+                .band_for(new_total)
+                .map_or(m.categories.len().saturating_sub(1), |(_, b)| b.category);
+            let row = &mut out[me.0];
+            row.score = Some(new_total);
+            row.category = &m.categories[cat].id;
+        }
+    }
+    // What is reported but not scored follows the results, as in the full assessment.
+    let scored = out.len();
+    for (r, reason) in not_scored {
+        out.push(Row {
+            drug: "",
+            reaction: r.map_or("", |r| case.reactions[r].id.as_str()),
+            method: "",
+            score: None,
+            category: NOT_SCORED,
+            not_applicable: false,
+            reason,
+        });
+    }
+    if out.is_empty() && scored == 0 {
+        out.push(Row {
+            drug: "",
+            reaction: "",
+            method: "",
+            score: None,
+            category: NOT_SCORED,
+            not_applicable: false,
+            reason: nothing_assessed(&reactions),
+        });
+    }
+    out
+}
+
 /// The whole-case step of methods that compare drugs (ALDEN item 6): every drug
 /// assessed for a reaction gains the step's points when another drug assessed
 /// for the same reaction totals more than the threshold; then the bands apply.
@@ -494,22 +652,9 @@ fn compare_drugs(rules: &RuleSet, methods: &[&Method], assessments: &mut [Assess
                 (i, a.drug.clone(), a.reaction.clone(), a.score.unwrap_or(0))
             })
             .collect();
-        for (i, drug, reaction, total) in &before {
-            // The top-ranked drug (every drug sharing the top total) keeps its total;
-            // each drug ranked below it changes when that top total exceeds the threshold.
-            let top = before
-                .iter()
-                .filter(|(_, _, r, _)| r == reaction)
-                .map(|x| x.3)
-                .max()
-                .unwrap_or(*total);
-            let leaders: Vec<&(usize, String, String, i64)> = before
-                .iter()
-                .filter(|(j, d, r, t)| {
-                    j != i && d != drug && r == reaction && *t == top && top > c.top_total_above
-                })
-                .collect();
-            let applies = *total < top && !leaders.is_empty();
+        for me in &before {
+            let (i, _, reaction, total) = me;
+            let (top, leaders, applies) = ranking(c, me, &before);
             let points = if applies { c.points } else { 0 };
             let new_total = total.saturating_add(points);
             let evidence: Vec<Evidence> = before
@@ -582,6 +727,38 @@ fn compare_drugs(rules: &RuleSet, methods: &[&Method], assessments: &mut [Assess
             a.band = band.map(band_text);
         }
     }
+}
+
+/// A drug a comparing method scored: (position, drug, reaction, total before the step).
+type Ranked<S> = (usize, S, S, i64);
+
+/// One drug's place among the drugs a comparing method scored for the same
+/// reaction, each given as (position, drug, reaction, total before the step):
+/// the top total, the other drugs holding it when it exceeds the threshold, and
+/// whether the step's points apply (the drug ranks below such a leader). The
+/// full assessment and the lean results both rank with this.
+fn ranking<'x, S: PartialEq>(
+    c: &crate::rules::Compare,
+    me: &Ranked<S>,
+    before: &'x [Ranked<S>],
+) -> (i64, Vec<&'x Ranked<S>>, bool) {
+    let (i, drug, reaction, total) = me;
+    // The top-ranked drug (every drug sharing the top total) keeps its total;
+    // each drug ranked below it changes when that top total exceeds the threshold.
+    let top = before
+        .iter()
+        .filter(|(_, _, r, _)| r == reaction)
+        .map(|x| x.3)
+        .max()
+        .unwrap_or(*total);
+    let leaders: Vec<&Ranked<S>> = before
+        .iter()
+        .filter(|(j, d, r, t)| {
+            j != i && d != drug && r == reaction && *t == top && top > c.top_total_above
+        })
+        .collect();
+    let applies = *total < top && !leaders.is_empty();
+    (top, leaders, applies)
 }
 
 /// A band as text: `5 to 8`, `9 or more`.
@@ -745,29 +922,112 @@ fn contraindications(rules: &RuleSet, case: &Case, reactions: &[usize]) -> Vec<S
     out
 }
 
-/// Walks one method's graph for one pair.
 /// Findings already computed for one pair: methods ask many of the same, and
 /// a finding depends only on the pair, the knowledge base and the policy.
-pub type Found = std::collections::BTreeMap<findings::FindingId, findings::Finding>;
+pub struct Found([Option<findings::Finding>; findings::FindingId::ALL.len()]);
 
+impl Found {
+    pub fn new() -> Found {
+        Found(std::array::from_fn(|_| None))
+    }
+
+    /// The finding for this pair, computed on first use.
+    fn get(&mut self, fid: findings::FindingId, pair: &Pair) -> &findings::Finding {
+        // `FindingId` variants are numbered in the order of `ALL`, from 0.
+        self.0[fid as usize].get_or_insert_with(|| findings::compute(fid, pair))
+    }
+}
+
+impl Default for Found {
+    fn default() -> Self {
+        Found::new()
+    }
+}
+
+/// What the walk of a graph met at one node.
+struct Visit<'n, 'f, 'c> {
+    node: &'n crate::rules::Node,
+    /// The finding asked, with its outcome (`None` for an assessor question).
+    finding: Option<(findings::FindingId, &'f findings::Finding)>,
+    /// The edge the case's facts give.
+    derived_edge: usize,
+    /// The assessor's answer or override, when there is one.
+    input: Option<&'c crate::case::AssessorAnswer>,
+    /// The edge taken: the assessor's when given, else the derived one.
+    edge: usize,
+    /// The running total after this node.
+    total: i64,
+}
+
+/// Where a walk ended: the total and the category (with the band, for totals).
+struct End {
+    total: i64,
+    category: usize,
+    band: Option<crate::rules::Band>,
+}
+
+/// Walks one method's graph for one pair, telling `visit` what each node met.
+/// The full assessment and the lean results both walk with this one function,
+/// so their answers, totals and categories cannot differ.
+fn walk<'c>(
+    method: &Method,
+    pair: &Pair<'c>,
+    found: &mut Found,
+    mut visit: impl FnMut(Visit<'_, '_, 'c>),
+) -> End {
+    let case = pair.case;
+    let mut total = 0i64;
+    let mut at = method.start;
+    let mut visited = 0usize;
+    // Validation guarantees an acyclic graph; the bound only documents termination.
+    let category = loop {
+        if visited > method.nodes.len() {
+            break None;
+        }
+        visited += 1;
+        let node = &method.nodes[at];
+        let finding = match node.ask {
+            Ask::Finding(fid) => Some((fid, found.get(fid, pair))),
+            Ask::Assessor => None,
+        };
+        let derived_edge = node.edge_for_outcome(finding.map_or("unknown", |(_, f)| f.outcome));
+        let input = assessor_answer(case, method, &node.id, pair);
+        let edge = input
+            .and_then(|a| node.edge_for_answer(&a.answer))
+            .unwrap_or(derived_edge);
+        total = total.saturating_add(node.edges[edge].points);
+        visit(Visit {
+            node,
+            finding,
+            derived_edge,
+            input,
+            edge,
+            total,
+        });
+        match node.edges[edge].target {
+            Target::Node(n) => at = n,
+            Target::Category(c) => break Some((c, None)),
+            Target::Bands => break method.band_for(total).map(|(_, b)| (b.category, Some(b))),
+        }
+    };
+    // Validated rules always reach a category; the fallback keeps evaluation total.
+    let (category, band) = category.unwrap_or((method.categories.len().saturating_sub(1), None));
+    End {
+        total,
+        category,
+        band,
+    }
+}
+
+/// Walks one method's graph for one pair, recording every step.
 pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Found) -> Assessment {
     let case = pair.case;
     let mut steps = Vec::new();
-    let mut total = 0i64;
-    let mut at = method.start;
-    // Validation guarantees an acyclic graph; the bound only documents termination.
-    let category = loop {
-        if steps.len() > method.nodes.len() {
-            break None;
-        }
-        let node = &method.nodes[at];
+    let end = walk(method, pair, found, |v| {
+        let node = v.node;
         let mut policy_change = None;
-        let (asked, outcome, reasoning, evidence) = match node.ask {
-            Ask::Finding(fid) => {
-                let f = found
-                    .entry(fid)
-                    .or_insert_with(|| findings::compute(fid, pair))
-                    .clone();
+        let (asked, outcome, reasoning, evidence) = match v.finding {
+            Some((fid, f)) => {
                 // Mark an answer that a switch away from its default changed.
                 let changed: Vec<String> = pair
                     .policy
@@ -777,16 +1037,9 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
                     .map(str::to_owned)
                     .collect();
                 // Only an answer the case's own facts decide can be changed by the policy.
-                let overridden = assessor_answer(case, method, &node.id, pair).is_some();
-                if !changed.is_empty() && !overridden {
+                if !changed.is_empty() && v.input.is_none() {
                     let default_policy = Policy::default();
-                    let reference = findings::compute(
-                        fid,
-                        &Pair {
-                            policy: &default_policy,
-                            ..*pair
-                        },
-                    );
+                    let reference = findings::compute(fid, &pair.with_policy(&default_policy));
                     let now = &node.edges[node.edge_for_outcome(f.outcome)];
                     let then = &node.edges[node.edge_for_outcome(reference.outcome)];
                     if (&now.answer, now.points) != (&then.answer, then.points) {
@@ -801,11 +1054,11 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
                 (
                     fid.name().to_owned(),
                     Some(f.outcome.to_owned()),
-                    f.reasoning,
-                    f.evidence,
+                    f.reasoning.clone(),
+                    f.evidence.clone(),
                 )
             }
-            Ask::Assessor => (
+            None => (
                 "assessor".to_owned(),
                 None,
                 "only an assessor can answer this question".to_owned(),
@@ -813,7 +1066,7 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
                     source: "assessor_answers".to_owned(),
                     value: format!(
                         "{} for {} {}",
-                        if assessor_answer(case, method, &node.id, pair).is_some() {
+                        if v.input.is_some() {
                             "answered"
                         } else {
                             "none"
@@ -824,14 +1077,8 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
                 }],
             ),
         };
-        let derived_edge = node.edge_for_outcome(outcome.as_deref().unwrap_or("unknown"));
-        let input = assessor_answer(case, method, &node.id, pair);
-        let edge_index = input
-            .and_then(|a| node.edge_for_answer(&a.answer))
-            .unwrap_or(derived_edge);
-        let edge = &node.edges[edge_index];
-        total = total.saturating_add(edge.points);
-        let assessor_input = input.map(|a| AssessorInput {
+        let edge = &node.edges[v.edge];
+        let assessor_input = v.input.map(|a| AssessorInput {
             kind: if matches!(node.ask, Ask::Assessor) {
                 "answer"
             } else {
@@ -851,22 +1098,16 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
             asked,
             outcome,
             reasoning,
-            derived_answer: node.edges[derived_edge].answer.clone(),
+            derived_answer: node.edges[v.derived_edge].answer.clone(),
             answer: edge.answer.clone(),
             points: edge.points,
-            total,
+            total: v.total,
             evidence,
             assessor_input,
             policy_change,
         });
-        match edge.target {
-            Target::Node(n) => at = n,
-            Target::Category(c) => break Some((c, None)),
-            Target::Bands => break method.band_for(total).map(|(_, b)| (b.category, Some(b))),
-        }
-    };
-    // Validated rules always reach a category; the fallback keeps evaluation total.
-    let (cat, band) = category.unwrap_or((method.categories.len().saturating_sub(1), None));
+    });
+    let (total, cat, band) = (end.total, end.category, end.band);
     let c = &method.categories[cat];
     let next_category_missed = if method.is_ladder() && cat > 0 {
         let above = &method.categories[cat - 1];

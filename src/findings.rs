@@ -117,6 +117,8 @@ pub fn phenotype_of<'a>(kb: &'a KnowledgeBase, r: &crate::case::Reaction) -> Opt
 }
 
 /// One drug–event pair of a case, with what the knowledge base knows of both.
+/// Built by [`Pair::new`], which looks up the reaction's phenotype and the
+/// drug's knowledge-base entry once: findings ask for them again and again.
 #[derive(Debug, Clone, Copy)]
 pub struct Pair<'a> {
     pub case: &'a Case,
@@ -124,11 +126,65 @@ pub struct Pair<'a> {
     pub drug: usize,
     pub reaction: usize,
     pub policy: &'a crate::policy::Policy,
+    /// [`phenotype_of`] the reaction.
+    phenotype: Option<&'a Phenotype>,
+    /// The drug's knowledge-base entry, by name or else by id.
+    kb_drug: Option<&'a crate::kb::KbDrug>,
+    /// Whether findings write their reasoning and evidence; the lean results
+    /// ([`crate::eval::rows`]) need outcomes only.
+    traced: bool,
 }
 
+/// Reasoning text, written only for a traced pair ([`Pair::traced`]).
+macro_rules! said {
+    ($pair:expr, $($arg:tt)*) => {
+        if $pair.traced() { format!($($arg)*) } else { String::new() }
+    };
+}
+pub(crate) use said;
+
 impl<'a> Pair<'a> {
+    pub fn new(
+        case: &'a Case,
+        kb: &'a KnowledgeBase,
+        drug: usize,
+        reaction: usize,
+        policy: &'a crate::policy::Policy,
+    ) -> Pair<'a> {
+        let d = &case.drugs[drug];
+        Pair {
+            case,
+            kb,
+            drug,
+            reaction,
+            policy,
+            phenotype: phenotype_of(kb, &case.reactions[reaction]),
+            kb_drug: kb.drug(&d.name).or_else(|| kb.drug(&d.id)),
+            traced: true,
+        }
+    }
+
+    /// The same pair for findings that give their outcome without reasoning
+    /// or evidence. Outcomes never depend on those texts.
+    pub fn untraced(self) -> Pair<'a> {
+        Pair {
+            traced: false,
+            ..self
+        }
+    }
+
+    /// Whether findings write reasoning and evidence for this pair.
+    pub fn traced(&self) -> bool {
+        self.traced
+    }
+
+    /// The same pair under another policy.
+    pub fn with_policy(&self, policy: &'a crate::policy::Policy) -> Pair<'a> {
+        Pair { policy, ..*self }
+    }
+
     pub fn phenotype(&self) -> Option<&'a Phenotype> {
-        phenotype_of(self.kb, &self.case.reactions[self.reaction])
+        self.phenotype
     }
 
     /// The exposure in effect at onset: the latest one that may have started by then.
@@ -144,10 +200,12 @@ impl<'a> Pair<'a> {
     /// Whether a drug named elsewhere (a history entry) is this pair's drug: by
     /// name, or as the same knowledge-base drug under another name.
     pub fn is_same_drug(&self, name: &str) -> bool {
-        crate::kb::normalize(name) == crate::kb::normalize(&self.case.drugs[self.drug].name)
-            || self
-                .kb_drug_id()
-                .is_some_and(|k| self.kb.drug(name).is_some_and(|x| x.id == k))
+        crate::kb::normalizes_to(
+            name,
+            &crate::kb::normalize(&self.case.drugs[self.drug].name),
+        ) || self
+            .kb_drug_id()
+            .is_some_and(|k| self.kb.drug(name).is_some_and(|x| x.id == k))
     }
 
     /// Whether a drug named elsewhere is one the knowledge base declares similar to this pair's drug.
@@ -160,11 +218,7 @@ impl<'a> Pair<'a> {
     }
 
     pub fn kb_drug_id(&self) -> Option<&'a str> {
-        let d = &self.case.drugs[self.drug];
-        self.kb
-            .drug(&d.name)
-            .or_else(|| self.kb.drug(&d.id))
-            .map(|k| k.id.as_str())
+        self.kb_drug.map(|k| k.id.as_str())
     }
 }
 
@@ -232,7 +286,8 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), FindingId::ALL.len());
-        for f in FindingId::ALL {
+        for (i, f) in FindingId::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i, "findings are numbered in the order of ALL");
             assert!(!f.outcomes().is_empty());
             assert_eq!(FindingId::from_name(f.name()), Some(*f));
         }

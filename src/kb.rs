@@ -25,6 +25,40 @@ pub struct KnowledgeBase {
     pub not_reactions: Vec<NotReaction>,
     /// How many elimination half-lives clear a drug (default 5), and where that is set.
     pub elimination_half_lives: (f64, String),
+    /// Drugs and phenotypes by normalized name, built by [`load`].
+    index: Index,
+}
+
+/// Normalized names to the first entry bearing them, so that looking up a
+/// case's drug or reaction term does not compare it with every name of the
+/// knowledge base. Lookups scan the lists instead when they no longer have
+/// the lengths the index was built for.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    drugs: BTreeMap<String, usize>,
+    phenotypes: BTreeMap<String, usize>,
+    /// The numbers of drugs and phenotypes indexed.
+    built_for: (usize, usize),
+}
+
+impl Index {
+    fn build(kb: &KnowledgeBase) -> Index {
+        let mut index = Index {
+            built_for: (kb.drugs.len(), kb.phenotypes.len()),
+            ..Index::default()
+        };
+        for (i, d) in kb.drugs.iter().enumerate() {
+            for name in std::iter::once(&d.id).chain(&d.names).chain(&d.brand_names) {
+                index.drugs.entry(normalize(name)).or_insert(i);
+            }
+        }
+        for (i, p) in kb.phenotypes.iter().enumerate() {
+            for name in std::iter::once(&p.id).chain(&p.names) {
+                index.phenotypes.entry(normalize(name)).or_insert(i);
+            }
+        }
+        index
+    }
 }
 
 /// A reported term that is not an adverse reaction: reported, never scored.
@@ -131,6 +165,29 @@ pub fn normalize(name: &str) -> String {
         .to_lowercase()
 }
 
+/// Whether `normalize(name) == normalized`, without building the normalized
+/// text: lookups compare a case's term with every name of the knowledge base.
+/// ASCII names (all but a few) are compared word by word; any other name is
+/// normalized, so the answer is always exactly `normalize`'s.
+pub fn normalizes_to(name: &str, normalized: &str) -> bool {
+    if !name.is_ascii() {
+        return normalize(name) == normalized;
+    }
+    let mut want = normalized.bytes();
+    for (i, word) in name.split_whitespace().enumerate() {
+        if i > 0 && want.next() != Some(b' ') {
+            return false;
+        }
+        if !word
+            .bytes()
+            .all(|b| want.next() == Some(b.to_ascii_lowercase()))
+        {
+            return false;
+        }
+    }
+    want.next().is_none()
+}
+
 impl Default for KnowledgeBase {
     fn default() -> Self {
         KnowledgeBase {
@@ -142,20 +199,32 @@ impl Default for KnowledgeBase {
             treatments: Vec::new(),
             not_reactions: Vec::new(),
             elimination_half_lives: (5.0, "default".to_owned()),
+            index: Index::default(),
         }
     }
 }
 
 impl KnowledgeBase {
-    /// The drug whose id, name, synonym or brand name matches `name`.
+    /// The drug whose id, name, synonym or brand name matches `name` (the first such).
     pub fn drug(&self, name: &str) -> Option<&KbDrug> {
+        if self.index.built_for != (self.drugs.len(), self.phenotypes.len()) {
+            return self.drug_by_scan(name);
+        }
+        self.index
+            .drugs
+            .get(&normalize(name))
+            .and_then(|&i| self.drugs.get(i))
+    }
+
+    /// [`KnowledgeBase::drug`] by comparing every name.
+    fn drug_by_scan(&self, name: &str) -> Option<&KbDrug> {
         let n = normalize(name);
         self.drugs.iter().find(|d| {
-            normalize(&d.id) == n
+            normalizes_to(&d.id, &n)
                 || d.names
                     .iter()
                     .chain(&d.brand_names)
-                    .any(|x| normalize(x) == n)
+                    .any(|x| normalizes_to(x, &n))
         })
     }
 
@@ -165,16 +234,42 @@ impl KnowledgeBase {
 
     /// The phenotype whose id, name or synonym (or a supplied MedDRA code) matches a reported term.
     pub fn phenotype_for_term(&self, term: &str, meddra_code: Option<&str>) -> Option<&Phenotype> {
+        let by_name = if self.index.built_for == (self.drugs.len(), self.phenotypes.len()) {
+            self.index
+                .phenotypes
+                .get(&normalize(term))
+                .and_then(|&i| self.phenotypes.get(i))
+        } else {
+            self.phenotype_by_scan(term)
+        };
+        by_name.or_else(|| {
+            let code = meddra_code?.trim();
+            self.phenotypes
+                .iter()
+                .find(|p| p.meddra_codes.iter().any(|c| c == code))
+        })
+    }
+
+    /// The phenotype whose id, name or synonym matches a term, by comparing every name.
+    fn phenotype_by_scan(&self, term: &str) -> Option<&Phenotype> {
         let n = normalize(term);
         self.phenotypes
             .iter()
-            .find(|p| normalize(&p.id) == n || p.names.iter().any(|x| normalize(x) == n))
-            .or_else(|| {
-                let code = meddra_code?.trim();
-                self.phenotypes
-                    .iter()
-                    .find(|p| p.meddra_codes.iter().any(|c| c == code))
-            })
+            .find(|p| normalizes_to(&p.id, &n) || p.names.iter().any(|x| normalizes_to(x, &n)))
+    }
+
+    #[cfg(test)]
+    fn phenotype_for_term_by_scan(
+        &self,
+        term: &str,
+        meddra_code: Option<&str>,
+    ) -> Option<&Phenotype> {
+        self.phenotype_by_scan(term).or_else(|| {
+            let code = meddra_code?.trim();
+            self.phenotypes
+                .iter()
+                .find(|p| p.meddra_codes.iter().any(|c| c == code))
+        })
     }
 
     /// The entry saying a reported term is not an adverse reaction, if any.
@@ -215,7 +310,7 @@ impl KnowledgeBase {
         let n = normalize(name);
         self.diseases
             .iter()
-            .find(|d| normalize(&d.id) == n || d.names.iter().any(|x| normalize(x) == n))
+            .find(|d| normalizes_to(&d.id, &n) || d.names.iter().any(|x| normalizes_to(x, &n)))
     }
 
     /// The knowledge-base treatment a treatment as written names, if any: one
@@ -670,6 +765,7 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
         }
     }
     if diags.is_empty() {
+        kb.index = Index::build(&kb);
         Ok(kb)
     } else {
         Err(diags.sorted())
@@ -679,6 +775,87 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The allocation-free comparison answers exactly as comparing normalized texts.
+        #[test]
+        fn normalizes_to_agrees_with_normalize(
+            a in "[ \t\n\x0b\x0cAbZz\u{3a3}\u{130}\u{a0}-]{0,8}",
+            b in "[ \t\n\x0b\x0cAbZz\u{3a3}\u{130}\u{a0}-]{0,8}",
+        ) {
+            let nb = normalize(&b);
+            prop_assert_eq!(normalizes_to(&a, &nb), normalize(&a) == nb);
+            prop_assert!(normalizes_to(&a, &normalize(&a)));
+        }
+    }
+
+    /// The indexed lookups find what comparing with every name finds, in the shipped knowledge base.
+    #[test]
+    fn indexed_lookups_agree_with_scanning() {
+        let rules = crate::rules::load(&crate::rules::shipped_files()).expect("shipped rules");
+        let kb = &rules.kb;
+        assert_eq!(kb.index.built_for, (kb.drugs.len(), kb.phenotypes.len()));
+        let mut names: Vec<String> = vec!["".into(), "  ".into(), "no such thing".into()];
+        for d in &kb.drugs {
+            names.extend(
+                std::iter::once(&d.id)
+                    .chain(&d.names)
+                    .chain(&d.brand_names)
+                    .cloned(),
+            );
+        }
+        for p in &kb.phenotypes {
+            names.extend(std::iter::once(&p.id).chain(&p.names).cloned());
+        }
+        let variants: Vec<String> = names
+            .iter()
+            .flat_map(|n| {
+                [
+                    n.clone(),
+                    n.to_uppercase(),
+                    format!("  {}\t", n.replace(' ', "   ")),
+                    format!("{n}x"),
+                ]
+            })
+            .collect();
+        let code = kb
+            .phenotypes
+            .iter()
+            .find_map(|p| p.meddra_codes.first().cloned());
+        for v in &variants {
+            let id = |d: Option<&KbDrug>| d.map(|d| d.id.clone());
+            assert_eq!(id(kb.drug(v)), id(kb.drug_by_scan(v)), "{v:?}");
+            for c in [None, code.as_deref()] {
+                let id = |p: Option<&Phenotype>| p.map(|p| p.id.clone());
+                assert_eq!(
+                    id(kb.phenotype_for_term(v, c)),
+                    id(kb.phenotype_for_term_by_scan(v, c)),
+                    "{v:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn normalizes_to_examples() {
+        assert!(normalizes_to(
+            "  Stevens-Johnson   Syndrome ",
+            "stevens-johnson syndrome"
+        ));
+        assert!(!normalizes_to(
+            "Stevens-Johnson",
+            "stevens-johnson syndrome"
+        ));
+        assert!(!normalizes_to(
+            "Stevens-Johnson syndrome x",
+            "stevens-johnson syndrome"
+        ));
+        assert!(normalizes_to(
+            "\u{3a3}A\u{3a3}",
+            &normalize("\u{3a3}A\u{3a3}")
+        ));
+    }
 
     fn file(name: &str, text: &str) -> SourceFile {
         SourceFile {

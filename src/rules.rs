@@ -447,6 +447,13 @@ impl RuleSet {
     /// Reads a case file's text and checks it against these rules: every problem
     /// of the case file, then everything it names that the rules do not have.
     pub fn load_case(&self, file: &SourceFile) -> Result<crate::case::Case, Diagnostics> {
+        // A valid JSON case is read fast; anything else, and any problem, is
+        // read again by the YAML reader, whose diagnostics carry positions.
+        if let Some(case) = crate::case::load_json(file)
+            && self.check_case(&case, file).is_empty()
+        {
+            return Ok(case);
+        }
         let case = crate::case::load(file)?;
         let problems = self.check_case(&case, file);
         if problems.is_empty() {

@@ -203,6 +203,9 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
             f
         }
     };
+    if candidates.is_empty() && !pair.traced() {
+        return consulted(finding("none-identified", String::new(), Vec::new()));
+    }
     if candidates.is_empty() {
         let why = if phenotype.is_none() {
             format!(
@@ -228,9 +231,11 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
         evidence.extend(ruled_out);
         return consulted(finding("none-identified", why, evidence));
     }
-    let mut evidence: Vec<Evidence> = candidates.iter().map(|c| c.2.clone()).collect();
-    evidence.extend(ruled_out);
-    let strongest = candidates.iter().map(|c| c.0).max().expect("non-empty");
+    let strongest = candidates
+        .iter()
+        .map(|c| c.0)
+        .max()
+        .unwrap_or(Plausibility::Excluded);
     let names: Vec<String> = candidates
         .iter()
         .filter(|c| c.0 == strongest)
@@ -242,6 +247,11 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
         Plausibility::EquallyPlausible => "equally-plausible",
         Plausibility::MorePlausible => "more-plausible",
     };
+    if !pair.traced() {
+        return consulted(finding(outcome, String::new(), Vec::new()));
+    }
+    let mut evidence: Vec<Evidence> = candidates.iter().map(|c| c.2.clone()).collect();
+    evidence.extend(ruled_out);
     let reasoning = if strongest == Plausibility::Excluded {
         format!(
             "every alternative considered was excluded: {}",
@@ -362,6 +372,9 @@ pub(super) fn previous_knowledge(pair: &Pair) -> Finding {
                 Listedness::Unknown => "unknown",
                 Listedness::Against => "against",
             };
+            if !pair.traced() {
+                return finding(outcome, String::new(), Vec::new());
+            }
             let mut value = format!("{kd} / {}: {outcome}", ph.id);
             if let Some(f) = &k.frequency {
                 value.push_str(&format!(", {f}"));
@@ -373,6 +386,7 @@ pub(super) fn previous_knowledge(pair: &Pair) -> Finding {
                 vec![ev(&k.origin, value)],
             )
         }
+        None if !pair.traced() => finding("unknown", String::new(), Vec::new()),
         None => finding(
             "unknown",
             format!("the knowledge base has nothing on {} with {kd}", ph.id),
@@ -472,7 +486,7 @@ pub(super) fn previous_reaction(pair: &Pair) -> Finding {
     let similar = |p: &&crate::case::PreviousReaction| {
         let same_kind = match (phenotype, pair.kb.phenotype_for_term(&p.reaction, None)) {
             (Some(a), Some(b)) => a.id == b.id,
-            _ => crate::kb::normalize(&p.reaction) == crate::kb::normalize(&reaction.term),
+            _ => crate::kb::normalizes_to(&p.reaction, &crate::kb::normalize(&reaction.term)),
         };
         let earlier = match (p.date, reaction.onset) {
             (Some(then), Some(on)) => then.earliest < on.latest,

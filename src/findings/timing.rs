@@ -1,7 +1,7 @@
 //! Timing findings: did the reaction follow the drug, and does its latency fit
 //! the phenotype's windows from the knowledge base.
 
-use super::{Evidence, Finding, Pair, ev, finding};
+use super::{Evidence, Finding, Pair, ev, finding, said};
 use crate::case::{Cycle, Exposure};
 use crate::time::{DaySpan, Fit};
 
@@ -20,11 +20,13 @@ fn latency<'a>(pair: &Pair<'a>) -> Result<Latency<'a>, NoLatency> {
     let reaction = &pair.case.reactions[pair.reaction];
     let Some(onset) = reaction.onset else {
         return Err(NoLatency::Unknown(
-            format!("the onset of `{}` is not known", reaction.id),
-            vec![ev(format!("{}.onset", reaction.path), "not given")],
+            said!(pair, "the onset of `{}` is not known", reaction.id),
+            traced(pair, || {
+                vec![ev(format!("{}.onset", reaction.path), "not given")]
+            }),
         ));
     };
-    let onset_ev = ev(format!("{}.onset", reaction.path), onset);
+    let onset_ev = || ev(format!("{}.onset", reaction.path), onset);
     if let Some((anchor, span)) = &reaction.onset_anchor {
         let anchored = if anchor == &drug.id {
             drug.exposures
@@ -40,14 +42,19 @@ fn latency<'a>(pair: &Pair<'a>) -> Result<Latency<'a>, NoLatency> {
             return Ok(Latency {
                 exposure: e,
                 span: *span,
-                evidence: vec![
-                    onset_ev,
-                    ev(
-                        format!("{}.start", e.path),
-                        e.start.map_or("not given".into(), |s| s.to_string()),
-                    ),
-                ],
-                how: format!("onset was given as {span} after the start of `{anchor}`"),
+                evidence: traced(pair, || {
+                    vec![
+                        onset_ev(),
+                        ev(
+                            format!("{}.start", e.path),
+                            e.start.map_or("not given".into(), |s| s.to_string()),
+                        ),
+                    ]
+                }),
+                how: said!(
+                    pair,
+                    "onset was given as {span} after the start of `{anchor}`"
+                ),
             });
         }
     }
@@ -60,24 +67,29 @@ fn latency<'a>(pair: &Pair<'a>) -> Result<Latency<'a>, NoLatency> {
         .into_iter()
         .max_by_key(|e| e.start.map(|s| s.earliest))
     else {
-        let mut evidence = vec![onset_ev];
-        evidence.extend(drug.exposures.iter().map(|e| {
-            ev(
-                format!("{}.start", e.path),
-                e.start.map_or("not given".into(), |s| s.to_string()),
-            )
-        }));
+        let evidence = traced(pair, || {
+            let mut evidence = vec![onset_ev()];
+            evidence.extend(drug.exposures.iter().map(|e| {
+                ev(
+                    format!("{}.start", e.path),
+                    e.start.map_or("not given".into(), |s| s.to_string()),
+                )
+            }));
+            evidence
+        });
         return Err(if drug.exposures.iter().any(|e| e.start.is_some()) {
             NoLatency::DrugAfterOnset(
-                format!(
+                said!(
+                    pair,
                     "every exposure to `{}` started after the onset of `{}`",
-                    drug.id, reaction.id
+                    drug.id,
+                    reaction.id
                 ),
                 evidence,
             )
         } else {
             NoLatency::Unknown(
-                format!("no start date is given for `{}`", drug.id),
+                said!(pair, "no start date is given for `{}`", drug.id),
                 evidence,
             )
         });
@@ -87,9 +99,20 @@ fn latency<'a>(pair: &Pair<'a>) -> Result<Latency<'a>, NoLatency> {
     Ok(Latency {
         exposure: e,
         span,
-        evidence: vec![ev(format!("{}.start", e.path), start), onset_ev],
-        how: format!("from start {start} to onset {onset} is {span}"),
+        evidence: traced(pair, || {
+            vec![ev(format!("{}.start", e.path), start), onset_ev()]
+        }),
+        how: said!(pair, "from start {start} to onset {onset} is {span}"),
     })
+}
+
+/// Evidence, gathered only for a traced pair.
+fn traced(pair: &Pair, evidence: impl FnOnce() -> Vec<Evidence>) -> Vec<Evidence> {
+    if pair.traced() {
+        evidence()
+    } else {
+        Vec::new()
+    }
 }
 
 /// Why no latency could be computed.
@@ -102,17 +125,18 @@ pub(super) fn event_after_drug(pair: &Pair) -> Finding {
     match latency(pair) {
         Ok(l) if l.span.min >= 0 => finding(
             "yes",
-            format!("{}: the reaction followed the drug", l.how),
+            said!(pair, "{}: the reaction followed the drug", l.how),
             l.evidence,
         ),
         Ok(l) if l.span.max < 0 => finding(
             "no",
-            format!("{}: the reaction came first", l.how),
+            said!(pair, "{}: the reaction came first", l.how),
             l.evidence,
         ),
         Ok(l) => finding(
             "unknown",
-            format!(
+            said!(
+                pair,
                 "{}: the dates are too imprecise to tell which came first",
                 l.how
             ),
@@ -135,7 +159,11 @@ pub(super) fn time_to_onset(pair: &Pair) -> Finding {
     if l.span.max < 0 {
         return finding(
             "incompatible",
-            format!("{}: the drug was started after the reaction began", l.how),
+            said!(
+                pair,
+                "{}: the drug was started after the reaction began",
+                l.how
+            ),
             evidence,
         );
     }
@@ -179,24 +207,33 @@ pub(super) fn time_to_onset(pair: &Pair) -> Finding {
         ),
         _ => (window.typical, window.plausible, "first-exposure"),
     };
-    evidence.push(ev(
-        &phenotype.origin,
-        format!(
-            "{}: {which} windows typical {}-{} days, plausible {}-{} days",
-            phenotype.id, t.0, t.1, w.0, w.1
-        ),
-    ));
-    if let Some(why) = &sensitized {
-        evidence.push(why.clone());
+    if pair.traced() {
+        evidence.push(ev(
+            &phenotype.origin,
+            format!(
+                "{}: {which} windows typical {}-{} days, plausible {}-{} days",
+                phenotype.id, t.0, t.1, w.0, w.1
+            ),
+        ));
+        if let Some(why) = &sensitized {
+            evidence.push(why.clone());
+        }
     }
     let latency = l.span;
-    let said = format!(
+    let said = said!(
+        pair,
         "{}; compared with the {} {which} windows (typical {}-{}, plausible {}-{} days)",
-        l.how, phenotype.id, t.0, t.1, w.0, w.1
+        l.how,
+        phenotype.id,
+        t.0,
+        t.1,
+        w.0,
+        w.1
     );
     // For cyclic regimens the latency is also shown from the start of the current cycle.
     let mut cycle_note = String::new();
-    if let Some(regimen) = &l.exposure.regimen
+    if pair.traced()
+        && let Some(regimen) = &l.exposure.regimen
         && let Some(cycle) = regimen.cycle
     {
         let position = cycle_position(latency, cycle);
@@ -211,10 +248,13 @@ pub(super) fn time_to_onset(pair: &Pair) -> Finding {
     if let (Some(stop), Some(onset)) = (l.exposure.stop, onset) {
         let since_stop = stop.days_until(&onset);
         if since_stop.min > w.1 {
-            evidence.push(ev(format!("{}.stop", l.exposure.path), stop));
+            if pair.traced() {
+                evidence.push(ev(format!("{}.stop", l.exposure.path), stop));
+            }
             return finding(
                 "incompatible",
-                format!(
+                said!(
+                    pair,
                     "{said}; but the onset came {since_stop} after the drug was stopped, longer than the longest plausible latency{cycle_note}"
                 ),
                 evidence,
@@ -224,22 +264,28 @@ pub(super) fn time_to_onset(pair: &Pair) -> Finding {
     match (latency.fits(t.0, t.1), latency.fits(w.0, w.1)) {
         (Fit::Inside, _) => finding(
             "compatible",
-            format!("{said}: inside the typical window{cycle_note}"),
+            said!(pair, "{said}: inside the typical window{cycle_note}"),
             evidence,
         ),
         (Fit::Outside, Fit::Inside) => finding(
             "compatible-not-coherent",
-            format!("{said}: outside the typical window but inside the plausible one{cycle_note}"),
+            said!(
+                pair,
+                "{said}: outside the typical window but inside the plausible one{cycle_note}"
+            ),
             evidence,
         ),
         (_, Fit::Outside) => finding(
             "incompatible",
-            format!("{said}: outside the plausible window{cycle_note}"),
+            said!(pair, "{said}: outside the plausible window{cycle_note}"),
             evidence,
         ),
         _ => finding(
             "cannot-tell",
-            format!("{said}: the dates are too imprecise to decide{cycle_note}"),
+            said!(
+                pair,
+                "{said}: the dates are too imprecise to decide{cycle_note}"
+            ),
             evidence,
         ),
     }
@@ -276,12 +322,7 @@ fn sensitization(pair: &Pair, exposure: &Exposure) -> Option<Evidence> {
         if i == pair.reaction || !case.is_known(r.known) {
             continue;
         }
-        let same_kind = Pair {
-            reaction: i,
-            ..*pair
-        }
-        .phenotype()
-        .is_some_and(|x| x.id == phenotype.id);
+        let same_kind = super::phenotype_of(pair.kb, r).is_some_and(|x| x.id == phenotype.id);
         // Only an earlier reaction while on this drug sensitizes to it.
         let on_drug = drug.exposures.iter().any(|e| {
             e.start

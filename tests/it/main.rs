@@ -6,7 +6,9 @@ mod diff;
 mod export;
 mod findings;
 mod fixtures;
+mod json;
 mod laws;
+mod lean;
 mod rules;
 
 use causa::diagnostic::SourceFile;
