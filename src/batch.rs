@@ -340,12 +340,12 @@ mod tests {
                 score: Some(-3),
                 category: "possible",
                 not_applicable: false,
-                reason: String::new(),
+                reason: "".into(),
             };
             for (score, reason) in [(Some(-3), ""), (None, odd)] {
                 let x = eval::Row {
                     score,
-                    reason: reason.to_owned(),
+                    reason: reason.into(),
                     ..x.clone()
                 };
                 let mut line = String::new();

@@ -13,6 +13,7 @@ use crate::policy::Policy;
 use crate::rules::{Ask, Method, RuleSet, Target};
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// The version of this engine, stamped on every report.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -139,8 +140,18 @@ enum Applies {
 enum WhyNot {
     /// The reaction is not one of the method's phenotypes.
     Phenotype,
-    /// The drug was not taken within this many days before onset.
-    NotTaken(i64),
+    /// The drug was not taken within the method's window before onset.
+    NotTaken,
+}
+
+impl WhyNot {
+    /// Its index in [`Method::not_applicable_because`].
+    fn index(&self) -> usize {
+        match self {
+            WhyNot::Phenotype => 0,
+            WhyNot::NotTaken => 1,
+        }
+    }
 }
 
 /// Whether a method's declared applicability covers a pair.
@@ -178,7 +189,7 @@ fn applicability(m: &Method, pair: &Pair) -> Applies {
             if !suspect {
                 return Applies::Skip;
             }
-            return Applies::No(WhyNot::NotTaken(n));
+            return Applies::No(WhyNot::NotTaken);
         }
     }
     Applies::Yes
@@ -188,22 +199,16 @@ fn applicability(m: &Method, pair: &Pair) -> Applies {
 fn why_not(m: &Method, pair: &Pair, why: WhyNot) -> String {
     let drug = &pair.case.drugs[pair.drug];
     let reaction = &pair.case.reactions[pair.reaction];
+    let because = &m.not_applicable_because[why.index()];
     match why {
         WhyNot::Phenotype => {
             let this = pair.phenotype().map_or_else(
                 || format!("`{}` matches no phenotype", reaction.term),
                 |p| format!("this reaction is {}", p.id),
             );
-            format!(
-                "{} applies to {} only; {this}",
-                m.name,
-                m.applies_to.phenotypes.join(", ")
-            )
+            format!("{because}; {this}")
         }
-        WhyNot::NotTaken(n) => format!(
-            "{} scores drugs taken in the {n} days before onset; {} was not",
-            m.name, drug.name
-        ),
+        WhyNot::NotTaken => format!("{because}; {} was not", drug.name),
     }
 }
 
@@ -525,9 +530,10 @@ pub struct Row<'a> {
     pub category: &'a str,
     /// The method is not meant for this pair (category `not-applicable`).
     pub not_applicable: bool,
-    /// Why the method is not applicable, or why something is not scored
-    /// (category `not-scored`, no drug or method); empty for results.
-    pub reason: String,
+    /// Why the method is not applicable (as the rule file states it; a report
+    /// adds the pair's particulars), or why something is not scored (category
+    /// `not-scored`, no drug or method); empty for results.
+    pub reason: Cow<'a, str>,
 }
 
 /// The results of [`assess`] without the trace: the same walk of every graph,
@@ -574,7 +580,7 @@ pub fn rows<'a>(rules: &'a RuleSet, case: &'a Case, options: &Options) -> Vec<Ro
                             score: m.has_score().then_some(end.total),
                             category: &m.categories[end.category].id,
                             not_applicable: false,
-                            reason: String::new(),
+                            reason: Cow::Borrowed(""),
                         }
                     }
                     Applies::Skip => continue,
@@ -585,7 +591,7 @@ pub fn rows<'a>(rules: &'a RuleSet, case: &'a Case, options: &Options) -> Vec<Ro
                         score: None,
                         category: NOT_APPLICABLE,
                         not_applicable: true,
-                        reason: why_not(m, &pair, why),
+                        reason: Cow::Borrowed(&m.not_applicable_because[why.index()]),
                     },
                 };
                 out.push(row);
@@ -619,7 +625,7 @@ pub fn rows<'a>(rules: &'a RuleSet, case: &'a Case, options: &Options) -> Vec<Ro
             score: None,
             category: NOT_SCORED,
             not_applicable: false,
-            reason,
+            reason: Cow::Owned(reason),
         });
     }
     if out.is_empty() && scored == 0 {
@@ -630,7 +636,7 @@ pub fn rows<'a>(rules: &'a RuleSet, case: &'a Case, options: &Options) -> Vec<Ro
             score: None,
             category: NOT_SCORED,
             not_applicable: false,
-            reason: nothing_assessed(&reactions),
+            reason: Cow::Owned(nothing_assessed(&reactions)),
         });
     }
     out

@@ -54,6 +54,10 @@ pub struct Method {
     pub file: String,
     /// Where the method's id is written, to point at it.
     pub id_pos: crate::diagnostic::Pos,
+    /// Why the method is not meant for a pair, as far as the rule file says
+    /// it: outside its phenotypes, and (when it has a window) a drug not taken
+    /// within it. Reports add the pair's particulars; batch rows use these.
+    pub not_applicable_because: [String; 2],
     _sealed: Sealed,
 }
 

@@ -653,7 +653,20 @@ pub(super) fn method(
     if !cx.diags.is_empty() {
         return Err(cx.diags);
     }
+    let not_applicable_because = [
+        format!(
+            "{} applies to {} only",
+            doc.method.name,
+            applies_to.phenotypes.join(", ")
+        ),
+        format!(
+            "{} scores drugs taken in the {} days before onset",
+            doc.method.name,
+            applies_to.taken_within_days.unwrap_or(0)
+        ),
+    ];
     Ok(Method {
+        not_applicable_because,
         changelog,
         id,
         name: doc.method.name,

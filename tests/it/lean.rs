@@ -19,7 +19,11 @@ fn full(rules: &RuleSet, case: &Case, options: &Options) -> Vec<Key> {
     let a = eval::assess(rules, case, options);
     let scored = a.assessments.into_iter().map(|a| {
         let na = a.not_applicable.is_some();
-        let reason = a.not_applicable.unwrap_or_default();
+        // A batch row gives the method's own reason; the report adds the pair's particulars after "; ".
+        let reason = a
+            .not_applicable
+            .map(|r| r.split("; ").next().unwrap_or_default().to_owned())
+            .unwrap_or_default();
         (
             a.drug, a.reaction, a.method, a.score, a.category, na, reason,
         )
@@ -49,7 +53,7 @@ fn lean(rules: &RuleSet, case: &Case, options: &Options) -> Vec<Key> {
                 r.score,
                 r.category.to_owned(),
                 r.not_applicable,
-                r.reason,
+                r.reason.into_owned(),
             )
         })
         .collect()
