@@ -143,6 +143,19 @@ macro_rules! said {
 }
 pub(crate) use said;
 
+/// A finding whose reasoning and evidence are evaluated only for a traced
+/// pair ([`Pair::traced`]); an untraced pair gets its outcome alone.
+macro_rules! found {
+    ($pair:expr, $outcome:expr, $reasoning:expr, $evidence:expr $(,)?) => {
+        if $pair.traced() {
+            $crate::findings::finding($outcome, $reasoning, $evidence)
+        } else {
+            $crate::findings::finding($outcome, String::new(), Vec::new())
+        }
+    };
+}
+pub(crate) use found;
+
 impl<'a> Pair<'a> {
     pub fn new(
         case: &'a Case,

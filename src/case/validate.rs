@@ -20,6 +20,10 @@ struct Validator<'a> {
     file: &'a SourceFile,
     diags: Diagnostics,
     resolver: Resolver,
+    /// Every time read so far, by the address of its text in the case
+    /// document: its index in the resolver's expressions, or why it cannot be
+    /// read. Each time is parsed once.
+    parsed: BTreeMap<usize, Result<usize, String>>,
     ids: BTreeMap<String, Pos>,
 }
 
@@ -68,18 +72,36 @@ impl<'a> Validator<'a> {
         self.ids.insert(value.to_owned(), pos);
     }
 
-    fn parse_time(&mut self, t: &Spanned<String>) -> Option<TimeExpr> {
-        match time::parse_time(&t.value) {
-            Ok(e) => Some(e),
-            Err(e) => {
-                self.error("case::bad-time", pos_of(t), e.message).help =
+    /// A time as written, parsed the first time it is read: its index in the
+    /// resolver's expressions, or the reason it cannot be read.
+    fn expr(&mut self, t: &'a Spanned<String>) -> &Result<usize, String> {
+        let key = std::ptr::from_ref(t) as usize;
+        let exprs = &mut self.resolver.exprs;
+        self.parsed
+            .entry(key)
+            .or_insert_with(|| match time::parse_time(&t.value) {
+                Ok(e) => {
+                    exprs.push(e);
+                    Ok(exprs.len() - 1)
+                }
+                Err(e) => Err(e.message),
+            })
+    }
+
+    /// A time as written, reporting it if it cannot be read.
+    fn parse_time(&mut self, t: &'a Spanned<String>) -> Option<usize> {
+        match self.expr(t) {
+            Ok(i) => Some(*i),
+            Err(message) => {
+                let message = message.clone();
+                self.error("case::bad-time", pos_of(t), message).help =
                     Some(time::TIME_HELP.into());
                 None
             }
         }
     }
 
-    fn slot(&mut self, id: Option<&Spanned<String>>, end: bool, t: Option<&Spanned<String>>) {
+    fn slot(&mut self, id: Option<&Spanned<String>>, end: bool, t: Option<&'a Spanned<String>>) {
         let Some(id) = id else { return };
         let slot = match t.and_then(|t| self.parse_time(t)) {
             Some(e) => Slot::Expr(e),
@@ -94,14 +116,14 @@ impl<'a> Validator<'a> {
         );
     }
 
-    fn time(&mut self, t: Option<&Spanned<String>>) -> Option<DayRange> {
+    fn time(&mut self, t: Option<&'a Spanned<String>>) -> Option<DayRange> {
         let t = t?;
-        let e = time::parse_time(&t.value).ok()?; // parse errors were reported when slots were built, or are below
-        match self.resolver.resolve_expr(&e, &mut Vec::new()) {
+        let e = *self.expr(t).as_ref().ok()?; // parse errors were reported when slots were built, or are below
+        match self.resolver.resolve(e) {
             Ok(r) => r,
             Err(message) => {
                 let ids: Vec<String> = self.ids.keys().cloned().collect();
-                let anchor = match &e {
+                let anchor = match &self.resolver.exprs[e] {
                     TimeExpr::Relative { anchor, .. } => anchor.id.clone(),
                     TimeExpr::Absolute(_) => String::new(),
                 };
@@ -130,7 +152,7 @@ impl<'a> Validator<'a> {
     }
 
     /// A time that is not itself a slot: parse (reporting errors) and resolve.
-    fn free_time(&mut self, t: Option<&Spanned<String>>) -> Option<DayRange> {
+    fn free_time(&mut self, t: Option<&'a Spanned<String>>) -> Option<DayRange> {
         let t = t?;
         self.parse_time(t)?;
         self.time(Some(t))
@@ -138,7 +160,7 @@ impl<'a> Validator<'a> {
 
     fn known_since(
         &mut self,
-        t: Option<&Spanned<String>>,
+        t: Option<&'a Spanned<String>>,
         own: Option<DayRange>,
     ) -> Option<NaiveDate> {
         match self.free_time(t) {
@@ -249,8 +271,10 @@ pub(super) fn validate(
         diags: Diagnostics::default(),
         resolver: Resolver {
             slots: BTreeMap::new(),
+            exprs: Vec::new(),
             done: BTreeMap::new(),
         },
+        parsed: BTreeMap::new(),
         ids: BTreeMap::new(),
     };
 
@@ -476,9 +500,12 @@ pub(super) fn validate(
             .value
             .onset
             .as_ref()
-            .and_then(|t| time::parse_time(&t.value).ok())
+            .and_then(|t| v.expr(t).as_ref().ok().copied())
+            .map(|e| &v.resolver.exprs[e])
         {
-            Some(TimeExpr::Relative { anchor, span }) if !anchor.end => Some((anchor.id, span)),
+            Some(TimeExpr::Relative { anchor, span }) if !anchor.end => {
+                Some((anchor.id.clone(), *span))
+            }
             _ => None,
         };
         let known = v.known_since(r.value.known_since.as_ref(), onset);

@@ -1,7 +1,7 @@
 //! Challenge findings: what happened when the drug was withdrawn, reduced or
 //! given again (including re-exposure during desensitization).
 
-use super::{Evidence, Finding, Pair, ev, finding, kebab};
+use super::{Evidence, Finding, Pair, ev, finding, found, kebab};
 use crate::case::{
     ActionTaken, Course, Dose, ReactionOutcome, Rechallenge, RechallengeKind, Step, StepOutcome,
 };
@@ -16,11 +16,15 @@ pub(super) fn dechallenge(pair: &Pair) -> Finding {
         .policy
         .is(policy::TREATED_IMPROVEMENT, "does-not-count")
     {
-        let reasoning = format!(
-            "{}; the policy in force does not count improvement under a specific treatment, so the effect of withdrawal is unknown",
-            f.reasoning
-                .trim_end_matches("; counted as improvement, weaker evidence")
-        );
+        let reasoning = if pair.traced() {
+            format!(
+                "{}; the policy in force does not count improvement under a specific treatment, so the effect of withdrawal is unknown",
+                f.reasoning
+                    .trim_end_matches("; counted as improvement, weaker evidence")
+            )
+        } else {
+            String::new()
+        };
         return Finding {
             outcome: "unknown",
             reasoning,
@@ -36,12 +40,13 @@ fn dechallenge_as_recorded(pair: &Pair) -> Finding {
     let drug = &case.drugs[pair.drug];
     let reaction = &case.reactions[pair.reaction];
     let mut evidence = Vec::new();
+    let traced = pair.traced();
     if let Some(o @ ReactionOutcome::Fatal) = reaction.outcome {
-        evidence.push(ev(format!("{}.outcome", reaction.path), kebab(&o)));
-        return finding(
+        return found!(
+            pair,
             "fatal-or-irreversible",
             "the reaction was fatal, so no improvement could be observed",
-            evidence,
+            vec![ev(format!("{}.outcome", reaction.path), kebab(&o))],
         );
     }
     let observations: Vec<_> = case
@@ -62,19 +67,22 @@ fn dechallenge_as_recorded(pair: &Pair) -> Finding {
         .max_by_key(|(i, d)| (rank(d.action), d.date.map(|x| x.earliest), *i))
         .map(|(_, d)| d);
     if let Some(d) = chosen {
-        evidence.push(ev(format!("{}.action", d.path), kebab(&d.action)));
-        evidence.push(ev(format!("{}.outcome", d.path), kebab(&d.outcome)));
+        if traced {
+            evidence.push(ev(format!("{}.action", d.path), kebab(&d.action)));
+            evidence.push(ev(format!("{}.outcome", d.path), kebab(&d.outcome)));
+        }
         let specific = specific_treatment(pair, &d.treatment);
-        if !d.treatment.is_empty() {
+        if traced && !d.treatment.is_empty() {
             evidence.push(ev(
                 format!("{}.treatment", d.path),
                 treatment_text(pair, &d.treatment),
             ));
         }
-        if d.tolerance {
+        if traced && d.tolerance {
             evidence.push(ev(format!("{}.tolerance", d.path), "true"));
         }
         return classify_dechallenge(
+            pair,
             d.action,
             d.outcome,
             (specific, !d.treatment.is_empty()),
@@ -84,13 +92,16 @@ fn dechallenge_as_recorded(pair: &Pair) -> Finding {
     }
     // No explicit observation: read the action taken with the drug and the reaction's outcome (as E2B reports them).
     let Some(action) = drug.action_taken else {
-        return finding(
+        return found!(
+            pair,
             "unknown",
             "no dechallenge is recorded and the action taken with the drug is not given",
             vec![ev(format!("{}.action_taken", drug.path), "not given")],
         );
     };
-    evidence.push(ev(format!("{}.action_taken", drug.path), kebab(&action)));
+    if traced {
+        evidence.push(ev(format!("{}.action_taken", drug.path), kebab(&action)));
+    }
     let course = match reaction.outcome {
         Some(
             ReactionOutcome::Recovered
@@ -100,20 +111,23 @@ fn dechallenge_as_recorded(pair: &Pair) -> Finding {
         Some(ReactionOutcome::NotRecovered) => Course::NotImproved,
         _ => Course::Unknown,
     };
-    evidence.push(ev(
-        format!("{}.outcome", reaction.path),
-        reaction
-            .outcome
-            .map_or("not given".to_owned(), |o| kebab(&o)),
-    ));
+    if traced {
+        evidence.push(ev(
+            format!("{}.outcome", reaction.path),
+            reaction
+                .outcome
+                .map_or("not given".to_owned(), |o| kebab(&o)),
+        ));
+    }
     let specific = specific_treatment(pair, &reaction.treatment);
-    if !reaction.treatment.is_empty() {
+    if traced && !reaction.treatment.is_empty() {
         evidence.push(ev(
             format!("{}.treatment", reaction.path),
             treatment_text(pair, &reaction.treatment),
         ));
     }
     classify_dechallenge(
+        pair,
         action,
         course,
         (specific, !reaction.treatment.is_empty()),
@@ -145,6 +159,7 @@ fn treatment_text(pair: &Pair, given: &[String]) -> String {
 }
 
 fn classify_dechallenge(
+    pair: &Pair,
     action: ActionTaken,
     course: Course,
     // (a specific treatment was given, any treatment was given)
@@ -161,7 +176,8 @@ fn classify_dechallenge(
         ActionTaken::NotApplicable => "withdrawal does not apply",
     };
     match (action, course) {
-        (_, Course::Unknown) => finding(
+        (_, Course::Unknown) => found!(
+            pair,
             "unknown",
             format!("{act}; what happened to the reaction afterwards is not known"),
             evidence,
@@ -169,7 +185,8 @@ fn classify_dechallenge(
         // After withdrawal only a specific treatment weakens the improvement;
         // with the drug continued, any treatment explains it.
         (ActionTaken::Withdrawn | ActionTaken::DoseReduced, Course::Improved) if specific => {
-            finding(
+            found!(
+                pair,
                 "improved-under-treatment",
                 format!(
                     "{act} and the reaction improved while a specific treatment was given; counted as improvement, weaker evidence"
@@ -177,12 +194,14 @@ fn classify_dechallenge(
                 evidence,
             )
         }
-        (ActionTaken::Withdrawn | ActionTaken::DoseReduced, Course::Improved) => finding(
+        (ActionTaken::Withdrawn | ActionTaken::DoseReduced, Course::Improved) => found!(
+            pair,
             "improved",
             format!("{act} and the reaction improved"),
             evidence,
         ),
-        (ActionTaken::Withdrawn | ActionTaken::DoseReduced, Course::NotImproved) => finding(
+        (ActionTaken::Withdrawn | ActionTaken::DoseReduced, Course::NotImproved) => found!(
+            pair,
             "not-improved",
             format!("{act} but the reaction did not improve"),
             evidence,
@@ -190,31 +209,35 @@ fn classify_dechallenge(
         (ActionTaken::DoseNotChanged | ActionTaken::DoseIncreased, Course::Improved)
             if tolerance =>
         {
-            finding(
+            found!(
+                pair,
                 "not-withdrawn-tolerance",
                 format!("{act}; the reaction improved through tolerance"),
                 evidence,
             )
         }
         (ActionTaken::DoseNotChanged | ActionTaken::DoseIncreased, Course::Improved) if treated => {
-            finding(
+            found!(
+                pair,
                 "not-withdrawn-treated",
                 format!("{act}; the reaction improved under treatment"),
                 evidence,
             )
         }
-        (ActionTaken::DoseNotChanged | ActionTaken::DoseIncreased, Course::Improved) => finding(
+        (ActionTaken::DoseNotChanged | ActionTaken::DoseIncreased, Course::Improved) => found!(
+            pair,
             "not-withdrawn-improved",
             format!("{act}, yet the reaction improved"),
             evidence,
         ),
-        (ActionTaken::DoseNotChanged | ActionTaken::DoseIncreased, Course::NotImproved) => finding(
+        (ActionTaken::DoseNotChanged | ActionTaken::DoseIncreased, Course::NotImproved) => found!(
+            pair,
             "not-withdrawn-not-improved",
             format!("{act} and the reaction did not improve"),
             evidence,
         ),
         (ActionTaken::Unknown | ActionTaken::NotApplicable, _) => {
-            finding("unknown", act.to_owned(), evidence)
+            found!(pair, "unknown", act.to_owned(), evidence)
         }
     }
 }
@@ -327,17 +350,23 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
             (Some(s), Some(o)) => s.latest >= o.earliest,
             _ => true,
         });
-    let earlier_ev: Vec<Evidence> = earlier
-        .iter()
-        .map(|r| {
-            ev(
-                &r.path,
-                "began before the reaction: earlier exposure, not a rechallenge",
-            )
-        })
-        .collect();
-    if episodes.is_empty() && !earlier_ev.is_empty() {
-        return finding(
+    let traced = pair.traced();
+    let earlier_ev: Vec<Evidence> = if traced {
+        earlier
+            .iter()
+            .map(|r| {
+                ev(
+                    &r.path,
+                    "began before the reaction: earlier exposure, not a rechallenge",
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if episodes.is_empty() && !earlier.is_empty() {
+        return found!(
+            pair,
             "not-done",
             "the drug was not given again after the reaction",
             earlier_ev,
@@ -345,7 +374,8 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
     }
     if episodes.is_empty() {
         let drug = &case.drugs[pair.drug];
-        return finding(
+        return found!(
+            pair,
             "not-done",
             "the drug was not given again",
             vec![ev("rechallenges", format!("none recorded for {}", drug.id))],
@@ -354,6 +384,14 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
     let mut evidence = earlier_ev;
     let mut readings = Vec::new();
     for r in &episodes {
+        let reading = judge(pair, r);
+        if matches!(reading, Reading::Unrelated) {
+            continue;
+        }
+        if !traced {
+            readings.push(reading);
+            continue;
+        }
         let mut conditions = vec![kebab(&r.kind)];
         if !r.premedication.is_empty() {
             conditions.push(format!("premedication {}", r.premedication.join(", ")));
@@ -365,10 +403,6 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
                 .map(|d| case.drugs[*d].name.as_str())
                 .collect();
             conditions.push(format!("restarted together with {}", others.join(", ")));
-        }
-        let reading = judge(pair, r);
-        if matches!(reading, Reading::Unrelated) {
-            continue;
         }
         let said = match &reading {
             Reading::Positive { step, .. } => step_text(step),
@@ -408,6 +442,14 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
         } else {
             "positive"
         };
+        if !traced {
+            let f = finding(outcome, String::new(), Vec::new());
+            return if masked {
+                f.under(policy::RECURRENCE)
+            } else {
+                f
+            };
+        }
         let mut why = String::from("the reaction came back on re-exposure");
         if with_others {
             why.push_str(", but together with other suspect drugs, which counts less than re-exposure to the drug alone");
@@ -425,7 +467,8 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
         return finding(outcome, why, evidence);
     }
     if readings.iter().any(|x| matches!(x, Reading::Negative)) {
-        return finding(
+        return found!(
+            pair,
             "negative",
             "the drug was given again at full conditions and the reaction did not come back",
             evidence,
@@ -436,13 +479,15 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
         .any(|x| matches!(x, Reading::MaskedTolerance))
     {
         return if pair.policy.is(policy::TOLERANCE, "negative") {
-            finding(
+            found!(
+                pair,
                 "negative",
                 "the drug was tolerated under desensitization or premedication, read as a negative rechallenge by the policy in force",
                 evidence,
             )
         } else {
-            finding(
+            found!(
+                pair,
                 "not-interpretable",
                 "the drug was tolerated, but only under desensitization or premedication, which can induce temporary tolerance",
                 evidence,
@@ -454,15 +499,16 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
         .iter()
         .find(|x| matches!(x, Reading::NotInterpretable(_)))
     {
-        return finding("not-interpretable", why.clone(), evidence);
+        return found!(pair, "not-interpretable", why.clone(), evidence);
     }
-    if evidence.is_empty() {
+    if traced && evidence.is_empty() {
         evidence.push(ev(
             "rechallenges",
             "re-administration recorded, but not for this reaction",
         ));
     }
-    finding(
+    found!(
+        pair,
         "unknown",
         "the drug was given again but what happened to this reaction is not recorded",
         evidence,
@@ -498,35 +544,41 @@ pub(super) fn dose_response(pair: &Pair) -> Finding {
                 && d.action == ActionTaken::DoseReduced
         })
         .collect();
-    let mut evidence: Vec<Evidence> = reduced
-        .iter()
-        .map(|d| {
-            ev(
-                format!("{}.outcome", d.path),
-                format!("dose reduced, {}", kebab(&d.outcome)),
-            )
-        })
-        .collect();
-    if evidence.is_empty() {
-        evidence.push(ev("dechallenges", "no change of dose recorded"));
-    }
+    let evidence = || {
+        let mut evidence: Vec<Evidence> = reduced
+            .iter()
+            .map(|d| {
+                ev(
+                    format!("{}.outcome", d.path),
+                    format!("dose reduced, {}", kebab(&d.outcome)),
+                )
+            })
+            .collect();
+        if evidence.is_empty() {
+            evidence.push(ev("dechallenges", "no change of dose recorded"));
+        }
+        evidence
+    };
     if reduced.iter().any(|d| d.outcome == Course::Improved) {
-        finding(
+        found!(
+            pair,
             "yes",
             "the reaction lessened when the dose was reduced",
-            evidence,
+            evidence(),
         )
     } else if reduced.iter().any(|d| d.outcome == Course::NotImproved) {
-        finding(
+        found!(
+            pair,
             "no",
             "the reaction did not lessen when the dose was reduced",
-            evidence,
+            evidence(),
         )
     } else {
-        finding(
+        found!(
+            pair,
             "unknown",
             "no change of dose with a known effect on the reaction is recorded",
-            evidence,
+            evidence(),
         )
     }
 }
@@ -537,7 +589,8 @@ pub(super) fn dose_response(pair: &Pair) -> Finding {
 pub(super) fn withdrawal_assessable(pair: &Pair) -> Finding {
     let drug = &pair.case.drugs[pair.drug];
     if drug.cannot_be_stopped {
-        return finding(
+        return found!(
+            pair,
             "cannot-be-stopped",
             "the drug cannot be stopped, so the effect of withdrawal cannot be judged",
             vec![ev(format!("{}.cannot_be_stopped", drug.path), "true")],
@@ -553,7 +606,8 @@ pub(super) fn withdrawal_assessable(pair: &Pair) -> Finding {
         })
         .max_by_key(|e| e.start.map(|s| s.earliest));
     let Some(e) = current else {
-        return finding(
+        return found!(
+            pair,
             "unknown",
             "no exposure with a start date precedes the reaction",
             vec![ev(format!("{}.exposures", drug.path), "no dated exposure")],
@@ -563,7 +617,8 @@ pub(super) fn withdrawal_assessable(pair: &Pair) -> Finding {
         if let Some(c) = r.cycle
             && c.last_day < c.length
         {
-            return finding(
+            return found!(
+                pair,
                 "intermittent-therapy",
                 format!(
                     "intermittent therapy ({}): the drug stops every cycle anyway, so withdrawal cannot be judged",
@@ -582,7 +637,8 @@ pub(super) fn withdrawal_assessable(pair: &Pair) -> Finding {
         ]
         .contains(&t.as_str())
         {
-            return finding(
+            return found!(
+                pair,
                 "single-administration",
                 format!("a single administration ({})", r.text),
                 vec![ev(format!("{}.regimen", e.path), &r.text)],
@@ -593,7 +649,8 @@ pub(super) fn withdrawal_assessable(pair: &Pair) -> Finding {
         && s.is_exact()
         && s == t
     {
-        return finding(
+        return found!(
+            pair,
             "single-administration",
             format!("given on one day only ({s})"),
             vec![
@@ -602,7 +659,8 @@ pub(super) fn withdrawal_assessable(pair: &Pair) -> Finding {
             ],
         );
     }
-    finding(
+    found!(
+        pair,
         "assessable",
         "a continuous exposure that could be withdrawn",
         vec![ev(
@@ -617,37 +675,47 @@ pub(super) fn withdrawal_assessable(pair: &Pair) -> Finding {
 /// Whether the reaction left lasting disability or impairment (or was fatal).
 pub(super) fn lasting_harm(pair: &Pair) -> Finding {
     let r = &pair.case.reactions[pair.reaction];
-    let mut evidence = vec![ev(
-        format!("{}.outcome", r.path),
-        r.outcome.map_or("not given".to_owned(), |o| kebab(&o)),
-    )];
-    if !r.seriousness.is_empty() {
-        evidence.push(ev(
-            format!("{}.seriousness", r.path),
-            r.seriousness
-                .iter()
-                .map(kebab)
-                .collect::<Vec<_>>()
-                .join(", "),
-        ));
-    }
+    let evidence = || {
+        let mut evidence = vec![ev(
+            format!("{}.outcome", r.path),
+            r.outcome.map_or("not given".to_owned(), |o| kebab(&o)),
+        )];
+        if !r.seriousness.is_empty() {
+            evidence.push(ev(
+                format!("{}.seriousness", r.path),
+                r.seriousness
+                    .iter()
+                    .map(kebab)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ));
+        }
+        evidence
+    };
     let disabling = r
         .seriousness
         .contains(&crate::case::Seriousness::Disability);
     match r.outcome {
-        _ if disabling => finding("yes", "the reaction caused disability", evidence),
+        _ if disabling => found!(pair, "yes", "the reaction caused disability", evidence()),
         Some(ReactionOutcome::Fatal | ReactionOutcome::RecoveredWithSequelae) => {
-            finding("yes", "the reaction was fatal or left sequelae", evidence)
+            found!(
+                pair,
+                "yes",
+                "the reaction was fatal or left sequelae",
+                evidence()
+            )
         }
-        Some(ReactionOutcome::Recovered | ReactionOutcome::Recovering) => finding(
+        Some(ReactionOutcome::Recovered | ReactionOutcome::Recovering) => found!(
+            pair,
             "no",
             "the reaction resolved or is resolving without lasting harm",
-            evidence,
+            evidence(),
         ),
-        _ => finding(
+        _ => found!(
+            pair,
             "unknown",
             "whether the reaction left lasting harm is not known",
-            evidence,
+            evidence(),
         ),
     }
 }

@@ -3,7 +3,7 @@
 //! was still in the body at onset, earlier exposures and reactions, whether it
 //! was continued, and its risk class for the phenotype.
 
-use super::{Finding, Pair, ev, finding, kebab};
+use super::{Finding, Pair, ev, found, kebab};
 use crate::case::{ActionTaken, Course, Exposure, Impairment, StepOutcome};
 use crate::kb::Risk;
 
@@ -44,7 +44,8 @@ fn course<'a>(pair: &Pair<'a>, cur: &'a Exposure) -> Vec<&'a Exposure> {
 fn index_day(pair: &Pair) -> Result<crate::time::DayRange, Finding> {
     let reaction = &pair.case.reactions[pair.reaction];
     reaction.onset.ok_or_else(|| {
-        finding(
+        found!(
+            pair,
             "unknown",
             "the index day (onset) is not known",
             vec![ev(format!("{}.onset", reaction.path), "not given")],
@@ -53,18 +54,20 @@ fn index_day(pair: &Pair) -> Result<crate::time::DayRange, Finding> {
 }
 
 /// An earlier reaction (of any kind) to this very drug, before this exposure began.
-fn earlier_reaction_to_same_drug(pair: &Pair, exposure: &Exposure) -> Option<super::Evidence> {
+fn earlier_reaction_to_same_drug<'a>(
+    pair: &Pair<'a>,
+    exposure: &Exposure,
+) -> Option<&'a crate::case::PreviousReaction> {
     let start = exposure.start?;
     pair.case
         .patient
         .previous_reactions
         .iter()
         .flatten()
-        .find_map(|p| {
-            (pair.is_same_drug(&p.drug)
+        .find(|p| {
+            pair.is_same_drug(&p.drug)
                 && p.date.is_none_or(|d| d.latest < start.earliest)
-                && pair.case.is_known(p.known))
-            .then(|| ev(&p.path, format!("earlier {} with {}", p.reaction, p.drug)))
+                && pair.case.is_known(p.known)
         })
 }
 
@@ -87,7 +90,8 @@ pub(super) fn delay_class(pair: &Pair) -> Finding {
         .filter(|e| e.start.is_some())
         .max_by_key(|e| e.start.map(|s| s.earliest))
     else {
-        return finding(
+        return found!(
+            pair,
             "unknown",
             "no start date is given for the drug",
             vec![ev(format!("{}.exposures", drug.path), "no start date")],
@@ -108,19 +112,26 @@ pub(super) fn delay_class(pair: &Pair) -> Finding {
         Some((anchor, span)) if e.id.as_deref() == Some(anchor.as_str()) => *span,
         _ => start.days_until(&onset),
     };
-    let mut evidence = vec![
-        ev(format!("{}.start", e.path), start),
-        ev(format!("{}.onset", reaction.path), onset),
-    ];
+    let traced = pair.traced();
+    let mut evidence = if traced {
+        vec![
+            ev(format!("{}.start", e.path), start),
+            ev(format!("{}.onset", reaction.path), onset),
+        ]
+    } else {
+        Vec::new()
+    };
     if delay.max <= 0 {
-        return finding(
+        return found!(
+            pair,
             "excluded",
             format!("delay {delay}: started on or after the index day"),
             evidence,
         );
     }
     let Some(window) = pair.phenotype().and_then(|p| p.latency.map(|l| (p, l))) else {
-        return finding(
+        return found!(
+            pair,
             "unknown",
             format!("delay {delay}; no latency window is known for this reaction"),
             evidence,
@@ -136,19 +147,25 @@ pub(super) fn delay_class(pair: &Pair) -> Finding {
         ),
         _ => (l.typical, l.plausible, "first exposure"),
     };
-    evidence.push(ev(
-        &ph.origin,
-        format!(
-            "{} ({which}): typical {}-{} days, plausible {}-{} days",
-            ph.id, t.0, t.1, w.0, w.1
-        ),
-    ));
-    let is_sensitized = sensitized.is_some();
-    if let Some(s) = sensitized {
-        evidence.push(s);
+    if traced {
+        evidence.push(ev(
+            &ph.origin,
+            format!(
+                "{} ({which}): typical {}-{} days, plausible {}-{} days",
+                ph.id, t.0, t.1, w.0, w.1
+            ),
+        ));
+        if let Some(p) = sensitized {
+            evidence.push(ev(
+                &p.path,
+                format!("earlier {} with {}", p.reaction, p.drug),
+            ));
+        }
     }
+    let is_sensitized = sensitized.is_some();
     if delay.min <= 0 {
-        return finding(
+        return found!(
+            pair,
             "cannot-tell",
             format!(
                 "delay {delay}: the dates cannot tell whether the drug was started before the index day"
@@ -156,7 +173,10 @@ pub(super) fn delay_class(pair: &Pair) -> Finding {
             evidence,
         );
     }
-    let said = format!("delay {delay} from first intake to the index day ({which})");
+    let said = super::said!(
+        pair,
+        "delay {delay} from first intake to the index day ({which})"
+    );
     let class = |d: i64| -> &'static str {
         if d >= t.0 && d <= t.1 {
             "suggestive"
@@ -170,9 +190,10 @@ pub(super) fn delay_class(pair: &Pair) -> Finding {
     };
     let (a, b) = (class(delay.min), class(delay.max));
     if a == b {
-        finding(a, format!("{said}: {a}"), evidence)
+        found!(pair, a, format!("{said}: {a}"), evidence)
     } else {
-        finding(
+        found!(
+            pair,
             "cannot-tell",
             format!("{said}: between {a} and {b}, the dates cannot tell"),
             evidence,
@@ -192,26 +213,33 @@ pub(super) fn drug_presence(pair: &Pair) -> Finding {
         Err(unknown) => return unknown,
     };
     let Some(e) = current(pair) else {
-        return finding(
+        return found!(
+            pair,
             "unknown",
             "no exposure is known to have started by the index day",
             vec![ev(format!("{}.exposures", drug.path), "none before onset")],
         );
     };
     let Some(stop) = e.stop else {
-        return finding(
+        return found!(
+            pair,
             "definite",
             "taken up to the index day (no stop date before it)",
             vec![ev(format!("{}.stop", e.path), "not given: continuing")],
         );
     };
     let days = stop.days_until(&onset);
-    let mut evidence = vec![
-        ev(format!("{}.stop", e.path), stop),
-        ev(format!("{}.onset", reaction.path), onset),
-    ];
+    let traced = pair.traced();
+    let mut evidence = if traced {
+        vec![
+            ev(format!("{}.stop", e.path), stop),
+            ev(format!("{}.onset", reaction.path), onset),
+        ]
+    } else {
+        Vec::new()
+    };
     if days.max <= 0 {
-        return finding("definite", "taken up to the index day", evidence);
+        return found!(pair, "definite", "taken up to the index day", evidence);
     }
     let Some(half_life) = pair
         .kb
@@ -219,7 +247,8 @@ pub(super) fn drug_presence(pair: &Pair) -> Finding {
         .or_else(|| pair.kb.drug(&drug.id))
         .and_then(|k| k.half_life_hours.map(|h| (h, k)))
     else {
-        return finding(
+        return found!(
+            pair,
             "cannot-tell",
             format!(
                 "stopped {days} before the index day, and the knowledge base has no half-life for {}",
@@ -231,10 +260,12 @@ pub(super) fn drug_presence(pair: &Pair) -> Finding {
     let (h, k) = half_life;
     let (n, set_at) = &pair.kb.elimination_half_lives;
     let limit = n * h;
-    evidence.push(ev(
-        &k.origin,
-        format!("half-life {h} h; {n} half-lives = {limit} h (set at {set_at})"),
-    ));
+    if traced {
+        evidence.push(ev(
+            &k.origin,
+            format!("half-life {h} h; {n} half-lives = {limit} h (set at {set_at})"),
+        ));
+    }
     // The last dose may have been taken at any hour of the stop day, the reaction may have begun at any hour of its day.
     let (lo, hi) = (
         ((days.min - 1).max(0) * 24) as f64,
@@ -248,18 +279,22 @@ pub(super) fn drug_presence(pair: &Pair) -> Finding {
     .flatten()
     .any(|i| matches!(i, Impairment::Severe));
     if hi < limit {
-        finding(
+        found!(
+            pair,
             "definite",
             format!("stopped {days} before the index day: {lo}-{hi} h, under {limit} h"),
             evidence,
         )
     } else if lo > limit {
-        if impaired {
+        if impaired && traced {
             evidence.push(ev(
                 "patient",
                 "severe renal or hepatic impairment (failure)",
             ));
-            finding(
+        }
+        if impaired {
+            found!(
+                pair,
                 "doubtful",
                 format!(
                     "stopped {days} before the index day: {lo}-{hi} h, over {limit} h, but with liver or kidney failure slowing elimination"
@@ -267,14 +302,16 @@ pub(super) fn drug_presence(pair: &Pair) -> Finding {
                 evidence,
             )
         } else {
-            finding(
+            found!(
+                pair,
                 "excluded",
                 format!("stopped {days} before the index day: {lo}-{hi} h, over {limit} h"),
                 evidence,
             )
         }
     } else {
-        finding(
+        found!(
+            pair,
             "cannot-tell",
             format!(
                 "stopped {days} before the index day: {lo}-{hi} h, which day-precision dates cannot place on either side of {limit} h"
@@ -291,10 +328,12 @@ pub(super) fn prechallenge(pair: &Pair) -> Finding {
     let case = pair.case;
     let drug = &case.drugs[pair.drug];
     let phenotype = pair.phenotype();
-    let mut best: Option<(u8, &'static str, super::Evidence)> = None;
-    let mut consider = |rank: u8, outcome: &'static str, e: super::Evidence| {
+    let traced = pair.traced();
+    // The evidence is written only for a traced pair, and only when it is kept.
+    let mut best: Option<(u8, &'static str, Option<super::Evidence>)> = None;
+    let mut consider = |rank: u8, outcome: &'static str, e: &dyn Fn() -> super::Evidence| {
         if best.as_ref().is_none_or(|b| rank > b.0) {
-            best = Some((rank, outcome, e));
+            best = Some((rank, outcome, traced.then(e)));
         }
     };
     for p in case
@@ -311,12 +350,12 @@ pub(super) fn prechallenge(pair: &Pair) -> Finding {
                 .phenotype_for_term(&p.reaction, None)
                 .is_some_and(|x| x.id == ph.id)
         });
-        let e = ev(&p.path, format!("{}: {}", p.drug, p.reaction));
+        let e = || ev(&p.path, format!("{}: {}", p.drug, p.reaction));
         match (same_drug, similar, same_kind) {
-            (true, _, true) => consider(5, "same-reaction-same-drug", e),
-            (false, true, true) => consider(4, "same-reaction-similar-drug", e),
-            (true, _, false) => consider(4, "other-reaction-same-drug", e),
-            (false, true, false) => consider(3, "other-reaction-similar-drug", e),
+            (true, _, true) => consider(5, "same-reaction-same-drug", &e),
+            (false, true, true) => consider(4, "same-reaction-similar-drug", &e),
+            (true, _, false) => consider(4, "other-reaction-same-drug", &e),
+            (false, true, false) => consider(3, "other-reaction-similar-drug", &e),
             _ => {}
         }
     }
@@ -326,21 +365,17 @@ pub(super) fn prechallenge(pair: &Pair) -> Finding {
             .iter()
             .any(|s| s.outcome == StepOutcome::Recurrence && s.reaction == Some(pair.reaction))
         {
-            consider(
-                5,
-                "same-reaction-same-drug",
-                ev(&r.path, "the reaction came back on re-exposure"),
-            );
+            consider(5, "same-reaction-same-drug", &|| {
+                ev(&r.path, "the reaction came back on re-exposure")
+            });
         } else if r
             .steps
             .iter()
             .any(|s| s.outcome == StepOutcome::OtherReaction)
         {
-            consider(
-                4,
-                "other-reaction-same-drug",
-                ev(&r.path, "another reaction on re-exposure"),
-            );
+            consider(4, "other-reaction-same-drug", &|| {
+                ev(&r.path, "another reaction on re-exposure")
+            });
         } else if !r.steps.is_empty() && r.steps.iter().all(|s| s.outcome == StepOutcome::Tolerated)
         {
             let masked = matches!(
@@ -354,7 +389,7 @@ pub(super) fn prechallenge(pair: &Pair) -> Finding {
                     continue;
                 }
             }
-            consider(1, "tolerated", ev(&r.path, "re-exposure tolerated"));
+            consider(1, "tolerated", &|| ev(&r.path, "re-exposure tolerated"));
         }
     }
     // An earlier course of the drug, over before the current one began, without a reaction.
@@ -373,17 +408,21 @@ pub(super) fn prechallenge(pair: &Pair) -> Finding {
             let Some(start) = start else { break };
             let start = crate::time::DayRange::day(start);
             if e.stop.is_some_and(|s| s.latest < start.earliest) {
-                consider(
-                    1,
-                    "tolerated",
-                    ev(&e.path, "an earlier course without a recorded reaction"),
-                );
+                consider(1, "tolerated", &|| {
+                    ev(&e.path, "an earlier course without a recorded reaction")
+                });
             }
         }
     }
     let f = match best {
-        Some((_, outcome, e)) => finding(outcome, format!("earlier exposure: {outcome}"), vec![e]),
-        None => finding(
+        Some((_, outcome, e)) => found!(
+            pair,
+            outcome,
+            format!("earlier exposure: {outcome}"),
+            e.into_iter().collect(),
+        ),
+        None => found!(
+            pair,
             "none",
             "no earlier exposure to this drug or a similar one is known",
             vec![ev("patient.previous_reactions", "nothing for this drug")],
@@ -413,7 +452,8 @@ pub(super) fn drug_continued(pair: &Pair) -> Finding {
     if let Some(d) = continued
         && d.outcome == Course::Improved
     {
-        return finding(
+        return found!(
+            pair,
             "continued-without-harm",
             "the drug was continued and the reaction improved",
             vec![ev(
@@ -430,7 +470,8 @@ pub(super) fn drug_continued(pair: &Pair) -> Finding {
         reaction.outcome,
         Some(crate::case::ReactionOutcome::Recovered | crate::case::ReactionOutcome::Recovering)
     ) {
-        return finding(
+        return found!(
+            pair,
             "continued-without-harm",
             "the drug was continued and the reaction resolved",
             vec![
@@ -448,7 +489,8 @@ pub(super) fn drug_continued(pair: &Pair) -> Finding {
     let action = drug
         .action_taken
         .map_or("not given".to_owned(), |a| kebab(&a));
-    finding(
+    found!(
+        pair,
         "stopped-or-unknown",
         "the drug was stopped, or what was done is not known",
         vec![ev(format!("{}.action_taken", drug.path), action)],
@@ -460,7 +502,8 @@ pub(super) fn drug_continued(pair: &Pair) -> Finding {
 pub(super) fn notoriety(pair: &Pair) -> Finding {
     let drug = &pair.case.drugs[pair.drug];
     let (Some(ph), Some(kd)) = (pair.phenotype(), pair.kb_drug_id()) else {
-        return finding(
+        return found!(
+            pair,
             "unknown",
             format!(
                 "{} or this reaction is not in the knowledge base",
@@ -478,7 +521,8 @@ pub(super) fn notoriety(pair: &Pair) -> Finding {
             Risk::Suspected => "suspected",
             Risk::NotSuspected => "not-suspected",
         };
-        return finding(
+        return found!(
+            pair,
             outcome,
             format!("{kd} is {outcome} risk for {}", ph.id),
             vec![ev(&n.origin, &n.source)],
@@ -490,7 +534,8 @@ pub(super) fn notoriety(pair: &Pair) -> Finding {
             crate::kb::Listedness::Labelled | crate::kb::Listedness::Reported
         )
     {
-        return finding(
+        return found!(
+            pair,
             "suspected",
             format!(
                 "{} with {kd} is {} but no risk class is known: suspected",
@@ -500,7 +545,8 @@ pub(super) fn notoriety(pair: &Pair) -> Finding {
             vec![ev(&k.origin, &k.source)],
         );
     }
-    finding(
+    found!(
+        pair,
         "unknown",
         format!("nothing is known of {kd} and {}", ph.id),
         vec![ev(

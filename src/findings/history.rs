@@ -2,7 +2,7 @@
 //! causes, what is known of the drug, investigations, the patient's history and
 //! contributing factors.
 
-use super::{Evidence, Finding, Pair, ev, finding, kebab};
+use super::{Evidence, Finding, Pair, ev, finding, found, kebab};
 use crate::case::{CaseItem, Drug, Plausibility, Role, Supports};
 use crate::kb::{Listedness, Phenotype};
 use crate::policy;
@@ -347,7 +347,8 @@ fn drug_timing_rules_out(d: &Drug, onset: Option<DayRange>, ph: &Phenotype) -> O
 pub(super) fn previous_knowledge(pair: &Pair) -> Finding {
     let drug = &pair.case.drugs[pair.drug];
     let Some(kd) = pair.kb_drug_id() else {
-        return finding(
+        return found!(
+            pair,
             "unknown",
             format!("`{}` is not in the knowledge base", drug.name),
             vec![ev(format!("{}.name", drug.path), &drug.name)],
@@ -355,7 +356,8 @@ pub(super) fn previous_knowledge(pair: &Pair) -> Finding {
     };
     let Some(ph) = pair.phenotype() else {
         let r = &pair.case.reactions[pair.reaction];
-        return finding(
+        return found!(
+            pair,
             "unknown",
             format!(
                 "the term `{}` matches no phenotype in the knowledge base",
@@ -418,30 +420,34 @@ fn investigation_ev(i: &crate::case::Investigation) -> Evidence {
 pub(super) fn objective_evidence(pair: &Pair) -> Finding {
     let found = investigations_for(pair);
     if found.is_empty() {
-        return finding(
+        return found!(
+            pair,
             "unknown",
             "no investigation is recorded",
             vec![ev("investigations", "none recorded")],
         );
     }
-    let evidence = found.iter().map(|i| investigation_ev(i)).collect();
+    let evidence = || found.iter().map(|i| investigation_ev(i)).collect();
     if found.iter().any(|i| i.supports == Supports::Drug) {
-        finding(
+        found!(
+            pair,
             "points-at-drug",
             "an investigation points at the drug as the cause",
-            evidence,
+            evidence(),
         )
     } else if found.iter().any(|i| i.supports == Supports::Reaction) {
-        finding(
+        found!(
+            pair,
             "confirms-reaction",
             "investigations confirm the reaction but do not point at the drug",
-            evidence,
+            evidence(),
         )
     } else {
-        finding(
+        found!(
+            pair,
             "none",
             "no investigation confirms the reaction or points at the drug",
-            evidence,
+            evidence(),
         )
     }
 }
@@ -454,7 +460,8 @@ pub(super) fn toxic_drug_level(pair: &Pair) -> Finding {
         })
         .collect();
     if levels.is_empty() {
-        return finding(
+        return found!(
+            pair,
             "unknown",
             "no drug level was measured",
             vec![ev(
@@ -463,18 +470,29 @@ pub(super) fn toxic_drug_level(pair: &Pair) -> Finding {
             )],
         );
     }
-    let evidence = levels.iter().map(|i| investigation_ev(i)).collect();
+    let evidence = || levels.iter().map(|i| investigation_ev(i)).collect();
     if levels.iter().any(|i| i.supports == Supports::Drug) {
-        finding("yes", "a drug level was in the toxic range", evidence)
+        found!(
+            pair,
+            "yes",
+            "a drug level was in the toxic range",
+            evidence()
+        )
     } else {
-        finding("no", "drug levels were measured and not toxic", evidence)
+        found!(
+            pair,
+            "no",
+            "drug levels were measured and not toxic",
+            evidence()
+        )
     }
 }
 
 pub(super) fn previous_reaction(pair: &Pair) -> Finding {
     let case = pair.case;
     let Some(history) = &case.patient.previous_reactions else {
-        return finding(
+        return found!(
+            pair,
             "unknown",
             "the patient's history of drug reactions is not given",
             vec![ev("patient.previous_reactions", "not given")],
@@ -498,14 +516,16 @@ pub(super) fn previous_reaction(pair: &Pair) -> Finding {
     let relevant: Vec<&crate::case::PreviousReaction> =
         history.iter().copied().filter(similar).collect();
     if let Some(p) = relevant.iter().find(|p| pair.is_same_drug(&p.drug)) {
-        return finding(
+        return found!(
+            pair,
             "same-drug",
             format!("a previous reaction to {} is recorded", p.drug),
             vec![ev(&p.path, format!("{}: {}", p.drug, p.reaction))],
         );
     }
     if let Some(p) = relevant.iter().find(|p| pair.is_similar_drug(&p.drug)) {
-        return finding(
+        return found!(
+            pair,
             "similar-drug",
             format!(
                 "a previous reaction to the similar drug {} is recorded",
@@ -514,25 +534,29 @@ pub(super) fn previous_reaction(pair: &Pair) -> Finding {
             vec![ev(&p.path, format!("{}: {}", p.drug, p.reaction))],
         );
     }
-    let evidence = history
-        .iter()
-        .map(|p| ev(&p.path, format!("{}: {}", p.drug, p.reaction)))
-        .collect::<Vec<_>>();
-    let evidence = if evidence.is_empty() {
-        vec![ev("patient.previous_reactions", "none")]
-    } else {
-        evidence
+    let evidence = || {
+        let evidence = history
+            .iter()
+            .map(|p| ev(&p.path, format!("{}: {}", p.drug, p.reaction)))
+            .collect::<Vec<_>>();
+        if evidence.is_empty() {
+            vec![ev("patient.previous_reactions", "none")]
+        } else {
+            evidence
+        }
     };
-    finding(
+    found!(
+        pair,
         "none",
         "no earlier reaction of this kind to this drug or a similar one is recorded",
-        evidence,
+        evidence(),
     )
 }
 
 pub(super) fn contributing_factors(pair: &Pair) -> Finding {
     let Some(factors) = &pair.case.contributing_factors else {
-        return finding(
+        return found!(
+            pair,
             "unknown",
             "contributing factors are not stated",
             vec![ev("contributing_factors", "not given")],
@@ -545,17 +569,18 @@ pub(super) fn contributing_factors(pair: &Pair) -> Finding {
         })
         .collect();
     if relevant.is_empty() {
-        finding(
+        found!(
+            pair,
             "absent",
             "the case states no factor favouring causality",
             vec![ev("contributing_factors", "none")],
         )
     } else {
-        let evidence = relevant.iter().map(|f| ev(&f.path, &f.factor)).collect();
-        finding(
+        found!(
+            pair,
             "present",
             "factors favouring causality are present",
-            evidence,
+            relevant.iter().map(|f| ev(&f.path, &f.factor)).collect(),
         )
     }
 }
