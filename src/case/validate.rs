@@ -24,6 +24,8 @@ struct Validator<'a> {
     /// document: its index in the resolver's expressions, or why it cannot be
     /// read. Each time is parsed once.
     parsed: BTreeMap<usize, Result<usize, String>>,
+    /// The times whose parse error has been reported, so each is reported once.
+    reported: std::collections::BTreeSet<usize>,
     ids: BTreeMap<String, Pos>,
 }
 
@@ -94,8 +96,10 @@ impl<'a> Validator<'a> {
             Ok(i) => Some(*i),
             Err(message) => {
                 let message = message.clone();
-                self.error("case::bad-time", pos_of(t), message).help =
-                    Some(time::TIME_HELP.into());
+                if self.reported.insert(std::ptr::from_ref(t) as usize) {
+                    self.error("case::bad-time", pos_of(t), message).help =
+                        Some(time::TIME_HELP.into());
+                }
                 None
             }
         }
@@ -118,7 +122,8 @@ impl<'a> Validator<'a> {
 
     fn time(&mut self, t: Option<&'a Spanned<String>>) -> Option<DayRange> {
         let t = t?;
-        let e = *self.expr(t).as_ref().ok()?; // parse errors were reported when slots were built, or are below
+        // A time that cannot be read is reported once, wherever it is first met.
+        let e = self.parse_time(t)?;
         match self.resolver.resolve(e) {
             Ok(r) => r,
             Err(message) => {
@@ -275,6 +280,7 @@ pub(super) fn validate(
             done: BTreeMap::new(),
         },
         parsed: BTreeMap::new(),
+        reported: std::collections::BTreeSet::new(),
         ids: BTreeMap::new(),
     };
 
