@@ -17,15 +17,12 @@
 use crate::Error;
 use crate::diagnostic::{Diagnostics, SourceFile};
 use crate::eval::{self, CaseAssessment, Options};
-use crate::import::{self, E2bLinks, Relatedness};
+use crate::import::{self, E2B_CODES, E2bLinks, Relatedness, e2b_code, hl7, is_hl7};
 use crate::rules::RuleSet;
 use quick_xml::Writer;
 use quick_xml::events::{BytesText, Event};
 
-const HL7: &str = "urn:hl7-org:v3";
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
-/// The E2B(R3) code system of observation and assessment codes.
-const E2B_CODES: &str = "2.16.840.1.113883.3.989.2.1.1.19";
 /// ICH E2B(R3) allows 60 characters for G.k.9.i.2.r.1, .r.2 and .r.3.
 const MAX_FIELD: usize = 60;
 
@@ -91,10 +88,9 @@ pub fn e2b(file: &str, text: &str, rules: &RuleSet, options: &Options) -> Result
             .find(|n| is_hl7(n, "adverseEventAssessment"));
         let existing: Vec<Relatedness> = place
             .iter()
-            .flat_map(|p| p.children())
-            .filter(|c| is_hl7(c, "component"))
-            .filter_map(|c| c.children().find(|n| is_hl7(n, "causalityAssessment")))
-            .filter(|ca| code_of(*ca) == Some("39"))
+            .flat_map(|p| hl7(*p, "component"))
+            .filter_map(|c| import::child(c, "causalityAssessment"))
+            .filter(|ca| e2b_code(*ca) == Some("39"))
             .map(import::relatedness)
             .collect();
         let (ours, without_ids) = ours(&assessment, links);
@@ -145,20 +141,6 @@ pub fn e2b(file: &str, text: &str, rules: &RuleSet, options: &Options) -> Result
         present,
         unlinked,
     })
-}
-
-fn is_hl7(n: &roxmltree::Node, name: &str) -> bool {
-    n.is_element() && n.tag_name().name() == name && n.tag_name().namespace() == Some(HL7)
-}
-
-fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
-    n.children().find(|c| is_hl7(c, name))
-}
-
-fn code_of<'a>(n: roxmltree::Node<'a, '_>) -> Option<&'a str> {
-    child(n, "code")
-        .filter(|c| c.attribute("codeSystem") == Some(E2B_CODES))
-        .and_then(|c| c.attribute("code"))
 }
 
 /// Our assessments of an ICSR, one per applicable drug x reaction pair and

@@ -270,9 +270,9 @@ pub fn openfda_cases(file: &str, text: &str) -> Result<Vec<(String, String)>, St
         .collect())
 }
 
-const HL7: &str = "urn:hl7-org:v3";
+pub(crate) const HL7: &str = "urn:hl7-org:v3";
 /// The E2B(R3) code system of observation and assessment codes.
-const E2B_CODES: &str = "2.16.840.1.113883.3.989.2.1.1.19";
+pub(crate) const E2B_CODES: &str = "2.16.840.1.113883.3.989.2.1.1.19";
 
 /// Whether a file's text is an E2B(R3) ICSR (HL7 v3 XML).
 pub fn is_e2b(text: &str) -> bool {
@@ -280,21 +280,29 @@ pub fn is_e2b(text: &str) -> bool {
     head.contains(HL7) && (head.contains("MCCI_IN200100UV01") || head.contains("PORR_IN049016UV"))
 }
 
-fn hl7<'a, 'i, 'n>(
+/// Whether a node is the HL7 v3 element `name`.
+pub(crate) fn is_hl7(n: &roxmltree::Node, name: &str) -> bool {
+    n.is_element() && n.tag_name().name() == name && n.tag_name().namespace() == Some(HL7)
+}
+
+/// The HL7 v3 children named `name`.
+pub(crate) fn hl7<'a, 'i, 'n>(
     n: roxmltree::Node<'a, 'i>,
     name: &'n str,
 ) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> + use<'a, 'i, 'n> {
-    n.children().filter(move |c| {
-        c.is_element() && c.tag_name().name() == name && c.tag_name().namespace() == Some(HL7)
-    })
+    n.children().filter(move |c| is_hl7(c, name))
 }
 
-fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+/// The first HL7 v3 child named `name`.
+pub(crate) fn child<'a, 'i>(
+    n: roxmltree::Node<'a, 'i>,
+    name: &str,
+) -> Option<roxmltree::Node<'a, 'i>> {
     hl7(n, name).next()
 }
 
 /// The E2B code of an observation-like element (`<code code=".." codeSystem="..19"/>`).
-fn e2b_code<'a>(n: roxmltree::Node<'a, '_>) -> Option<&'a str> {
+pub(crate) fn e2b_code<'a>(n: roxmltree::Node<'a, '_>) -> Option<&'a str> {
     child(n, "code")
         .filter(|c| c.attribute("codeSystem") == Some(E2B_CODES))
         .and_then(|c| c.attribute("code"))
