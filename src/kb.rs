@@ -297,7 +297,7 @@ impl KnowledgeBase {
         let n = normalize(term);
         self.not_reactions
             .iter()
-            .find(|x| x.names.iter().any(|m| normalize(m) == n))
+            .find(|x| x.names.iter().any(|m| normalizes_to(m, &n)))
             .or_else(|| {
                 let code = meddra_code?.trim();
                 self.not_reactions
