@@ -1,14 +1,6 @@
 //! `causa batch`: every record gives rows or an error row, and the output does not depend on the number of jobs.
 
-use std::process::Command;
-
-fn causa(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_causa"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
+use super::causa;
 
 #[test]
 fn a_batch_with_corrupted_records_accounts_for_every_record() {

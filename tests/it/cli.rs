@@ -1,14 +1,6 @@
 //! The command line as a user runs it: exit codes, formats, determinism.
 
-use std::process::{Command, Output};
-
-fn causa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_causa"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
+use super::causa;
 
 const REFERENCE: &str = "fixtures/cases/lenalidomide-lv-desensitization.yaml";
 

@@ -1,9 +1,8 @@
 //! `rules diff` on the shipped rules and a copy with one Naranjo point changed.
 
-use crate::shipped;
+use crate::{causa, shipped};
 use causa::eval::{self, Options};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The shipped rules with `fixtures/rules-altered/naranjo.yaml` in place of theirs.
 fn altered_rules() -> PathBuf {
@@ -107,20 +106,16 @@ fn the_exhaustive_diff_lists_exactly_the_combinations_a_brute_force_count_finds(
 #[test]
 fn the_corpus_impact_names_the_fixtures_whose_naranjo_result_changes() {
     let dir = altered_rules();
-    let out = Command::new(env!("CARGO_BIN_EXE_causa"))
-        .args([
-            "rules",
-            "diff",
-            "rules",
-            dir.to_str().unwrap(),
-            "--cases",
-            "fixtures/cases",
-            "--format",
-            "json",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let out = causa(&[
+        "rules",
+        "diff",
+        "rules",
+        dir.to_str().unwrap(),
+        "--cases",
+        "fixtures/cases",
+        "--format",
+        "json",
+    ]);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -186,11 +181,7 @@ fn the_corpus_impact_names_the_fixtures_whose_naranjo_result_changes() {
 
 #[test]
 fn identical_rule_sets_exit_0() {
-    let out = Command::new(env!("CARGO_BIN_EXE_causa"))
-        .args(["rules", "diff", "rules", "rules"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let out = causa(&["rules", "diff", "rules", "rules"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("No structural change."));
 }

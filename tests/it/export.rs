@@ -1,22 +1,15 @@
 //! `causa export e2b`: our assessments written back into the shared E2B(R3)
 //! instances, everything else kept byte for byte.
 
+use super::causa;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const INSTANCES: [&str; 2] = [
     "fixtures/e2b/FAERS2022Scenario1.xml",
     "fixtures/e2b/FAERS2022Scenario6.xml",
 ];
-
-fn causa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_causa"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
 
 fn ok(out: &Output) -> String {
     assert_eq!(

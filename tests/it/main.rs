@@ -15,6 +15,15 @@ use causa::diagnostic::SourceFile;
 use causa::rules::RuleSet;
 use std::path::Path;
 
+/// Runs the binary from the crate root, as a user would.
+pub fn causa(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_causa"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
 /// The shipped rules, as the binary embeds them.
 pub fn shipped() -> RuleSet {
     causa::rules::load(&causa::rules::shipped_files()).expect("shipped rules are valid")
