@@ -55,7 +55,7 @@ pub enum Command {
     Import(ImportCommand),
     /// Assess many cases: one output row per drug x reaction pair and method
     #[command(
-        after_help = "Examples:\n  causa batch cases.ndjson --out results.csv\n  causa batch fixtures/cases --out results.ndjson --format ndjson --jobs 2\n  causa batch cases.ndjson --out /dev/null --validate-only --errors rejected.csv\n\nInputs: a case file, a directory of case files, or NDJSON (.ndjson, .jsonl) with one case object per line.\nExit 0 when every record was assessed, 2 when some were rejected (see the errors file)."
+        after_help = "Examples:\n  causa batch cases.ndjson --out results.csv\n  causa batch fixtures/cases --out results.ndjson --format ndjson --jobs 2\n  causa batch cases.ndjson --out /dev/null --validate-only --errors rejected.csv\n  causa batch fixtures/e2b fixtures/openfda/openfda-drug-event-sample.json --out results.csv\n\nInputs: case files, openFDA drug-event or E2B(R3) files (one record per report),\ndirectories of them, or NDJSON (.ndjson, .jsonl) with one case object per line.\nRows: record, case_id, drug, reaction, method, score, category, reason, case_digest;\na report with nothing to score gives a `not-scored` row with the reason.\nExit 0 when every record was assessed, 2 when some were rejected (see the errors file)."
     )]
     Batch(BatchArgs),
     /// Write assessments back into other formats
@@ -146,7 +146,7 @@ pub enum LogCommand {
 /// What `causa batch` takes.
 #[derive(Debug, clap::Args)]
 pub struct BatchArgs {
-    /// Case files, directories of case files, or NDJSON files of case objects
+    /// Case files, openFDA or E2B(R3) files, directories of them, or NDJSON files of case objects
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Where to write the rows
