@@ -5,6 +5,12 @@
 //! E2B(R3)'s); every case item keeps a JSON pointer to the element it came
 //! from (`source_ref`), and the assumptions the mapping makes are written into
 //! the case as notes, which reports show.
+//!
+//! E2B(R3) ICSRs (HL7 v3 XML) become one case per `PORR_IN049016UV` message:
+//! reactions, drugs with their roles, dosage dates (a null flavour stays
+//! unknown), action taken, G.k.9.i.4 rechallenges and G.k.9.i.3 intervals,
+//! linked through XML ids, and the relatedness assessments the ICSR already
+//! holds, kept verbatim. `export` reuses the element helpers and the links.
 
 use crate::time::DayRange;
 use serde_json::{Value, json};
