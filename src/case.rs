@@ -5,16 +5,18 @@
 //! resolved to indices, every problem collected as a [`Diagnostic`]. A `Case`
 //! is what findings read; it never touches the file system again.
 
+mod chronology;
 pub mod doc;
-mod resolve;
 mod validate;
 
+pub use chronology::{Fact, Times};
 use crate::diagnostic::{Diagnostics, Pos, SourceFile};
+pub use crate::time::network::Point;
 use crate::time::{DayRange, DaySpan};
 use chrono::NaiveDate;
 pub use doc::{
-    ActionTaken, Course, Impairment, InvestigationKind, Plausibility, ReactionOutcome,
-    RechallengeKind, Role, Seriousness, Sex, StepOutcome, Supports,
+    ActionTaken, Course, EarlierOutcome, Impairment, InvestigationKind, Plausibility,
+    ReactionOutcome, RechallengeKind, Role, Seriousness, Sex, StepOutcome, Supports,
 };
 use sha2::{Digest, Sha256};
 
@@ -41,6 +43,9 @@ pub struct Case {
     pub reported_assessments: Vec<ReportedAssessment>,
     /// Notes to show in reports (for example the assumptions of an importer).
     pub notes: Vec<String>,
+    /// When everything happened, as the whole case implies it: every event
+    /// below has points in it, and every time question reads its bounds.
+    pub times: Times,
 }
 
 /// A relatedness assessment the source report already holds, as written.
@@ -71,6 +76,8 @@ pub struct Condition {
     pub subtype: Option<String>,
     pub onset: Option<DayRange>,
     pub end: Option<DayRange>,
+    pub onset_at: Point,
+    pub end_at: Point,
     pub path: String,
     pub known: Option<NaiveDate>,
 }
@@ -80,6 +87,7 @@ pub struct PreviousReaction {
     pub drug: String,
     pub reaction: String,
     pub date: Option<DayRange>,
+    pub at: Point,
     pub path: String,
     pub known: Option<NaiveDate>,
 }
@@ -93,7 +101,25 @@ pub struct Drug {
     pub exposures: Vec<Exposure>,
     pub action_taken: Option<ActionTaken>,
     pub cannot_be_stopped: bool,
+    /// Exposures to the drug before the one under assessment, tolerated or not.
+    pub earlier: Vec<EarlierExposure>,
+    /// The start of its earliest exposure, and the stop of its latest.
+    pub start_at: Point,
+    pub stop_at: Point,
     pub source_ref: Option<String>,
+    pub path: String,
+    pub known: Option<NaiveDate>,
+}
+
+/// An exposure to the drug before the one under assessment, dated or not.
+#[derive(Debug, Clone)]
+pub struct EarlierExposure {
+    pub id: Option<String>,
+    pub at: Point,
+    pub date: Option<DayRange>,
+    pub outcome: EarlierOutcome,
+    /// The reaction it caused, as written, when it caused one.
+    pub reaction: Option<String>,
     pub path: String,
     pub known: Option<NaiveDate>,
 }
@@ -101,8 +127,14 @@ pub struct Drug {
 #[derive(Debug, Clone)]
 pub struct Exposure {
     pub id: Option<String>,
+    /// The calendar days of the start and stop, where the case bounds them.
     pub start: Option<DayRange>,
     pub stop: Option<DayRange>,
+    pub start_at: Point,
+    pub stop_at: Point,
+    /// The case says the exposure stopped (a stop is given, or it was a single dose).
+    pub stopped: bool,
+    pub single_dose: bool,
     pub dose: Option<Dose>,
     pub route: Option<String>,
     pub regimen: Option<Regimen>,
@@ -140,10 +172,9 @@ pub struct Reaction {
     pub phenotype: Option<String>,
     pub meddra_code: Option<String>,
     pub onset: Option<DayRange>,
-    /// When the onset was written relative to a start (`day 3-4 of ID`): that id
-    /// and the days after it, so latency keeps the precision it was given with.
-    pub onset_anchor: Option<(String, DaySpan)>,
     pub end: Option<DayRange>,
+    pub onset_at: Point,
+    pub end_at: Point,
     pub outcome: Option<ReactionOutcome>,
     pub severity_grade: Option<u8>,
     pub seriousness: Vec<Seriousness>,
@@ -163,6 +194,7 @@ pub struct Investigation {
     pub reaction: Option<usize>,
     pub drug: Option<usize>,
     pub date: Option<DayRange>,
+    pub at: Point,
     pub path: String,
     pub known: Option<NaiveDate>,
 }
@@ -173,6 +205,7 @@ pub struct Dechallenge {
     pub reaction: usize,
     pub action: ActionTaken,
     pub date: Option<DayRange>,
+    pub at: Point,
     pub outcome: Course,
     pub treatment: Vec<String>,
     pub tolerance: bool,
@@ -187,6 +220,8 @@ pub struct Rechallenge {
     pub kind: RechallengeKind,
     pub start: Option<DayRange>,
     pub end: Option<DayRange>,
+    pub start_at: Point,
+    pub end_at: Point,
     pub premedication: Vec<String>,
     pub with_drugs: Vec<usize>,
     pub steps: Vec<Step>,
@@ -198,6 +233,10 @@ pub struct Rechallenge {
 pub struct Step {
     /// Day of the episode, day 1 being its start.
     pub day: Option<DaySpan>,
+    /// The step's place among the case's times (unbounded when no day is given).
+    pub at: Point,
+    /// The calendar days of the step, where the case bounds them.
+    pub date: Option<DayRange>,
     pub dose: Option<Dose>,
     pub outcome: StepOutcome,
     pub reaction: Option<usize>,
@@ -389,6 +428,9 @@ impl Case {
                 add(e.known, &e.path);
                 add(e.stop.map(|s| s.latest), &format!("{}.stop", e.path));
             }
+            for x in &d.earlier {
+                add(x.known, &x.path);
+            }
         }
         for r in &self.reactions {
             add(r.known, &r.path);
@@ -402,20 +444,13 @@ impl Case {
         }
         for r in &self.rechallenges {
             add(r.known, &r.path);
-            if let Some(start) = r.start {
-                for s in &r.steps {
-                    let at = s.day.and_then(|d| {
-                        start.shift(DaySpan {
-                            min: d.min - 1,
-                            max: d.min - 1,
-                        })
-                    });
-                    // A step is known once it happened and the episode itself is known.
-                    add(
-                        at.map(|a| r.known.map_or(a.earliest, |k| a.earliest.max(k))),
-                        &s.path,
-                    );
-                }
+            for s in &r.steps {
+                // A step is known once it happened and the episode itself is known.
+                add(
+                    s.date
+                        .map(|at| r.known.map_or(at.earliest, |k| at.earliest.max(k))),
+                    &s.path,
+                );
             }
         }
         for a in &self.alternative_causes {
@@ -433,31 +468,39 @@ impl Case {
     }
 
     /// The case as it stood on `day`: every piece of information not known by
-    /// then is left out, and dates after it are not yet known.
+    /// then is left out, dates after it are not yet known, and the times are
+    /// solved again from the facts known then.
     pub fn known_by(&self, day: NaiveDate) -> Case {
         let known = |k: Option<NaiveDate>| k.is_none_or(|k| k <= day);
-        // An end is known only once it has surely happened.
-        let by = |r: Option<DayRange>| r.filter(|r| r.is_known_by(day));
         let mut case = self.clone();
+        case.times = self.times.known_by(day);
+        let times = &case.times;
+        // An end is known only once it has surely happened.
+        let by = |p: Point| times.range(p).filter(|r| r.is_known_by(day));
         // Reactions, drugs and conditions are referred to by index, so they stay in
         // the lists; `as_of` hides the ones not known yet from `is_known`.
         case.as_of = Some(day);
         for r in &mut case.reactions {
-            let end = by(r.end);
+            let end = r.end.and_then(|_| by(r.end_at));
             if r.end.is_some() && end.is_none() {
                 // The reaction had not ended by then, so its final outcome was not known either.
                 r.outcome = Some(ReactionOutcome::Unknown);
             }
+            r.onset = times.range(r.onset_at);
             r.end = end;
         }
         for d in &mut case.drugs {
             d.exposures.retain(|e| known(e.known));
             for e in &mut d.exposures {
-                e.stop = by(e.stop);
+                e.start = times.range(e.start_at);
+                e.stop = e.stop.and_then(|_| by(e.stop_at));
+                e.stopped = e.stopped && (e.single_dose || e.stop.is_some());
             }
+            d.earlier.retain(|x| known(x.known));
         }
         for c in &mut case.patient.conditions {
-            c.end = by(c.end);
+            c.onset = times.range(c.onset_at);
+            c.end = c.end.and_then(|_| by(c.end_at));
         }
         if let Some(list) = &mut case.patient.previous_reactions {
             list.retain(|p| known(p.known));
@@ -466,20 +509,10 @@ impl Case {
         case.dechallenges.retain(|d| known(d.known));
         case.rechallenges.retain(|r| known(r.known));
         for r in &mut case.rechallenges {
-            r.end = by(r.end);
+            r.end = r.end.and_then(|_| by(r.end_at));
             // Steps taken after the day were not known yet.
-            if let Some(start) = r.start {
-                r.steps.retain(|s| {
-                    s.day.is_none_or(|d| {
-                        start
-                            .shift(crate::time::DaySpan {
-                                min: d.min - 1,
-                                max: d.min - 1,
-                            })
-                            .is_none_or(|at| at.earliest <= day)
-                    })
-                });
-            }
+            r.steps
+                .retain(|s| s.date.is_none_or(|at| at.earliest <= day));
         }
         case.alternative_causes.retain(|a| known(a.known));
         if let Some(list) = &mut case.contributing_factors {

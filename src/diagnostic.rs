@@ -46,6 +46,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The quoted source line, captured when the diagnostic was made.
     pub line_text: Option<String>,
+    /// Further places the problem involves, one line each ("line 8: ..."),
+    /// shown after the quoted line.
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
@@ -70,6 +73,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             line_text,
+            notes: Vec::new(),
         }
     }
 
@@ -82,6 +86,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             line_text: None,
+            notes: Vec::new(),
         }
     }
 
@@ -124,6 +129,9 @@ impl Diagnostic {
             let _ = writeln!(out, "{gutter} |");
             let _ = writeln!(out, "{number} | {text}");
             let _ = writeln!(out, "{gutter} | {caret_pad}^");
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "  = note: {note}");
         }
         if let Some(help) = &self.help {
             let _ = writeln!(out, "  = help: {help}");

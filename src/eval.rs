@@ -174,16 +174,15 @@ fn applicability(m: &Method, pair: &Pair) -> Applies {
             return Applies::No(WhyNot::Phenotype);
         }
     }
-    if let (Some(n), Some(onset)) = (m.applies_to.taken_within_days, reaction.onset) {
-        let from = onset
-            .earliest
-            .checked_sub_days(chrono::Days::new(n.unsigned_abs()))
-            .unwrap_or(chrono::NaiveDate::MIN);
-        // An exposure without dates may have been taken then: it counts, and its delay is left undetermined.
+    if let Some(n) = m.applies_to.taken_within_days {
+        let times = &pair.case.times;
+        // Taken within the window: may have started by the onset, and may have
+        // stopped no more than `n` days before it. An exposure the times do not
+        // place may have been taken then: it counts, and its delay is left undetermined.
         let taken = drug.exposures.is_empty()
             || drug.exposures.iter().any(|e| {
-                e.start.is_none_or(|s| s.earliest <= onset.latest)
-                    && e.stop.is_none_or(|s| s.latest >= from)
+                times.between(e.start_at, reaction.onset_at).max >= 0
+                    && (!e.stopped || times.between(e.stop_at, reaction.onset_at).min <= n)
             });
         if !taken {
             if !suspect {
@@ -972,6 +971,16 @@ struct End {
     band: Option<crate::rules::Band>,
 }
 
+/// The edge a finding's outcome takes at a node: for a finding that allows
+/// several outcomes, the one they all lead to or the node's reading among them.
+fn derived_edge(node: &crate::rules::Node, finding: Option<&findings::Finding>) -> usize {
+    match finding {
+        Some(f) if !f.possible.is_empty() => node.edge_for_possible(&f.possible).edge,
+        Some(f) => node.edge_for_outcome(f.outcome),
+        None => node.edge_for_outcome("unknown"),
+    }
+}
+
 /// Walks one method's graph for one pair, telling `visit` what each node met.
 /// The full assessment and the lean results both walk with this one function,
 /// so their answers, totals and categories cannot differ.
@@ -996,7 +1005,7 @@ fn walk<'c>(
             Ask::Finding(fid) => Some((fid, found.get(fid, pair))),
             Ask::Assessor => None,
         };
-        let derived_edge = node.edge_for_outcome(finding.map_or("unknown", |(_, f)| f.outcome));
+        let derived_edge = derived_edge(node, finding.map(|(_, f)| f));
         let input = assessor_answer(case, method, &node.id, pair);
         let edge = input
             .and_then(|a| node.edge_for_answer(&a.answer))
@@ -1046,8 +1055,8 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
                 if !changed.is_empty() && v.input.is_none() {
                     let default_policy = Policy::default();
                     let reference = findings::compute(fid, &pair.with_policy(&default_policy));
-                    let now = &node.edges[node.edge_for_outcome(f.outcome)];
-                    let then = &node.edges[node.edge_for_outcome(reference.outcome)];
+                    let now = &node.edges[derived_edge(node, Some(f))];
+                    let then = &node.edges[derived_edge(node, Some(&reference))];
                     if (&now.answer, now.points) != (&then.answer, then.points) {
                         policy_change = Some(PolicyChange {
                             switches: changed,
@@ -1057,10 +1066,14 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
                         });
                     }
                 }
+                let reasoning = match uncertain_reading(node, f) {
+                    Some(r) => format!("{}; {r}", f.reasoning),
+                    None => f.reasoning.clone(),
+                };
                 (
                     fid.name().to_owned(),
                     Some(f.outcome.to_owned()),
-                    f.reasoning.clone(),
+                    reasoning,
                     f.evidence.clone(),
                 )
             }
@@ -1150,6 +1163,37 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
         next_category_missed,
         not_applicable: None,
     }
+}
+
+/// For a finding that allows several outcomes, what each gives at this node
+/// and the reading taken: "likely (+1) or suggestive (+3) possible; lower
+/// reading likely (+1) taken", or that every outcome gives the same answer.
+fn uncertain_reading(node: &crate::rules::Node, f: &findings::Finding) -> Option<String> {
+    if f.possible.is_empty() {
+        return None;
+    }
+    let r = node.edge_for_possible(&f.possible);
+    let show = |e: usize| {
+        let edge = &node.edges[e];
+        if edge.points == 0 && node.edges.iter().all(|x| x.points == 0) {
+            format!("`{}`", edge.answer)
+        } else {
+            format!("`{}` ({:+})", edge.answer, edge.points)
+        }
+    };
+    if r.candidates.len() == 1 {
+        return Some(format!(
+            "every reading the times allow gives {}",
+            show(r.edge)
+        ));
+    }
+    let options: Vec<String> = r.candidates.iter().map(|&e| show(e)).collect();
+    Some(format!(
+        "{} possible; {} reading {} taken",
+        options.join(" or "),
+        node.when_uncertain.name(),
+        show(r.edge)
+    ))
 }
 
 /// The assessor's answer to this question for this pair: the most specific one

@@ -13,6 +13,7 @@
 mod challenge;
 mod exposure;
 mod history;
+mod latency;
 mod timing;
 
 use crate::case::Case;
@@ -38,9 +39,26 @@ pub struct Finding {
     /// The policy switches whose value this outcome depended on.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<&'static str>,
+    /// When the facts allow several outcomes (a latency straddling a window's
+    /// edge), each of them, and the outcome is `cannot-tell`: the rule file
+    /// says which reading a method takes when they lead to different answers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub possible: Vec<&'static str>,
 }
 
 impl Finding {
+    /// The same finding, open between several outcomes the facts all allow.
+    /// With one outcome it is simply that outcome.
+    pub(crate) fn one_of(mut self, possible: Vec<&'static str>) -> Finding {
+        if let [only] = possible[..] {
+            self.outcome = only;
+        } else {
+            self.outcome = "cannot-tell";
+            self.possible = possible;
+        }
+        self
+    }
+
     /// Records that the outcome depended on a policy switch.
     pub(crate) fn under(mut self, switch: &'static str) -> Finding {
         if !self.policies.contains(&switch) {
@@ -200,14 +218,36 @@ impl<'a> Pair<'a> {
         self.phenotype
     }
 
-    /// The exposure in effect at onset: the latest one that may have started by then.
+    /// The exposure in effect at onset: of those the case's times link to the
+    /// onset and that may have started by then, the latest.
     pub fn exposure_at_onset(&self) -> Option<&'a crate::case::Exposure> {
-        let onset = self.case.reactions[self.reaction].onset?;
-        self.case.drugs[self.drug]
-            .exposures
+        let times = &self.case.times;
+        let onset = self.case.reactions[self.reaction].onset_at;
+        let exposures = &self.case.drugs[self.drug].exposures;
+        let candidates: Vec<&crate::case::Exposure> = exposures
             .iter()
-            .filter(|e| e.start.is_some_and(|s| s.earliest <= onset.latest))
+            .filter(|e| {
+                let s = times.between(e.start_at, onset);
+                (s.has_min() || s.has_max()) && s.max >= 0
+            })
+            .collect();
+        // Not surely followed by another candidate; the latest known start among those.
+        candidates
+            .iter()
+            .copied()
+            .filter(|c| {
+                !candidates
+                    .iter()
+                    .any(|f| times.between(c.start_at, f.start_at).min > 0)
+            })
             .max_by_key(|e| e.start.map(|s| s.earliest))
+    }
+
+    /// The days from `from` to the onset of the pair's reaction, as the case's times bound them.
+    pub fn to_onset(&self, from: crate::case::Point) -> crate::time::DaySpan {
+        self.case
+            .times
+            .between(from, self.case.reactions[self.reaction].onset_at)
     }
 
     /// Whether a drug named elsewhere (a history entry) is this pair's drug: by
@@ -270,6 +310,7 @@ pub(crate) fn finding(
         reasoning: reasoning.into(),
         evidence,
         policies: Vec::new(),
+        possible: Vec::new(),
     }
 }
 

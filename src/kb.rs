@@ -113,6 +113,8 @@ pub struct Latency {
     pub plausible: (i64, i64),
     /// The windows for a patient already sensitized, when known.
     pub reexposure: Option<Windows>,
+    /// What the windows count from for a cyclic regimen.
+    pub from: doc::LatencyFrom,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +129,8 @@ pub struct Knowledge {
     pub phenotype: String,
     pub listedness: Listedness,
     pub frequency: Option<String>,
+    /// Windows published for this drug and reaction, replacing the phenotype's.
+    pub latency: Option<Latency>,
     pub source: String,
     pub origin: String,
 }
@@ -372,6 +376,21 @@ impl DiseaseCause {
 }
 
 /// Checks a pair of windows: each `[low, high]` in order, `plausible` containing `typical`.
+/// A latency block's windows, checked.
+fn check_latency(diags: &mut Diagnostics, f: &SourceFile, l: &doc::LatencyDoc) -> Option<Latency> {
+    let first = check_windows(diags, f, &l.typical, &l.plausible)?;
+    let reexposure = match &l.reexposure {
+        Some(r) => Some(check_windows(diags, f, &r.typical, &r.plausible)?),
+        None => None,
+    };
+    Some(Latency {
+        typical: first.typical,
+        plausible: first.plausible,
+        reexposure,
+        from: l.from,
+    })
+}
+
 fn check_windows(
     diags: &mut Diagnostics,
     f: &SourceFile,
@@ -564,18 +583,7 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
         for p in doc.phenotypes {
             let at = pos_of(&p);
             let p = p.value;
-            let latency = p.latency.and_then(|l| {
-                let first = check_windows(&mut diags, f, &l.typical, &l.plausible)?;
-                let reexposure = match &l.reexposure {
-                    Some(r) => Some(check_windows(&mut diags, f, &r.typical, &r.plausible)?),
-                    None => None,
-                };
-                Some(Latency {
-                    typical: first.typical,
-                    plausible: first.plausible,
-                    reexposure,
-                })
-            });
+            let latency = p.latency.and_then(|l| check_latency(&mut diags, f, &l));
             kb.phenotypes.push(Phenotype {
                 id: p.id.value.trim().to_owned(),
                 names: p.names,
@@ -608,11 +616,13 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
                     .with_help("keep one entry per drug and phenotype"),
                 );
             }
+            let latency = k.latency.and_then(|l| check_latency(&mut diags, f, &l));
             kb.knowledge.push(Knowledge {
                 drug,
                 phenotype,
                 listedness: k.listedness,
                 frequency: k.frequency,
+                latency,
                 source: k.source,
                 origin: origin(f, at),
             });

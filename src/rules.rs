@@ -133,8 +133,42 @@ pub struct Node {
     pub ask: Ask,
     pub criterion_of: Option<usize>,
     pub edges: Vec<Edge>,
+    /// The reading taken when the facts allow outcomes that lead to different answers.
+    pub when_uncertain: Reading,
     /// Line of the node in its rule file.
     pub line: u64,
+}
+
+/// Which answer a node takes when the facts allow several outcomes that lead
+/// to different edges (a latency straddling a window's edge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// The edge with the fewest points; among equals, the one listed last
+    /// (rule files list edges from the most to the least favourable).
+    Lower,
+    /// The edge with the most points; among equals, the one listed first.
+    Higher,
+    /// This edge when it is among those allowed, else the lower reading.
+    Answer(usize),
+}
+
+impl Reading {
+    /// The word rule files and reports use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reading::Lower => "lower",
+            Reading::Higher => "higher",
+            Reading::Answer(_) => "the rule file's",
+        }
+    }
+}
+
+/// The edge a node takes for a finding that allows several outcomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub edge: usize,
+    /// The distinct edges the allowed outcomes lead to, in the order of the node.
+    pub candidates: Vec<usize>,
 }
 
 /// Where a node's answer comes from.
@@ -169,6 +203,32 @@ impl Node {
             .iter()
             .position(|e| e.when.iter().any(|w| w == outcome))
             .unwrap_or(0)
+    }
+
+    /// The edge for a finding that allows each of `possible`: the one they all
+    /// lead to, or the one the node's reading picks among them.
+    pub fn edge_for_possible(&self, possible: &[&str]) -> Resolved {
+        let mut candidates: Vec<usize> = possible.iter().map(|o| self.edge_for_outcome(o)).collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let lower = |c: &[usize]| {
+            c.iter()
+                .copied()
+                .min_by_key(|&e| (self.edges[e].points, std::cmp::Reverse(e)))
+                .unwrap_or(0)
+        };
+        let edge = match self.when_uncertain {
+            _ if candidates.len() == 1 => candidates[0],
+            Reading::Lower => lower(&candidates),
+            Reading::Higher => candidates
+                .iter()
+                .copied()
+                .max_by_key(|&e| (self.edges[e].points, std::cmp::Reverse(e)))
+                .unwrap_or(0),
+            Reading::Answer(a) if candidates.contains(&a) => a,
+            Reading::Answer(_) => lower(&candidates),
+        };
+        Resolved { edge, candidates }
     }
 
     /// The edge labelled with a method answer, for assessor answers and overrides.

@@ -1,18 +1,40 @@
 //! Times as intervals of days.
 //!
 //! Reports give dates to the day, the month or the year, or only relative to
-//! another event ("on days 3 to 4 of treatment"). Every time is therefore a
-//! [`DayRange`]: the earliest and latest day it may have been. Differences
-//! between two times are [`DaySpan`]s, and tests against a window answer yes,
-//! no or cannot tell ([`Fit`]). Nothing here pretends to a precision the input
-//! does not have.
+//! another event ("on days 3 to 4 of treatment", "two months after starting").
+//! An event's possible days are a [`DayRange`]; the number of days between two
+//! events is a [`DaySpan`], which may be open at one end ("at least 6 months");
+//! tests against a window answer yes, no or cannot tell ([`Fit`]). Nothing here
+//! pretends to a precision the input does not have.
 //!
-//! This module only parses and computes; resolving references to other events
-//! belongs to the case validator.
+//! [`parse`] reads the time language of case files; [`network`] holds the
+//! simple temporal network that keeps every stated time linked to the others.
+//! Resolving ids against a case belongs to the case chronology.
+
+pub mod network;
+mod parse;
+
+pub use parse::{EventRef, MAX_DAYS, TIME_HELP, TimeError, TimeExpr, parse_date, parse_time};
 
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 use std::fmt;
+
+/// A span end that no fact bounds: `after ID` is `0` to `UNBOUNDED` days.
+/// Far beyond any calendar difference a case can hold (about 2,700 years), and
+/// small enough that arithmetic on it never overflows.
+pub const UNBOUNDED: i64 = 1_000_000;
+
+/// The day number of a date (days since 1 January of year 1), the unit of the
+/// temporal network.
+pub fn day_number(d: NaiveDate) -> i64 {
+    i64::from(d.num_days_from_ce())
+}
+
+/// The date of a day number, if the calendar has it.
+pub fn from_day_number(n: i64) -> Option<NaiveDate> {
+    i32::try_from(n).ok().and_then(NaiveDate::from_num_days_from_ce_opt)
+}
 
 /// The days an event may have happened on, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -95,6 +117,35 @@ impl DaySpan {
         DaySpan { min: n, max: n }
     }
 
+    /// Nothing known: any number of days, either way.
+    pub const ANY: DaySpan = DaySpan {
+        min: -UNBOUNDED,
+        max: UNBOUNDED,
+    };
+
+    /// The span the other way round: days from the later event back to the earlier.
+    pub fn negated(&self) -> Self {
+        DaySpan {
+            min: -self.max,
+            max: -self.min,
+        }
+    }
+
+    /// Whether a fact bounds the span from below.
+    pub fn has_min(&self) -> bool {
+        self.min > -UNBOUNDED
+    }
+
+    /// Whether a fact bounds the span from above.
+    pub fn has_max(&self) -> bool {
+        self.max < UNBOUNDED
+    }
+
+    /// Whether both ends are bounded.
+    pub fn is_bounded(&self) -> bool {
+        self.has_min() && self.has_max()
+    }
+
     /// Whether the span lies inside `[lo, hi]`: all of it, none of it, or cannot tell.
     pub fn fits(&self, lo: i64, hi: i64) -> Fit {
         if self.min >= lo && self.max <= hi {
@@ -109,15 +160,13 @@ impl DaySpan {
 
 impl fmt::Display for DaySpan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.min == self.max {
-            write!(
-                f,
-                "{} {}",
-                self.min,
-                if self.min.abs() == 1 { "day" } else { "days" }
-            )
-        } else {
-            write!(f, "{} to {} days", self.min, self.max)
+        let days = |n: i64| if n.abs() == 1 { "day" } else { "days" };
+        match (self.has_min(), self.has_max()) {
+            (true, true) if self.min == self.max => write!(f, "{} {}", self.min, days(self.min)),
+            (true, true) => write!(f, "{} to {} days", self.min, self.max),
+            (true, false) => write!(f, "at least {} {}", self.min, days(self.min)),
+            (false, true) => write!(f, "at most {} {}", self.max, days(self.max)),
+            (false, false) => f.write_str("an unknown number of days"),
         }
     }
 }
@@ -136,213 +185,7 @@ pub enum Fit {
     CannotTell,
 }
 
-/// A time as written in a case file, before references are resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TimeExpr {
-    /// A calendar date at day, month or year precision, or a range of dates.
-    Absolute(DayRange),
-    /// `span` days after (or, negative, before) the event named `anchor`.
-    Relative { anchor: EventRef, span: DaySpan },
-}
-
-/// A reference to another dated event in the same case: `id` or `id.end`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct EventRef {
-    pub id: String,
-    pub end: bool,
-}
-
-impl fmt::Display for EventRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.end {
-            write!(f, "{}.end", self.id)
-        } else {
-            f.write_str(&self.id)
-        }
-    }
-}
-
-/// What is wrong with a time written in a case file; the help line says what is accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TimeError {
-    pub message: String,
-}
-
-pub const TIME_HELP: &str = "write a date (`2018-10-15`, `2018-10`, `2018`), a range of dates \
-(`2018-10-03..2018-10-05`), `day 3-4 of ID` (day 1 is the day of ID), or `3-4 days after ID` / \
-`2 weeks before ID`, where ID names a drug, exposure, reaction, condition or rechallenge in this case \
-(`ID.end` for its end)";
-
-fn err(message: impl Into<String>) -> TimeError {
-    TimeError {
-        message: message.into(),
-    }
-}
-
-/// Parses a time as written in a case file.
-pub fn parse_time(text: &str) -> Result<TimeExpr, TimeError> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(err("empty time"));
-    }
-    if let Some((a, b)) = t.split_once("..") {
-        let a = parse_date(a.trim())?;
-        let b = parse_date(b.trim())?;
-        if b.latest < a.earliest {
-            return Err(err(format!("range `{t}` ends before it starts")));
-        }
-        return Ok(TimeExpr::Absolute(DayRange {
-            earliest: a.earliest,
-            latest: b.latest,
-        }));
-    }
-    if t.starts_with(|c: char| c.is_ascii_digit()) && !t.contains(' ') {
-        return parse_date(t).map(TimeExpr::Absolute);
-    }
-    let words: Vec<&str> = t.split_whitespace().collect();
-    match words.as_slice() {
-        ["day", n, "of", id] => {
-            let span = parse_count(n)?;
-            if span.min < 1 {
-                return Err(err(format!(
-                    "`day {n}`: days are counted from 1, the day of the event itself"
-                )));
-            }
-            Ok(TimeExpr::Relative {
-                anchor: parse_ref(id)?,
-                span: DaySpan {
-                    min: span.min - 1,
-                    max: span.max - 1,
-                },
-            })
-        }
-        [n, unit, dir @ ("after" | "before"), id] => {
-            let count = parse_count(n)?;
-            let per = match *unit {
-                "day" | "days" => 1,
-                "week" | "weeks" => 7,
-                other => {
-                    return Err(err(format!(
-                        "unknown unit `{other}`, expected `days` or `weeks`"
-                    )));
-                }
-            };
-            let span = DaySpan {
-                min: count.min * per,
-                max: count.max * per,
-            };
-            if span.max > MAX_DAYS {
-                return Err(err(format!("`{n} {unit}` is more than a hundred years")));
-            }
-            let span = if *dir == "before" {
-                DaySpan {
-                    min: -span.max,
-                    max: -span.min,
-                }
-            } else {
-                span
-            };
-            Ok(TimeExpr::Relative {
-                anchor: parse_ref(id)?,
-                span,
-            })
-        }
-        _ => Err(err(format!("cannot read time `{t}`"))),
-    }
-}
-
-/// About a hundred years: no relative time in a case spans more.
-const MAX_DAYS: i64 = 36_600;
-
-fn parse_count(text: &str) -> Result<DaySpan, TimeError> {
-    let number = |s: &str| {
-        s.parse::<i64>()
-            .map_err(|_| err(format!("`{s}` is not a whole number")))
-    };
-    let (a, b) = match text.split_once('-') {
-        Some((a, b)) => (number(a)?, number(b)?),
-        None => {
-            let n = number(text)?;
-            (n, n)
-        }
-    };
-    if a < 0 || b < a {
-        return Err(err(format!(
-            "`{text}` is not a range of whole numbers from low to high"
-        )));
-    }
-    if b > MAX_DAYS {
-        return Err(err(format!("`{text}` is more than a hundred years")));
-    }
-    Ok(DaySpan { min: a, max: b })
-}
-
-fn parse_ref(text: &str) -> Result<EventRef, TimeError> {
-    let (id, end) = match text
-        .strip_suffix(".end")
-        .or_else(|| text.strip_suffix(".stop"))
-    {
-        Some(id) => (id, true),
-        None => (text, false),
-    };
-    if id.is_empty()
-        || !id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(err(format!("`{text}` is not an id")));
-    }
-    Ok(EventRef {
-        id: id.to_owned(),
-        end,
-    })
-}
-
-/// Parses `YYYY-MM-DD`, `YYYY-MM` or `YYYY` into the days it covers.
-pub fn parse_date(text: &str) -> Result<DayRange, TimeError> {
-    let bad = || {
-        err(format!(
-            "`{text}` is not a date (expected `YYYY-MM-DD`, `YYYY-MM` or `YYYY`)"
-        ))
-    };
-    let parts: Vec<&str> = text.split('-').collect();
-    let num = |s: &str, len: usize| -> Result<u32, TimeError> {
-        if s.len() != len || !s.chars().all(|c| c.is_ascii_digit()) {
-            return Err(bad());
-        }
-        s.parse::<u32>().map_err(|_| bad())
-    };
-    match parts.as_slice() {
-        [y] => {
-            let y = num(y, 4)? as i32;
-            let a = NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(bad)?;
-            let b = NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(bad)?;
-            Ok(DayRange {
-                earliest: a,
-                latest: b,
-            })
-        }
-        [y, m] => {
-            let (y, m) = (num(y, 4)? as i32, num(m, 2)?);
-            let a = NaiveDate::from_ymd_opt(y, m, 1)
-                .ok_or_else(|| err(format!("`{text}`: no month {m}")))?;
-            let b = last_day_of_month(y, m).ok_or_else(bad)?;
-            Ok(DayRange {
-                earliest: a,
-                latest: b,
-            })
-        }
-        [y, m, d] => {
-            let (y, m, d) = (num(y, 4)? as i32, num(m, 2)?, num(d, 2)?);
-            let day = NaiveDate::from_ymd_opt(y, m, d)
-                .ok_or_else(|| err(format!("`{text}` is not a day of the calendar")))?;
-            Ok(DayRange::day(day))
-        }
-        _ => Err(bad()),
-    }
-}
-
-fn last_day_of_month(y: i32, m: u32) -> Option<NaiveDate> {
+pub(crate) fn last_day_of_month(y: i32, m: u32) -> Option<NaiveDate> {
     let first_next = if m == 12 {
         NaiveDate::from_ymd_opt(y + 1, 1, 1)
     } else {
@@ -359,44 +202,13 @@ fn add_days(d: NaiveDate, n: i64) -> Option<NaiveDate> {
     }
 }
 
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    #[test]
-    fn partial_dates_cover_their_whole_period() {
-        assert_eq!(
-            parse_date("2018-10").unwrap(),
-            DayRange {
-                earliest: d("2018-10-01"),
-                latest: d("2018-10-31")
-            }
-        );
-        assert_eq!(parse_date("2024-02").unwrap().latest, d("2024-02-29"));
-        assert_eq!(parse_date("2023-02").unwrap().latest, d("2023-02-28"));
-        assert_eq!(
-            parse_date("2019").unwrap(),
-            DayRange {
-                earliest: d("2019-01-01"),
-                latest: d("2019-12-31")
-            }
-        );
-        assert_eq!(
-            parse_date("2019-03-05").unwrap(),
-            DayRange::day(d("2019-03-05"))
-        );
-    }
-
-    #[test]
-    fn impossible_dates_are_errors() {
-        assert!(parse_date("2019-02-30").is_err());
-        assert!(parse_date("2019-13").is_err());
-        assert!(parse_date("19-01-01").is_err());
-        assert!(parse_time("2019-05..2019-04").is_err());
     }
 
     #[test]
@@ -408,39 +220,6 @@ mod tests {
             panic!()
         };
         assert_eq!(r.to_string(), "2018-10-03..2018-10-05");
-    }
-
-    #[test]
-    fn day_n_of_counts_the_first_day_as_day_one() {
-        let t = parse_time("day 3-4 of lenalidomide-2018").unwrap();
-        assert_eq!(
-            t,
-            TimeExpr::Relative {
-                anchor: EventRef {
-                    id: "lenalidomide-2018".into(),
-                    end: false
-                },
-                span: DaySpan { min: 2, max: 3 }
-            }
-        );
-        assert!(parse_time("day 0 of x").is_err());
-    }
-
-    #[test]
-    fn before_negates_and_weeks_multiply() {
-        let t = parse_time("1-2 weeks before lv.end").unwrap();
-        assert_eq!(
-            t,
-            TimeExpr::Relative {
-                anchor: EventRef {
-                    id: "lv".into(),
-                    end: true
-                },
-                span: DaySpan { min: -14, max: -7 }
-            }
-        );
-        assert!(parse_time("3 fortnights after x").is_err());
-        assert!(parse_time("4-3 days after x").is_err());
     }
 
     #[test]
@@ -466,5 +245,22 @@ mod tests {
         assert_eq!(DaySpan { min: 8, max: 10 }.fits(7, 21), Fit::Inside);
         assert_eq!(DaySpan { min: 5, max: 10 }.fits(7, 21), Fit::CannotTell);
         assert_eq!(DaySpan::exact(21).fits(7, 21), Fit::Inside);
+        assert_eq!(DaySpan { min: 30, max: UNBOUNDED }.fits(7, 21), Fit::Outside);
+    }
+
+    #[test]
+    fn open_spans_say_which_end_is_known() {
+        assert_eq!(DaySpan { min: 0, max: UNBOUNDED }.to_string(), "at least 0 days");
+        assert_eq!(DaySpan { min: -UNBOUNDED, max: -169 }.to_string(), "at most -169 days");
+        assert_eq!(DaySpan::ANY.to_string(), "an unknown number of days");
+        assert_eq!(DaySpan { min: 1, max: 24 }.to_string(), "1 to 24 days");
+        assert_eq!(DaySpan::exact(1).to_string(), "1 day");
+    }
+
+    #[test]
+    fn day_numbers_round_trip() {
+        let x = d("2018-10-03");
+        assert_eq!(from_day_number(day_number(x)), Some(x));
+        assert_eq!(day_number(d("2018-10-04")) - day_number(x), 1);
     }
 }

@@ -138,8 +138,34 @@ pub struct DrugDoc {
     /// The drug cannot be stopped (no alternative), so withdrawal cannot be assessed.
     #[serde(default)]
     pub cannot_be_stopped: bool,
+    /// Exposures to the drug before the one under assessment, dated or not.
+    #[serde(default)]
+    pub earlier_exposures: Vec<Spanned<EarlierExposureDoc>>,
     /// Where the drug came from in an imported file (a JSON pointer, an E2B element path).
     pub source_ref: Option<String>,
+    pub known_since: Option<Text>,
+}
+
+/// What an earlier exposure to the drug did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EarlierOutcome {
+    /// Taken without a reaction.
+    Tolerated,
+    /// Taken, and a reaction followed (`reaction` names it).
+    Reaction,
+    Unknown,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EarlierExposureDoc {
+    pub id: Option<Text>,
+    /// When it was taken, in any form a time takes; absent when not known.
+    pub when: Option<Text>,
+    pub outcome: EarlierOutcome,
+    /// The reaction it caused, as written, for `outcome: reaction`.
+    pub reaction: Option<Text>,
     pub known_since: Option<Text>,
 }
 
@@ -149,6 +175,9 @@ pub struct ExposureDoc {
     pub id: Option<Text>,
     pub start: Option<Text>,
     pub stop: Option<Text>,
+    /// One administration: the stop is the start.
+    #[serde(default)]
+    pub single_dose: Option<Spanned<bool>>,
     pub dose: Option<Text>,
     pub route: Option<String>,
     pub regimen: Option<Text>,

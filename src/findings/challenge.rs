@@ -340,16 +340,13 @@ fn judge<'a>(pair: &Pair, r: &'a Rechallenge) -> Reading<'a> {
 
 pub(super) fn rechallenge(pair: &Pair) -> Finding {
     let case = pair.case;
-    // An exposure that ended before the reaction began is earlier history, not a rechallenge.
-    let onset = case.reactions[pair.reaction].onset;
+    // An exposure that surely began before the reaction is earlier history, not a rechallenge.
+    let onset = case.reactions[pair.reaction].onset_at;
     let (episodes, earlier): (Vec<&Rechallenge>, Vec<&Rechallenge>) = case
         .rechallenges
         .iter()
         .filter(|r| r.drug == pair.drug)
-        .partition(|r| match (r.start, onset) {
-            (Some(s), Some(o)) => s.latest >= o.earliest,
-            _ => true,
-        });
+        .partition(|r| case.times.between(onset, r.start_at).max >= 0);
     let traced = pair.traced();
     let earlier_ev: Vec<Evidence> = if traced {
         earlier
@@ -596,15 +593,22 @@ pub(super) fn withdrawal_assessable(pair: &Pair) -> Finding {
             vec![ev(format!("{}.cannot_be_stopped", drug.path), "true")],
         );
     }
-    let onset = pair.case.reactions[pair.reaction].onset;
-    let current = drug
-        .exposures
-        .iter()
-        .filter(|e| {
-            e.start
-                .is_some_and(|s| onset.is_none_or(|o| s.earliest <= o.latest))
-        })
-        .max_by_key(|e| e.start.map(|s| s.earliest));
+    // The exposure in effect at onset; with no onset to place it, the latest one with a start.
+    let current = pair.exposure_at_onset().or_else(|| {
+        let onset = pair.case.reactions[pair.reaction].onset_at;
+        let placed = drug
+            .exposures
+            .iter()
+            .any(|e| pair.case.times.linked(e.start_at, onset));
+        (!placed)
+            .then(|| {
+                drug.exposures
+                    .iter()
+                    .filter(|e| e.start.is_some() || e.single_dose)
+                    .max_by_key(|e| e.start.map(|s| s.earliest))
+            })
+            .flatten()
+    });
     let Some(e) = current else {
         return found!(
             pair,
@@ -613,6 +617,14 @@ pub(super) fn withdrawal_assessable(pair: &Pair) -> Finding {
             vec![ev(format!("{}.exposures", drug.path), "no dated exposure")],
         );
     };
+    if e.single_dose {
+        return found!(
+            pair,
+            "single-administration",
+            "a single dose",
+            vec![ev(format!("{}.single_dose", e.path), "true")],
+        );
+    }
     if let Some(r) = &e.regimen {
         if let Some(c) = r.cycle
             && c.last_day < c.length

@@ -5,6 +5,7 @@
 
 use super::{Finding, Pair, ev, found, kebab};
 use crate::case::{ActionTaken, Course, Exposure, Impairment, StepOutcome};
+
 use crate::kb::Risk;
 
 /// The exposure in effect at onset.
@@ -15,129 +16,143 @@ fn current<'a>(pair: &Pair<'a>) -> Option<&'a Exposure> {
 /// The course an exposure belongs to: it and the exposures that run into it
 /// without a gap of more than a day (a dose titration), back to the first.
 fn course<'a>(pair: &Pair<'a>, cur: &'a Exposure) -> Vec<&'a Exposure> {
+    let times = &pair.case.times;
     let exposures = &pair.case.drugs[pair.drug].exposures;
     let mut members: Vec<&Exposure> = vec![cur];
-    // The earliest start so far; each exposure joined moves it back.
-    let first_start = |members: &[&Exposure]| {
+    // The member no other member surely precedes: the course's first so far.
+    let first = |members: &[&'a Exposure]| -> &'a Exposure {
         members
             .iter()
-            .filter_map(|e| e.start)
-            .min_by_key(|s| s.earliest)
+            .copied()
+            .find(|m| members.iter().all(|o| times.between(o.start_at, m.start_at).min <= 0))
+            .unwrap_or(members[0])
     };
-    while let Some(first) = first_start(&members)
-        && let Some(e) = exposures.iter().find(|e| {
+    loop {
+        let head = first(&members);
+        let joining = exposures.iter().find(|e| {
             !members.iter().any(|m| std::ptr::eq(*m, *e))
-                && e.start.is_some_and(|s| s.earliest <= first.earliest)
-                && e.stop.is_none_or(|stop| {
-                    stop.latest
-                        .succ_opt()
-                        .is_some_and(|next| next >= first.earliest)
-                })
-        })
-    {
-        members.push(e);
+                && times.between(e.start_at, head.start_at).min >= 0
+                && times.linked(e.start_at, head.start_at)
+                && (!e.stopped || times.between(e.stop_at, head.start_at).min <= 1)
+        });
+        match joining {
+            Some(e) => members.push(e),
+            None => break,
+        }
     }
     members
 }
 
-/// The index day (the reaction's onset), or the "unknown" finding that says it is not given.
-fn index_day(pair: &Pair) -> Result<crate::time::DayRange, Finding> {
+/// The first exposure of a course.
+fn course_start<'a>(pair: &Pair<'a>, members: &[&'a Exposure]) -> &'a Exposure {
+    let times = &pair.case.times;
+    members
+        .iter()
+        .copied()
+        .find(|m| members.iter().all(|o| times.between(o.start_at, m.start_at).min <= 0))
+        .unwrap_or(members[0])
+}
+
+/// The "unknown" finding when nothing places the index day (the onset).
+fn index_day_unknown(pair: &Pair) -> Option<Finding> {
     let reaction = &pair.case.reactions[pair.reaction];
-    reaction.onset.ok_or_else(|| {
+    let drug = &pair.case.drugs[pair.drug];
+    let times = &pair.case.times;
+    let placed = drug
+        .exposures
+        .iter()
+        .any(|e| times.linked(e.start_at, reaction.onset_at));
+    (!placed).then(|| {
         found!(
             pair,
             "unknown",
-            "the index day (onset) is not known",
-            vec![ev(format!("{}.onset", reaction.path), "not given")],
+            format!(
+                "no time in the case links the index day (the onset of `{}`) to `{}`",
+                reaction.id, drug.id
+            ),
+            vec![ev(
+                format!("{}.onset", reaction.path),
+                reaction.onset.map_or("not given".to_owned(), |o| o.to_string()),
+            )],
         )
     })
 }
 
-/// An earlier reaction (of any kind) to this very drug, before this exposure began.
-fn earlier_reaction_to_same_drug<'a>(
-    pair: &Pair<'a>,
-    exposure: &Exposure,
-) -> Option<&'a crate::case::PreviousReaction> {
-    let start = exposure.start?;
+/// An earlier reaction (of any kind) to this very drug, before this exposure
+/// began: its path and what it was.
+fn earlier_reaction_to_same_drug(pair: &Pair, exposure: &Exposure) -> Option<(String, String)> {
+    let times = &pair.case.times;
+    let before = |at: crate::case::Point| {
+        let s = times.between(at, exposure.start_at);
+        !(s.has_min() || s.has_max()) || s.min > 0
+    };
+    let drug = &pair.case.drugs[pair.drug];
+    if let Some(x) = drug.earlier.iter().find(|x| {
+        x.outcome == crate::case::EarlierOutcome::Reaction && pair.case.is_known(x.known)
+    }) {
+        return Some((
+            x.path.clone(),
+            format!("earlier {} with {}", x.reaction.as_deref().unwrap_or("reaction"), drug.name),
+        ));
+    }
     pair.case
         .patient
         .previous_reactions
         .iter()
         .flatten()
-        .find(|p| {
-            pair.is_same_drug(&p.drug)
-                && p.date.is_none_or(|d| d.latest < start.earliest)
-                && pair.case.is_known(p.known)
-        })
+        .find(|p| pair.is_same_drug(&p.drug) && before(p.at) && pair.case.is_known(p.known))
+        .map(|p| (p.path.clone(), format!("earlier {} with {}", p.reaction, p.drug)))
 }
 
-/// Delay from the first intake of the current exposure to the onset (index day),
+/// Delay from the first intake of the current course to the onset (index day),
 /// classed against the phenotype's windows: typical is suggestive, above it up
 /// to plausible compatible, below it likely, beyond plausible unlikely, and a
 /// drug started on or after the index day is excluded. After an earlier reaction
 /// to the same drug the re-exposure windows apply, and everything plausible
-/// outside their typical window is likely.
+/// outside their typical window is likely. A delay the times leave open
+/// between classes gives each class it allows.
 pub(super) fn delay_class(pair: &Pair) -> Finding {
     let reaction = &pair.case.reactions[pair.reaction];
     let drug = &pair.case.drugs[pair.drug];
-    let onset = match index_day(pair) {
-        Ok(day) => day,
-        Err(unknown) => return unknown,
-    };
-    let Some(e) = drug
-        .exposures
-        .iter()
-        .filter(|e| e.start.is_some())
-        .max_by_key(|e| e.start.map(|s| s.earliest))
-    else {
+    let times = &pair.case.times;
+    if let Some(unknown) = index_day_unknown(pair) {
+        return unknown;
+    }
+    // The exposure in effect at onset, else the last one placed against the onset.
+    let Some(e) = current(pair).or_else(|| {
+        drug.exposures
+            .iter()
+            .rfind(|e| times.linked(e.start_at, reaction.onset_at))
+    }) else {
         return found!(
             pair,
             "unknown",
-            "no start date is given for the drug",
-            vec![ev(format!("{}.exposures", drug.path), "no start date")],
+            "no start is given for the drug",
+            vec![ev(format!("{}.exposures", drug.path), "no start")],
         );
     };
-    let e = current(pair).unwrap_or(e);
     // A titration written as several back-to-back exposures is one course: count from its first day.
     let members = course(pair, e);
-    let first = members
-        .iter()
-        .copied()
-        .filter(|m| m.start.is_some())
-        .min_by_key(|m| m.start.map(|s| s.earliest))
-        .unwrap_or(e);
-    let e = first;
-    let start = e.start.expect("filtered on start");
-    let delay = match &reaction.onset_anchor {
-        Some((anchor, span)) if e.id.as_deref() == Some(anchor.as_str()) => *span,
-        _ => start.days_until(&onset),
-    };
+    let e = course_start(pair, &members);
+    let delay = pair.to_onset(e.start_at);
     let traced = pair.traced();
-    let mut evidence = if traced {
-        vec![
-            ev(format!("{}.start", e.path), start),
-            ev(format!("{}.onset", reaction.path), onset),
-        ]
-    } else {
-        Vec::new()
-    };
+    let (mut evidence, why) = super::latency::chain(pair, e.start_at, reaction.onset_at);
     if delay.max <= 0 {
         return found!(
             pair,
             "excluded",
-            format!("delay {delay}: started on or after the index day"),
+            format!("delay {delay}: started on or after the index day ({why})"),
             evidence,
         );
     }
-    let Some(window) = pair.phenotype().and_then(|p| p.latency.map(|l| (p, l))) else {
+    let Some((ph, l)) = pair.phenotype().and_then(|p| p.latency.map(|l| (p, l))) else {
         return found!(
             pair,
             "unknown",
-            format!("delay {delay}; no latency window is known for this reaction"),
+            format!("delay {delay}; no latency window is known for this reaction ({why})"),
             evidence,
         );
     };
-    let (ph, l) = window;
     let sensitized = earlier_reaction_to_same_drug(pair, e);
     let (t, w, which) = match (&sensitized, l.reexposure) {
         (Some(_), Some(r)) => (
@@ -155,63 +170,74 @@ pub(super) fn delay_class(pair: &Pair) -> Finding {
                 ph.id, t.0, t.1, w.0, w.1
             ),
         ));
-        if let Some(p) = sensitized {
-            evidence.push(ev(
-                &p.path,
-                format!("earlier {} with {}", p.reaction, p.drug),
-            ));
+        if let Some((path, what)) = &sensitized {
+            evidence.push(ev(path, what));
         }
     }
-    let is_sensitized = sensitized.is_some();
     if delay.min <= 0 {
         return found!(
             pair,
             "cannot-tell",
             format!(
-                "delay {delay}: the dates cannot tell whether the drug was started before the index day"
+                "delay {delay}: the times cannot tell whether the drug was started before the index day ({why})"
             ),
             evidence,
         );
     }
     let said = super::said!(
         pair,
-        "delay {delay} from first intake to the index day ({which})"
+        "delay {delay} from first intake to the index day ({which}): {why}"
     );
-    let class = |d: i64| -> &'static str {
-        if d >= t.0 && d <= t.1 {
-            "suggestive"
-        } else if d > w.1 {
-            "unlikely"
-        } else if is_sensitized || d < t.0 {
-            "likely"
-        } else {
-            "compatible"
-        }
-    };
-    let (a, b) = (class(delay.min), class(delay.max));
-    if a == b {
-        found!(pair, a, format!("{said}: {a}"), evidence)
+    // Each class and the delays it takes, in the order of the criterion.
+    let ranges: [(&'static str, i64, i64); 4] = if sensitized.is_some() {
+        [
+            ("suggestive", t.0, t.1),
+            ("likely", 1, t.0 - 1),
+            ("likely", t.1 + 1, w.1),
+            ("unlikely", w.1 + 1, crate::time::UNBOUNDED),
+        ]
     } else {
-        found!(
+        [
+            ("suggestive", t.0, t.1),
+            ("compatible", t.1 + 1, w.1),
+            ("likely", 1, t.0 - 1),
+            ("unlikely", w.1 + 1, crate::time::UNBOUNDED),
+        ]
+    };
+    let mut classes: Vec<&'static str> = Vec::new();
+    for (class, lo, hi) in ranges {
+        if lo <= hi && delay.min <= hi && delay.max >= lo && !classes.contains(&class) {
+            classes.push(class);
+        }
+    }
+    match classes[..] {
+        [one] => found!(pair, one, format!("{said}: {one}"), evidence),
+        _ if !delay.has_max() => found!(
+            pair,
+            "unknown",
+            format!("{said}: the case gives the order but not how long before"),
+            evidence,
+        ),
+        _ => found!(
             pair,
             "cannot-tell",
-            format!("{said}: between {a} and {b}, the dates cannot tell"),
+            format!("{said}: {} possible", classes.join(" or ")),
             evidence,
         )
+        .one_of(classes),
     }
 }
 
 /// Whether the drug was still in the body on the index day: taken up to it, or
 /// stopped less than the set number of elimination half-lives before. Day
-/// precision gives the interval in hours as a range; when the range straddles
-/// the limit the answer is "cannot tell".
+/// precision gives the interval in hours as a range; a range on both sides of
+/// the limit allows both answers, and the rule file says which it takes.
 pub(super) fn drug_presence(pair: &Pair) -> Finding {
     let reaction = &pair.case.reactions[pair.reaction];
     let drug = &pair.case.drugs[pair.drug];
-    let onset = match index_day(pair) {
-        Ok(day) => day,
-        Err(unknown) => return unknown,
-    };
+    if let Some(unknown) = index_day_unknown(pair) {
+        return unknown;
+    }
     let Some(e) = current(pair) else {
         return found!(
             pair,
@@ -220,26 +246,27 @@ pub(super) fn drug_presence(pair: &Pair) -> Finding {
             vec![ev(format!("{}.exposures", drug.path), "none before onset")],
         );
     };
-    let Some(stop) = e.stop else {
+    if !e.stopped {
         return found!(
             pair,
             "definite",
-            "taken up to the index day (no stop date before it)",
+            "taken up to the index day (no stop before it)",
             vec![ev(format!("{}.stop", e.path), "not given: continuing")],
         );
-    };
-    let days = stop.days_until(&onset);
+    }
+    let days = pair.to_onset(e.stop_at);
     let traced = pair.traced();
-    let mut evidence = if traced {
-        vec![
-            ev(format!("{}.stop", e.path), stop),
-            ev(format!("{}.onset", reaction.path), onset),
-        ]
-    } else {
-        Vec::new()
-    };
+    let (mut evidence, why) = super::latency::chain(pair, e.stop_at, reaction.onset_at);
     if days.max <= 0 {
-        return found!(pair, "definite", "taken up to the index day", evidence);
+        return found!(pair, "definite", format!("taken up to the index day ({why})"), evidence);
+    }
+    if !days.has_min() {
+        return found!(
+            pair,
+            "cannot-tell",
+            format!("the times do not say how long before the index day the drug was stopped ({why})"),
+            evidence,
+        );
     }
     let Some(half_life) = pair
         .kb
@@ -251,7 +278,7 @@ pub(super) fn drug_presence(pair: &Pair) -> Finding {
             pair,
             "cannot-tell",
             format!(
-                "stopped {days} before the index day, and the knowledge base has no half-life for {}",
+                "stopped {days} before the index day, and the knowledge base has no half-life for {} ({why})",
                 drug.name
             ),
             evidence,
@@ -267,10 +294,12 @@ pub(super) fn drug_presence(pair: &Pair) -> Finding {
         ));
     }
     // The last dose may have been taken at any hour of the stop day, the reaction may have begun at any hour of its day.
-    let (lo, hi) = (
-        ((days.min - 1).max(0) * 24) as f64,
-        ((days.max + 1) * 24) as f64,
-    );
+    let lo = ((days.min - 1).max(0) * 24) as f64;
+    let hi = if days.has_max() {
+        ((days.max + 1) * 24) as f64
+    } else {
+        f64::INFINITY
+    };
     let impaired = [
         pair.case.patient.renal_impairment,
         pair.case.patient.hepatic_impairment,
@@ -278,46 +307,44 @@ pub(super) fn drug_presence(pair: &Pair) -> Finding {
     .iter()
     .flatten()
     .any(|i| matches!(i, Impairment::Severe));
+    let gone = if impaired { "doubtful" } else { "excluded" };
+    if impaired && traced && hi >= limit {
+        evidence.push(ev("patient", "severe renal or hepatic impairment (failure)"));
+    }
+    let hours = if hi.is_finite() {
+        format!("{lo}-{hi} h")
+    } else {
+        format!("at least {lo} h")
+    };
     if hi < limit {
         found!(
             pair,
             "definite",
-            format!("stopped {days} before the index day: {lo}-{hi} h, under {limit} h"),
+            format!("stopped {days} before the index day: {hours}, under {limit} h ({why})"),
             evidence,
         )
     } else if lo > limit {
-        if impaired && traced {
-            evidence.push(ev(
-                "patient",
-                "severe renal or hepatic impairment (failure)",
-            ));
-        }
-        if impaired {
-            found!(
-                pair,
-                "doubtful",
-                format!(
-                    "stopped {days} before the index day: {lo}-{hi} h, over {limit} h, but with liver or kidney failure slowing elimination"
-                ),
-                evidence,
-            )
+        let failure = if impaired {
+            ", but with liver or kidney failure slowing elimination"
         } else {
-            found!(
-                pair,
-                "excluded",
-                format!("stopped {days} before the index day: {lo}-{hi} h, over {limit} h"),
-                evidence,
-            )
-        }
+            ""
+        };
+        found!(
+            pair,
+            gone,
+            format!("stopped {days} before the index day: {hours}, over {limit} h{failure} ({why})"),
+            evidence,
+        )
     } else {
         found!(
             pair,
             "cannot-tell",
             format!(
-                "stopped {days} before the index day: {lo}-{hi} h, which day-precision dates cannot place on either side of {limit} h"
+                "stopped {days} before the index day: {hours}, which the times cannot place on either side of {limit} h ({why})"
             ),
             evidence,
         )
+        .one_of(vec!["definite", gone])
     }
 }
 
@@ -392,22 +419,41 @@ pub(super) fn prechallenge(pair: &Pair) -> Finding {
             consider(1, "tolerated", &|| ev(&r.path, "re-exposure tolerated"));
         }
     }
+    // Earlier exposures the case records, dated or not.
+    for x in drug.earlier.iter().filter(|x| case.is_known(x.known)) {
+        let same_kind = phenotype.is_some_and(|ph| {
+            x.reaction
+                .as_deref()
+                .and_then(|r| pair.kb.phenotype_for_term(r, None))
+                .is_some_and(|p| p.id == ph.id)
+        });
+        let e = || {
+            ev(
+                &x.path,
+                match (&x.reaction, x.outcome) {
+                    (Some(r), crate::case::EarlierOutcome::Reaction) => format!("an earlier exposure caused {r}"),
+                    _ => format!("an earlier exposure: {}", kebab(&x.outcome)),
+                },
+            )
+        };
+        match x.outcome {
+            crate::case::EarlierOutcome::Reaction if same_kind => consider(5, "same-reaction-same-drug", &e),
+            crate::case::EarlierOutcome::Reaction => consider(4, "other-reaction-same-drug", &e),
+            crate::case::EarlierOutcome::Tolerated => consider(1, "tolerated", &e),
+            crate::case::EarlierOutcome::Unknown => {}
+        }
+    }
     // An earlier course of the drug, over before the current one began, without a reaction.
     if let Some(cur) = current(pair) {
         let members = course(pair, cur);
-        let start = members
-            .iter()
-            .filter_map(|m| m.start)
-            .map(|s| s.earliest)
-            .min();
+        let first = course_start(pair, &members);
+        let times = &case.times;
         for e in drug
             .exposures
             .iter()
             .filter(|e| !members.iter().any(|m| std::ptr::eq(*m, *e)))
         {
-            let Some(start) = start else { break };
-            let start = crate::time::DayRange::day(start);
-            if e.stop.is_some_and(|s| s.latest < start.earliest) {
+            if e.stopped && times.between(e.stop_at, first.start_at).min > 0 {
                 consider(1, "tolerated", &|| {
                     ev(&e.path, "an earlier course without a recorded reaction")
                 });

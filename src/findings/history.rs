@@ -6,7 +6,6 @@ use super::{Evidence, Finding, Pair, ev, finding, found, kebab};
 use crate::case::{CaseItem, Drug, Plausibility, Role, Supports};
 use crate::kb::{Listedness, Phenotype};
 use crate::policy;
-use crate::time::DayRange;
 
 pub(super) fn alternative_causes(pair: &Pair) -> Finding {
     candidates_among(pair, false)
@@ -80,14 +79,19 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
                 continue;
             }
             // A condition that began after the reaction, or was over before it, did not cause it.
-            let timing = match (reaction.onset, c.onset, c.end) {
-                (Some(on), Some(start), _) if start.earliest > on.latest => {
-                    Some(format!("began {start}, after the reaction's onset {on}"))
-                }
-                (Some(on), _, Some(end)) if end.latest < on.earliest => Some(format!(
-                    "was over by {end}, before the reaction's onset {on}"
-                )),
-                _ => None,
+            let times = &case.times;
+            let timing = if times.between(reaction.onset_at, c.onset_at).min > 0 {
+                Some(format!(
+                    "began after the reaction's onset ({})",
+                    times.chain(reaction.onset_at, c.onset_at)
+                ))
+            } else if c.end.is_some() && times.between(c.end_at, reaction.onset_at).min > 0 {
+                Some(format!(
+                    "was over before the reaction's onset ({})",
+                    times.chain(c.end_at, reaction.onset_at)
+                ))
+            } else {
+                None
             };
             if let Some(why) = timing {
                 ruled_out.push(ev(&c.path, format!("{} {why}: not counted", c.name)));
@@ -153,7 +157,7 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
             continue;
         }
         if let Some(ph) = phenotype
-            && let Some(why) = drug_timing_rules_out(d, reaction.onset, ph)
+            && let Some(why) = drug_timing_rules_out(case, d, reaction, ph)
         {
             ruled_out.push(ev(&d.path, format!("{} {why}: not counted", d.name)));
             continue;
@@ -322,25 +326,36 @@ fn association(pair: &Pair, drug: usize) -> (u8, Option<String>) {
     }
 }
 
-/// Why a concomitant drug cannot have caused a reaction with this onset, if the dates say so:
+/// Why a concomitant drug cannot have caused a reaction with this onset, if the times say so:
 /// every exposure began after the onset, or ended longer before it than the phenotype's
 /// plausible latency.
-fn drug_timing_rules_out(d: &Drug, onset: Option<DayRange>, ph: &Phenotype) -> Option<String> {
-    let on = onset?;
-    let starts: Vec<DayRange> = d.exposures.iter().filter_map(|e| e.start).collect();
-    if starts.is_empty() || d.exposures.iter().any(|e| e.start.is_none()) {
+fn drug_timing_rules_out(
+    case: &crate::case::Case,
+    d: &Drug,
+    reaction: &crate::case::Reaction,
+    ph: &Phenotype,
+) -> Option<String> {
+    let times = &case.times;
+    let on = reaction.onset_at;
+    if d.exposures.is_empty() {
         return None;
     }
-    if starts.iter().all(|s| s.earliest > on.latest) {
-        return Some(format!("was started after the reaction's onset {on}"));
+    if d.exposures.iter().all(|e| times.between(on, e.start_at).min > 0) {
+        return Some(format!(
+            "was started after the reaction's onset ({})",
+            times.chain(on, d.exposures[0].start_at)
+        ));
     }
     let window = ph.latency?.plausible.1;
     let all_stopped_long_before = d
         .exposures
         .iter()
-        .all(|e| e.stop.is_some_and(|stop| stop.days_until(&on).min > window));
+        .all(|e| e.stopped && times.between(e.stop_at, on).min > window);
     all_stopped_long_before.then(|| {
-        format!("was stopped more than {window} days (the longest plausible latency) before the onset {on}")
+        format!(
+            "was stopped more than {window} days (the longest plausible latency) before the onset ({})",
+            times.chain(d.exposures[0].stop_at, on)
+        )
     })
 }
 
@@ -490,6 +505,28 @@ pub(super) fn toxic_drug_level(pair: &Pair) -> Finding {
 
 pub(super) fn previous_reaction(pair: &Pair) -> Finding {
     let case = pair.case;
+    let drug = &case.drugs[pair.drug];
+    let phenotype = pair.phenotype();
+    // An earlier exposure to this drug that caused a reaction of the same kind.
+    if let Some(x) = drug.earlier.iter().find(|x| {
+        x.outcome == crate::case::EarlierOutcome::Reaction
+            && case.is_known(x.known)
+            && x.reaction.as_deref().is_some_and(|r| match (phenotype, pair.kb.phenotype_for_term(r, None)) {
+                (Some(a), Some(b)) => a.id == b.id,
+                _ => crate::kb::normalizes_to(r, &crate::kb::normalize(&case.reactions[pair.reaction].term)),
+            })
+    }) {
+        return found!(
+            pair,
+            "same-drug",
+            format!(
+                "an earlier exposure to {} caused {}",
+                drug.name,
+                x.reaction.as_deref().unwrap_or("")
+            ),
+            vec![ev(&x.path, format!("{}: {}", drug.name, x.reaction.as_deref().unwrap_or("")))],
+        );
+    }
     let Some(history) = &case.patient.previous_reactions else {
         return found!(
             pair,
@@ -499,17 +536,15 @@ pub(super) fn previous_reaction(pair: &Pair) -> Finding {
         );
     };
     let reaction = &case.reactions[pair.reaction];
-    let phenotype = pair.phenotype();
     // Only earlier reactions of the same kind count: the same phenotype, or the same term.
     let similar = |p: &&crate::case::PreviousReaction| {
         let same_kind = match (phenotype, pair.kb.phenotype_for_term(&p.reaction, None)) {
             (Some(a), Some(b)) => a.id == b.id,
             _ => crate::kb::normalizes_to(&p.reaction, &crate::kb::normalize(&reaction.term)),
         };
-        let earlier = match (p.date, reaction.onset) {
-            (Some(then), Some(on)) => then.earliest < on.latest,
-            _ => true,
-        };
+        // Not surely after the onset: undated, or possibly before it.
+        let s = case.times.between(reaction.onset_at, p.at);
+        let earlier = !(s.has_min() || s.has_max()) || s.min < 0;
         same_kind && earlier
     };
     let history: Vec<&crate::case::PreviousReaction> = history.iter().collect();

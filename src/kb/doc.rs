@@ -106,6 +106,21 @@ pub struct LatencyDoc {
     /// Windows for a patient already sensitized (a previous reaction of this
     /// kind to the same or a similar drug), usually much shorter.
     pub reexposure: Option<WindowsDoc>,
+    /// What the windows count from for a cyclic regimen: the first dose of the
+    /// course (default) or the first day of the cycle the reaction began in.
+    #[serde(default)]
+    pub from: LatencyFrom,
+}
+
+/// Where a latency window counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LatencyFrom {
+    /// The first dose of the course.
+    #[default]
+    FirstDose,
+    /// The first day of the current cycle of a cyclic regimen (the first dose otherwise).
+    CycleStart,
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,6 +149,9 @@ pub struct KnowledgeEntryDoc {
     pub phenotype: Text,
     pub listedness: Listedness,
     pub frequency: Option<String>,
+    /// Latency windows published for this drug and reaction, used instead of
+    /// the phenotype's generic ones; `source` cites them.
+    pub latency: Option<LatencyDoc>,
     pub source: String,
 }
 

@@ -46,6 +46,10 @@ pub struct MethodMetaDoc {
     /// What changed in each version, newest first; the first entry is `version`.
     #[serde(default)]
     pub changelog: Vec<Spanned<ChangeDoc>>,
+    /// The reading a node takes when the facts allow several outcomes that
+    /// lead to different answers: `lower` (default) or `higher`. A node's own
+    /// `when_uncertain` overrides it.
+    pub when_uncertain: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,6 +101,9 @@ pub struct NodeDoc {
     pub ask: Text,
     /// For ladders (WHO-UMC): the category whose criteria this node tests.
     pub criterion_of: Option<Text>,
+    /// The reading taken when the facts allow outcomes that lead to different
+    /// answers: `lower`, `higher`, or one of the node's answers.
+    pub when_uncertain: Option<Text>,
     pub edges: Vec<Spanned<EdgeDoc>>,
 }
 

@@ -277,6 +277,24 @@ pub(super) fn method(
     // (from node, edge index, to node, position of `next`), for the graph.
     let mut links: Vec<(usize, usize, usize, Pos)> = Vec::new();
     let mut uses_bands: Option<Pos> = None;
+    // The method's reading for uncertain outcomes; a node may set its own.
+    let method_reading = match &doc.method.when_uncertain {
+        Some(t) => match t.value.trim() {
+            "lower" => Reading::Lower,
+            "higher" => Reading::Higher,
+            other => {
+                cx.unknown(
+                    "rules::bad-reading",
+                    pos_of(t),
+                    format!("`when_uncertain` is `{other}`"),
+                    other,
+                    &["lower", "higher"],
+                );
+                Reading::Lower
+            }
+        },
+        None => Reading::Lower,
+    };
     for (ni, n) in doc.nodes.iter().enumerate() {
         let nd = &n.value;
         let nid = &node_ids[ni];
@@ -430,7 +448,30 @@ pub(super) fn method(
             }
             Some(Ask::Assessor) | None => {}
         }
+        let when_uncertain = match &nd.when_uncertain {
+            Some(t) => match t.value.trim() {
+                "lower" => Reading::Lower,
+                "higher" => Reading::Higher,
+                other => match edges.iter().position(|e| e.answer == other) {
+                    Some(i) => Reading::Answer(i),
+                    None => {
+                        let mut choices: Vec<&str> = vec!["lower", "higher"];
+                        choices.extend(edges.iter().map(|e| e.answer.as_str()));
+                        cx.unknown(
+                            "rules::bad-reading",
+                            pos_of(t),
+                            format!("`when_uncertain` of node `{nid}` is `{other}`, which is neither a reading nor one of its answers"),
+                            other,
+                            &choices,
+                        );
+                        method_reading
+                    }
+                },
+            },
+            None => method_reading,
+        };
         nodes.push(Node {
+            when_uncertain,
             id: nid.clone(),
             question: nd.question.trim().to_owned(),
             rationale: nd.rationale.trim().to_owned(),

@@ -376,7 +376,7 @@ reactions:
     assert!(
         shown
             .iter()
-            .any(|v| v.contains("viral infection was over by 2024-02-28")),
+            .any(|v| v.contains("viral infection was over before the reaction's onset (`flu` ended on 2024-02-28")),
         "{shown:?}"
     );
     assert!(

@@ -1,0 +1,399 @@
+//! A simple temporal network: time points, and bounded differences between them.
+//!
+//! Every time a case states is a constraint `min <= t(to) - t(from) <= max` in
+//! whole days; a calendar date is a difference from the origin (day number 0).
+//! [`Network::solve`] finds the tightest bounds the constraints imply between
+//! every two points: all-pairs shortest paths (Floyd–Warshall) on the distance
+//! graph, where a constraint is an arc `from -> to` of weight `max` and an arc
+//! `to -> from` of weight `-min`. Constraints that contradict each other form a
+//! negative cycle; [`Contradiction`] names every constraint on one.
+//!
+//! The network knows nothing of cases: constraints carry the index of the fact
+//! that stated them, and [`Solved::path`] gives back the facts behind a bound.
+//!
+//! Floyd–Warshall is written here on a dense matrix of the points that carry a
+//! constraint, rather than taken from petgraph, whose version returns the
+//! distances in a hash map: every case of a batch builds and solves one
+//! network, and that map would cost more than the solving. petgraph's
+//! Bellman–Ford still finds the cycle behind a contradiction.
+
+use super::{DaySpan, UNBOUNDED};
+
+/// A time point of a [`Network`]. [`Point::ORIGIN`] is day number 0 of the calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Point(u32);
+
+impl Point {
+    pub const ORIGIN: Point = Point(0);
+
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// `span.min <= t(to) - t(from) <= span.max`; an end at [`UNBOUNDED`] states nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Constraint {
+    pub from: Point,
+    pub to: Point,
+    pub span: DaySpan,
+    /// The caller's tag for the fact that states this constraint.
+    pub fact: usize,
+}
+
+/// Time points and the constraints between them.
+#[derive(Debug, Clone)]
+pub struct Network {
+    points: u32,
+    constraints: Vec<Constraint>,
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Network::new()
+    }
+}
+
+/// Constraints that cannot all hold: the indices (into
+/// [`Network::constraints`]) of the constraints on one negative cycle, in the
+/// order the cycle runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contradiction {
+    pub constraints: Vec<usize>,
+}
+
+/// No arc, no point.
+const NONE: u32 = u32::MAX;
+/// No bound: far above any sum of stated days.
+const INF: i64 = i64::MAX / 4;
+
+impl Network {
+    /// A network holding only the origin.
+    pub fn new() -> Network {
+        Network {
+            points: 1,
+            constraints: Vec::new(),
+        }
+    }
+
+    /// Adds a new, unconstrained point.
+    pub fn point(&mut self) -> Point {
+        self.points += 1;
+        Point(self.points - 1)
+    }
+
+    /// The number of points, the origin included.
+    pub fn len(&self) -> usize {
+        self.points as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.points == 0
+    }
+
+    pub fn constraints(&self) -> &[Constraint] {
+        &self.constraints
+    }
+
+    /// States `span.min <= t(to) - t(from) <= span.max`.
+    pub fn constrain(&mut self, from: Point, to: Point, span: DaySpan, fact: usize) {
+        self.constraints.push(Constraint {
+            from,
+            to,
+            span,
+            fact,
+        });
+    }
+
+    /// The tightest bounds between every two points.
+    pub fn solve(&self) -> Result<Solved, Contradiction> {
+        self.solve_with(|_| true)
+    }
+
+    /// The tightest bounds the constraints `keep` accepts imply.
+    pub fn solve_with(&self, keep: impl Fn(&Constraint) -> bool) -> Result<Solved, Contradiction> {
+        let n = self.len();
+        // Only points that some kept constraint bounds take part in the matrix.
+        let mut slot = vec![NONE; n];
+        let mut k = 0u32;
+        let kept: Vec<usize> = (0..self.constraints.len())
+            .filter(|&i| {
+                let c = &self.constraints[i];
+                (c.span.has_min() || c.span.has_max()) && keep(c)
+            })
+            .collect();
+        for &i in &kept {
+            let c = &self.constraints[i];
+            for p in [c.from, c.to] {
+                if slot[p.index()] == NONE {
+                    slot[p.index()] = k;
+                    k += 1;
+                }
+            }
+        }
+        let k = k as usize;
+        let mut dist = vec![INF; k * k];
+        let mut prev = vec![NONE; k * k];
+        let mut arc = vec![NONE; k * k];
+        for i in 0..k {
+            dist[i * k + i] = 0;
+            prev[i * k + i] = i as u32;
+        }
+        for &ci in &kept {
+            let c = &self.constraints[ci];
+            let (a, b) = (slot[c.from.index()] as usize, slot[c.to.index()] as usize);
+            let mut set = |x: usize, y: usize, w: i64| {
+                if w < dist[x * k + y] {
+                    dist[x * k + y] = w;
+                    prev[x * k + y] = x as u32;
+                    arc[x * k + y] = ci as u32;
+                }
+            };
+            if c.span.has_max() {
+                set(a, b, c.span.max);
+            }
+            if c.span.has_min() {
+                set(b, a, -c.span.min);
+            }
+        }
+        for m in 0..k {
+            for i in 0..k {
+                let im = dist[i * k + m];
+                if im >= INF {
+                    continue;
+                }
+                for j in 0..k {
+                    let mj = dist[m * k + j];
+                    if mj < INF && im + mj < dist[i * k + j] {
+                        dist[i * k + j] = im + mj;
+                        prev[i * k + j] = prev[m * k + j];
+                    }
+                }
+            }
+        }
+        if let Some(i) = (0..k).find(|&i| dist[i * k + i] < 0) {
+            return Err(self.cycle_through(i, k, &arc, &kept, &slot));
+        }
+        Ok(Solved {
+            slot,
+            k,
+            dist,
+            prev,
+            arc,
+        })
+    }
+
+    /// The constraints of a negative cycle through slot `start`, found with
+    /// petgraph's Bellman–Ford over the kept constraints' arcs.
+    fn cycle_through(&self, start: usize, k: usize, arc: &[u32], kept: &[usize], slot: &[u32]) -> Contradiction {
+        use petgraph::graph::{DiGraph, NodeIndex};
+        let mut g: DiGraph<(), f64> = DiGraph::with_capacity(k, kept.len() * 2);
+        for _ in 0..k {
+            g.add_node(());
+        }
+        for &ci in kept {
+            let c = &self.constraints[ci];
+            let (a, b) = (
+                NodeIndex::new(slot[c.from.index()] as usize),
+                NodeIndex::new(slot[c.to.index()] as usize),
+            );
+            if c.span.has_max() {
+                g.add_edge(a, b, c.span.max as f64);
+            }
+            if c.span.has_min() {
+                g.add_edge(b, a, -c.span.min as f64);
+            }
+        }
+        let cycle = petgraph::algo::find_negative_cycle(&g, NodeIndex::new(start)).unwrap_or_default();
+        let mut constraints = Vec::new();
+        for (i, a) in cycle.iter().enumerate() {
+            let b = cycle[(i + 1) % cycle.len()];
+            // The tightest arc between the two: the cycle stays negative with it.
+            let ci = arc[a.index() * k + b.index()];
+            if ci != NONE && !constraints.contains(&(ci as usize)) {
+                constraints.push(ci as usize);
+            }
+        }
+        if constraints.is_empty() {
+            // Not reached for a real negative cycle; name what touches the point anyway.
+            constraints = kept
+                .iter()
+                .copied()
+                .filter(|&ci| {
+                    let c = &self.constraints[ci];
+                    slot[c.from.index()] as usize == start || slot[c.to.index()] as usize == start
+                })
+                .collect();
+        }
+        Contradiction { constraints }
+    }
+}
+
+/// The tightest bounds between every two points of a consistent network.
+#[derive(Debug, Clone)]
+pub struct Solved {
+    /// For each point, its row in the matrices, or [`NONE`] when no constraint bounds it.
+    slot: Vec<u32>,
+    k: usize,
+    /// `dist[i * k + j]`: the tightest upper bound of `t(j) - t(i)`.
+    dist: Vec<i64>,
+    /// `prev[i * k + j]`: the point before `j` on the path that sets `dist`.
+    prev: Vec<u32>,
+    /// `arc[i * k + j]`: the constraint behind the tightest direct arc `i -> j`.
+    arc: Vec<u32>,
+}
+
+impl Solved {
+    fn row(&self, p: Point) -> Option<usize> {
+        self.slot
+            .get(p.index())
+            .copied()
+            .filter(|&s| s != NONE)
+            .map(|s| s as usize)
+    }
+
+    /// What every consistent assignment of days agrees on for `t(to) - t(from)`.
+    pub fn bounds(&self, from: Point, to: Point) -> DaySpan {
+        if from == to {
+            return DaySpan::exact(0);
+        }
+        let (Some(i), Some(j)) = (self.row(from), self.row(to)) else {
+            return DaySpan::ANY;
+        };
+        let k = self.k;
+        let max = self.dist[i * k + j];
+        let back = self.dist[j * k + i];
+        DaySpan {
+            min: if back >= INF {
+                -UNBOUNDED
+            } else {
+                (-back).max(-UNBOUNDED)
+            },
+            max: if max >= INF {
+                UNBOUNDED
+            } else {
+                max.min(UNBOUNDED)
+            },
+        }
+    }
+
+    /// The indices of the constraints along the path that sets the upper
+    /// bound of `t(to) - t(from)`, from `from` to `to`; empty when nothing bounds it.
+    pub fn path(&self, from: Point, to: Point) -> Vec<usize> {
+        let (Some(i), Some(j)) = (self.row(from), self.row(to)) else {
+            return Vec::new();
+        };
+        let k = self.k;
+        if self.dist[i * k + j] >= INF {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut at = j;
+        // A path visits each point at most once.
+        for _ in 0..k {
+            if at == i {
+                break;
+            }
+            let p = self.prev[i * k + at];
+            if p == NONE {
+                break;
+            }
+            let p = p as usize;
+            let ci = self.arc[p * k + at];
+            if ci != NONE {
+                out.push(ci as usize);
+            }
+            at = p;
+        }
+        out.reverse();
+        out
+    }
+
+    /// The constraints behind both bounds of `t(to) - t(from)`: the upper
+    /// bound's path, then those of the lower bound's not already named.
+    pub fn explain(&self, from: Point, to: Point) -> Vec<usize> {
+        let mut out = self.path(from, to);
+        for c in self.path(to, from).into_iter().rev() {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(min: i64, max: i64) -> DaySpan {
+        DaySpan { min, max }
+    }
+
+    #[test]
+    fn chains_keep_their_links_whatever_the_anchor() {
+        // ibuprofen started some time in 2003-2010; lamotrigine 1 day later;
+        // the rash 1 to 24 days after lamotrigine.
+        let mut n = Network::new();
+        let (ibu, ltg, rash) = (n.point(), n.point(), n.point());
+        n.constrain(Point::ORIGIN, ibu, span(731_000, 734_000), 0);
+        n.constrain(ibu, ltg, span(1, 1), 1);
+        n.constrain(ltg, rash, span(1, 24), 2);
+        let s = n.solve().unwrap();
+        assert_eq!(s.bounds(ltg, rash), span(1, 24));
+        assert_eq!(s.bounds(ibu, rash), span(2, 25));
+        assert_eq!(s.bounds(rash, ibu), span(-25, -2));
+        assert_eq!(s.path(ibu, rash), vec![1, 2]);
+        assert_eq!(s.explain(ibu, rash), vec![1, 2]);
+        assert_eq!(s.bounds(Point::ORIGIN, rash), span(731_002, 734_025));
+    }
+
+    #[test]
+    fn order_alone_bounds_one_end() {
+        let mut n = Network::new();
+        let (a, b, c) = (n.point(), n.point(), n.point());
+        n.constrain(a, b, span(0, UNBOUNDED), 0);
+        let s = n.solve().unwrap();
+        assert_eq!(s.bounds(a, b), span(0, UNBOUNDED));
+        assert_eq!(s.bounds(a, c), DaySpan::ANY);
+        assert_eq!(s.bounds(c, c), span(0, 0));
+    }
+
+    #[test]
+    fn constraints_from_both_sides_meet() {
+        // Onset between day 3 and day 10 after the start; the stop 2 days
+        // before the onset; the stop no later than 5 days after the start.
+        let mut n = Network::new();
+        let (start, onset, stop) = (n.point(), n.point(), n.point());
+        n.constrain(start, onset, span(3, 10), 0);
+        n.constrain(onset, stop, span(-2, -2), 1);
+        n.constrain(start, stop, span(0, 5), 2);
+        let s = n.solve().unwrap();
+        assert_eq!(s.bounds(start, onset), span(3, 7));
+        assert_eq!(s.path(start, onset), vec![2, 1]);
+    }
+
+    #[test]
+    fn contradictions_name_every_constraint_on_the_cycle() {
+        let mut n = Network::new();
+        let (a, b, c) = (n.point(), n.point(), n.point());
+        n.constrain(a, b, span(5, 10), 0);
+        n.constrain(b, c, span(5, 10), 1);
+        n.constrain(a, c, span(0, 3), 2);
+        let _unrelated = n.point();
+        let mut found = n.solve().unwrap_err().constraints;
+        found.sort();
+        assert_eq!(found, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn dropping_constraints_solves_what_remains() {
+        let mut n = Network::new();
+        let (a, b) = (n.point(), n.point());
+        n.constrain(a, b, span(5, 10), 0);
+        n.constrain(a, b, span(0, 3), 1);
+        assert!(n.solve().is_err());
+        let s = n.solve_with(|c| c.fact != 1).unwrap();
+        assert_eq!(s.bounds(a, b), span(5, 10));
+    }
+}
