@@ -6,10 +6,12 @@
 //! is what findings read; it never touches the file system again.
 
 mod chronology;
+mod describe;
 pub mod doc;
 mod validate;
 
-pub use chronology::{Fact, Times};
+pub use chronology::{Event, Fact, Says, Times};
+pub use describe::Words;
 use crate::diagnostic::{Diagnostics, Pos, SourceFile};
 pub use crate::time::network::Point;
 use crate::time::{DayRange, DaySpan};

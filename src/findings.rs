@@ -151,6 +151,8 @@ pub struct Pair<'a> {
     /// Whether findings write their reasoning and evidence; the lean results
     /// ([`crate::eval::rows`]) need outcomes only.
     traced: bool,
+    /// [`Pair::exposure_at_onset`], found once.
+    at_onset: Option<&'a crate::case::Exposure>,
 }
 
 /// Reasoning text, written only for a traced pair ([`Pair::traced`]).
@@ -192,6 +194,7 @@ impl<'a> Pair<'a> {
             phenotype: phenotype_of(kb, &case.reactions[reaction]),
             kb_drug: kb.drug(&d.name).or_else(|| kb.drug(&d.id)),
             traced: true,
+            at_onset: exposure_at_onset(case, drug, reaction),
         }
     }
 
@@ -221,26 +224,7 @@ impl<'a> Pair<'a> {
     /// The exposure in effect at onset: of those the case's times link to the
     /// onset and that may have started by then, the latest.
     pub fn exposure_at_onset(&self) -> Option<&'a crate::case::Exposure> {
-        let times = &self.case.times;
-        let onset = self.case.reactions[self.reaction].onset_at;
-        let exposures = &self.case.drugs[self.drug].exposures;
-        let candidates: Vec<&crate::case::Exposure> = exposures
-            .iter()
-            .filter(|e| {
-                let s = times.between(e.start_at, onset);
-                (s.has_min() || s.has_max()) && s.max >= 0
-            })
-            .collect();
-        // Not surely followed by another candidate; the latest known start among those.
-        candidates
-            .iter()
-            .copied()
-            .filter(|c| {
-                !candidates
-                    .iter()
-                    .any(|f| times.between(c.start_at, f.start_at).min > 0)
-            })
-            .max_by_key(|e| e.start.map(|s| s.earliest))
+        self.at_onset
     }
 
     /// The days from `from` to the onset of the pair's reaction, as the case's times bound them.
@@ -273,6 +257,33 @@ impl<'a> Pair<'a> {
     pub fn kb_drug_id(&self) -> Option<&'a str> {
         self.kb_drug.map(|k| k.id.as_str())
     }
+}
+
+/// The exposure of `drug` in effect at the onset of `reaction`: of those the
+/// case's times link to the onset and that may have started by then, the latest.
+fn exposure_at_onset(case: &Case, drug: usize, reaction: usize) -> Option<&crate::case::Exposure> {
+    let times = &case.times;
+    let onset = case.reactions[reaction].onset_at;
+    let exposures = &case.drugs[drug].exposures;
+    let may_have_started = |e: &crate::case::Exposure| {
+        let s = times.between(e.start_at, onset);
+        (s.has_min() || s.has_max()) && s.max >= 0
+    };
+    if let [only] = &exposures[..] {
+        return may_have_started(only).then_some(only);
+    }
+    let candidates: Vec<&crate::case::Exposure> =
+        exposures.iter().filter(|e| may_have_started(e)).collect();
+    // Not surely followed by another candidate; the latest known start among those.
+    candidates
+        .iter()
+        .copied()
+        .filter(|c| {
+            !candidates
+                .iter()
+                .any(|f| times.between(c.start_at, f.start_at).min > 0)
+        })
+        .max_by_key(|e| e.start.map(|s| s.earliest))
 }
 
 /// Computes one finding for one pair.

@@ -8,26 +8,75 @@
 //! bounding the days between two points, or between a point and the calendar.
 //! [`Chronology::solve`] turns the facts into [`Times`]: the tightest bounds
 //! the whole case implies between any two events, with the facts behind each
-//! bound for the report. Facts that contradict each other are reported
-//! together, each with its line.
+//! bound. Facts that contradict each other are reported together, each with
+//! its line.
+//!
+//! Facts are kept as data (the event they date, the text as written); they
+//! are put in words only when a report shows them (`case::describe`), since a
+//! batch reads many cases whose explanations nobody reads.
 
 use crate::diagnostic::Pos;
-use crate::time::network::{Network, Point, Solved};
+use crate::time::network::{Constraint, Network, Point, Solved};
 use crate::time::{DayRange, DaySpan, EventRef, TimeExpr, UNBOUNDED, day_number, from_day_number};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
+/// What a point of the case's times is the time of; indices are positions in
+/// the case's lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Calendar,
+    ConditionOnset(usize),
+    ConditionEnd(usize),
+    PreviousReaction(usize),
+    /// A drug with several exposures starts with the earliest.
+    DrugStart(usize),
+    DrugStop(usize),
+    ExposureStart(usize, usize),
+    ExposureStop(usize, usize),
+    Earlier(usize, usize),
+    Onset(usize),
+    End(usize),
+    Investigation(usize),
+    Dechallenge(usize),
+    RechallengeStart(usize),
+    RechallengeEnd(usize),
+    Step(usize, usize),
+    /// The day the item named by the `n`th known-since path became known.
+    KnownSince(usize),
+}
+
+/// What a fact says, beside the event it dates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Says {
+    /// A time as written in the case file.
+    Written(Box<str>),
+    /// A rechallenge step's day of the episode, as written.
+    StepDay(Box<str>),
+    /// An end or stop is on or after its start.
+    EndsAfterStart,
+    /// A single dose stops the day it is given.
+    SingleDose,
+    /// A drug starts on or before each of its exposures.
+    StartsBeforeEach,
+    /// A drug starts with the exposure that is surely its earliest.
+    StartsWith,
+    /// A drug stops on or after each of its exposures.
+    StopsAfterEach,
+    /// A drug stops with the exposure that surely stops last.
+    StopsWith,
+    /// An earlier exposure came before the exposures under assessment.
+    EarlierBefore,
+}
+
 /// One stated or implied fact about when something happened.
 #[derive(Debug, Clone)]
 pub struct Fact {
-    /// The field that states it (`reactions[0].onset`), or the item the format's rule is about.
-    pub path: String,
+    /// The event whose time the fact states.
+    pub at: Point,
+    pub says: Says,
     /// Where it is written; line 0 for a fact the format implies.
     pub pos: Pos,
-    /// The fact in words: "`rash` began 1-24 days after `ltg`".
-    pub says: String,
-    /// Implied by the case format rather than written in the file.
-    pub implied: bool,
     /// From when the fact was known, for assessments as of a day; `None`: from the start.
     pub(crate) known: Option<NaiveDate>,
     /// A fact known only once it has happened: `Some(true)` when the event it
@@ -37,15 +86,9 @@ pub struct Fact {
 }
 
 impl Fact {
-    /// "`rash` began 1-24 days after `ltg` (line 31)".
-    pub fn sentence(&self) -> String {
-        if self.implied {
-            format!("{} (implied)", self.says)
-        } else if self.pos.line > 0 {
-            format!("{} (line {})", self.says, self.pos.line)
-        } else {
-            self.says.clone()
-        }
+    /// Implied by the case format rather than written in the file.
+    pub fn implied(&self) -> bool {
+        !matches!(self.says, Says::Written(_) | Says::StepDay(_))
     }
 }
 
@@ -58,71 +101,88 @@ struct Anchor {
     cycle: Option<u32>,
 }
 
-/// Points whose first (or last) member defines another point: a drug starts
-/// with its earliest exposure and ends with its latest stop.
+/// Points whose first (or last) member defines another point: a drug with
+/// several exposures starts with its earliest and ends with its latest stop.
 #[derive(Debug, Clone)]
 struct Group {
     of: Point,
     members: Vec<Point>,
     earliest: bool,
-    path: String,
-    name: String,
 }
 
 /// The facts of a case as they are read, before solving.
 #[derive(Debug, Default)]
-pub(super) struct Chronology {
+pub(super) struct Chronology<'a> {
     network: Network,
     facts: Vec<Fact>,
-    labels: Vec<String>,
-    anchors: BTreeMap<String, Anchor>,
+    events: Vec<Event>,
+    known_paths: Vec<String>,
+    anchors: BTreeMap<&'a str, Anchor>,
     groups: Vec<Group>,
+    /// (start, end) pairs whose order is implied once the case is read.
+    ends: Vec<(Point, Point)>,
 }
 
-/// Facts that cannot all hold, each with where it is written.
+/// Facts that cannot all hold.
 #[derive(Debug, Clone)]
 pub(super) struct Conflict {
     pub facts: Vec<Fact>,
 }
 
-impl Chronology {
-    pub(super) fn new() -> Chronology {
+/// Every contradiction found, with what the points are the times of, to name them.
+#[derive(Debug)]
+pub(super) struct Conflicts {
+    pub list: Vec<Conflict>,
+    pub events: Vec<Event>,
+    pub known_paths: Vec<String>,
+}
+
+impl<'a> Chronology<'a> {
+    pub(super) fn new() -> Chronology<'a> {
         Chronology {
             network: Network::new(),
             facts: Vec::new(),
-            labels: vec!["the calendar".to_owned()],
+            events: vec![Event::Calendar],
+            known_paths: Vec::new(),
             anchors: BTreeMap::new(),
             groups: Vec::new(),
+            ends: Vec::new(),
         }
     }
 
-    /// A new event, with the words that introduce it in explanations ("`rash` began").
-    pub(super) fn point(&mut self, label: String) -> Point {
-        self.labels.push(label);
+    /// A new point, the time of `event`.
+    pub(super) fn point(&mut self, event: Event) -> Point {
+        self.events.push(event);
         self.network.point()
     }
 
+    /// A new point for the day the item at `path` became known.
+    pub(super) fn known_point(&mut self, path: String) -> Point {
+        self.known_paths.push(path);
+        self.point(Event::KnownSince(self.known_paths.len() - 1))
+    }
+
     /// Lets other times count from `id`: its start and its end (`id.end`).
-    pub(super) fn name(&mut self, id: &str, start: Point, end: Point, cycle: Option<u32>) {
-        self.anchors
-            .insert(id.to_owned(), Anchor { start, end, cycle });
+    pub(super) fn name(&mut self, id: &'a str, start: Point, end: Point, cycle: Option<u32>) {
+        self.anchors.insert(id, Anchor { start, end, cycle });
     }
 
     /// The ids other times may count from.
     pub(super) fn ids(&self) -> impl Iterator<Item = &str> {
-        self.anchors.keys().map(String::as_str)
+        self.anchors.keys().copied()
     }
 
-    fn fact(&mut self, path: String, pos: Pos, says: String, implied: bool) -> usize {
+    fn fact(&mut self, from: Point, at: Point, span: DaySpan, says: Says, pos: Pos) -> usize {
         self.facts.push(Fact {
-            path,
-            pos,
+            at,
             says,
-            implied,
+            pos,
             known: None,
             once_past: None,
         });
-        self.facts.len() - 1
+        let fact = self.facts.len() - 1;
+        self.network.constrain(from, at, span, fact);
+        fact
     }
 
     /// States the time written for the event `at`, or says why it cannot:
@@ -132,10 +192,8 @@ impl Chronology {
         at: Point,
         expr: &TimeExpr,
         written: &str,
-        path: String,
         pos: Pos,
     ) -> Result<usize, (String, Option<String>)> {
-        let says = format!("{} {}", self.labels[at.index()], words(expr, written));
         let (from, span) = match expr {
             TimeExpr::Absolute(r) => (
                 Point::ORIGIN,
@@ -146,7 +204,11 @@ impl Chronology {
             ),
             TimeExpr::Relative { anchor, span } => (self.anchor(anchor)?, *span),
             TimeExpr::CycleDay { anchor, cycle, day } => {
-                let a = self.anchors.get(&anchor.id).copied().ok_or_else(|| unknown(anchor))?;
+                let a = self
+                    .anchors
+                    .get(anchor.id.as_str())
+                    .copied()
+                    .ok_or_else(|| unknown(anchor))?;
                 let Some(length) = a.cycle else {
                     return Err((
                         format!(
@@ -167,105 +229,87 @@ impl Chronology {
             }
         };
         if from == at {
-            return Err((
-                format!("`{written}` dates the event by itself"),
-                None,
-            ));
+            return Err((format!("`{}` dates the event by itself", written.trim()), None));
         }
-        let fact = self.fact(path, pos, says, false);
-        self.network.constrain(from, at, span, fact);
-        Ok(fact)
-    }
-
-    /// A fact written in the file in a form of its own (the day of a
-    /// rechallenge step): `span.min <= t(at) - t(from) <= span.max`.
-    pub(super) fn state_span(
-        &mut self,
-        from: Point,
-        at: Point,
-        span: DaySpan,
-        path: String,
-        pos: Pos,
-        says: String,
-    ) -> usize {
-        let says = format!("{} {says}", self.labels[at.index()]);
-        let fact = self.fact(path, pos, says, false);
-        self.network.constrain(from, at, span, fact);
-        fact
+        Ok(self.fact(from, at, span, Says::Written(written.trim().into()), pos))
     }
 
     fn anchor(&self, r: &EventRef) -> Result<Point, (String, Option<String>)> {
-        let a = self.anchors.get(&r.id).ok_or_else(|| unknown(r))?;
+        let a = self.anchors.get(r.id.as_str()).ok_or_else(|| unknown(r))?;
         Ok(if r.end { a.end } else { a.start })
     }
 
-    /// A fact the case format implies: `min <= t(to) - t(from) <= max`.
-    pub(super) fn imply(&mut self, from: Point, to: Point, span: DaySpan, path: String, says: String) {
-        let fact = self.fact(path, Pos::UNKNOWN, says, true);
-        self.network.constrain(from, to, span, fact);
+    /// A rechallenge step on its day of the episode, as written.
+    pub(super) fn step_day(&mut self, start: Point, at: Point, days: DaySpan, written: &str, pos: Pos) -> usize {
+        let span = DaySpan {
+            min: days.min - 1,
+            max: days.max - 1,
+        };
+        self.fact(start, at, span, Says::StepDay(written.trim().into()), pos)
     }
 
-    /// `later` is on or after `earlier`.
-    pub(super) fn order(&mut self, earlier: Point, later: Point, path: String, says: String) {
-        self.imply(
-            earlier,
-            later,
-            DaySpan {
-                min: 0,
-                max: UNBOUNDED,
-            },
-            path,
-            says,
-        );
+    /// A fact the case format implies: `span.min <= t(at) - t(from) <= span.max`.
+    pub(super) fn imply(&mut self, from: Point, at: Point, span: DaySpan, says: Says) {
+        self.fact(from, at, span, says, Pos::UNKNOWN);
     }
 
-    /// `of` is the earliest (or the latest) of `members`: a drug's start is
-    /// its earliest exposure start, its end the latest stop.
-    pub(super) fn first_of(&mut self, of: Point, members: Vec<Point>, earliest: bool, path: String, name: String) {
+    /// `end` is on or after `start`. Stated once the case is read, and only
+    /// for an end some other fact dates or counts from: an end nothing else
+    /// touches is bounded by nothing but its start, which tells nothing more.
+    pub(super) fn ends_after(&mut self, start: Point, end: Point) {
+        self.ends.push((start, end));
+    }
+
+    /// `of` is the earliest (or the latest) of `members`: a drug with several
+    /// exposures starts with the earliest and ends with the latest stop.
+    pub(super) fn first_of(&mut self, of: Point, members: Vec<Point>, earliest: bool) {
+        let order = DaySpan {
+            min: 0,
+            max: UNBOUNDED,
+        };
         for &m in &members {
-            let says = if earliest {
-                format!("`{name}` started on or before each of its exposures")
-            } else {
-                format!("`{name}` stopped on or after each of its exposures")
-            };
             if earliest {
-                self.order(of, m, path.clone(), says);
+                self.imply(m, of, order.negated(), Says::StartsBeforeEach);
             } else {
-                self.order(m, of, path.clone(), says);
+                self.imply(m, of, order, Says::StopsAfterEach);
             }
         }
-        if let [only] = members[..] {
-            self.imply(of, only, DaySpan::exact(0), path, self.group_says(&name, earliest));
-        } else if !members.is_empty() {
+        if !members.is_empty() {
             self.groups.push(Group {
                 of,
                 members,
                 earliest,
-                path,
-                name,
             });
-        }
-    }
-
-    fn group_says(&self, name: &str, earliest: bool) -> String {
-        if earliest {
-            format!("`{name}` started with its earliest exposure")
-        } else {
-            format!("`{name}` stopped with its latest exposure")
         }
     }
 
     /// The tightest bounds the facts imply, or every set of facts that cannot
     /// all hold (each contradiction found is set aside to look for the next).
-    pub(super) fn solve(mut self) -> Result<Times, Vec<Conflict>> {
+    pub(super) fn solve(mut self) -> Result<Times, Conflicts> {
+        let ends = std::mem::take(&mut self.ends);
+        for (start, end) in ends {
+            if self
+                .network
+                .constraints()
+                .iter()
+                .any(|c| c.from == end || c.to == end)
+            {
+                self.imply(
+                    start,
+                    end,
+                    DaySpan {
+                        min: 0,
+                        max: UNBOUNDED,
+                    },
+                    Says::EndsAfterStart,
+                );
+            }
+        }
         let mut conflicts = Vec::new();
         let mut set_aside: Vec<usize> = Vec::new();
-        let solve = |network: &Network, set_aside: &[usize]| {
-            network.solve_with(|c| !set_aside.contains(&c.fact))
-        };
-        let mut solved = loop {
-            match solve(&self.network, &set_aside) {
-                Ok(s) => break s,
+        let solved = loop {
+            match self.network.solve_with(|c| !set_aside.contains(&c.fact)) {
+                Ok(s) => break Some(s),
                 Err(c) => {
                     let facts: Vec<usize> = c
                         .constraints
@@ -276,7 +320,7 @@ impl Chronology {
                     let drop = facts
                         .iter()
                         .copied()
-                        .filter(|&f| !self.facts[f].implied)
+                        .filter(|&f| !self.facts[f].implied())
                         .max()
                         .or_else(|| facts.iter().copied().max());
                     conflicts.push(Conflict {
@@ -284,14 +328,18 @@ impl Chronology {
                     });
                     match drop {
                         Some(f) if conflicts.len() < 10 => set_aside.push(f),
-                        _ => return Err(conflicts),
+                        _ => break None,
                     }
                 }
             }
         };
-        if !conflicts.is_empty() {
-            return Err(conflicts);
-        }
+        let (Some(mut solved), true) = (solved, conflicts.is_empty()) else {
+            return Err(Conflicts {
+                list: conflicts,
+                events: self.events,
+                known_paths: self.known_paths,
+            });
+        };
         // A drug with several exposures starts with the one surely earliest (ends with the one surely latest).
         let groups = std::mem::take(&mut self.groups);
         let mut refined = false;
@@ -299,26 +347,33 @@ impl Chronology {
             let first = g.members.iter().copied().find(|&m| {
                 g.members.iter().all(|&o| {
                     let span = solved.bounds(m, o);
-                    if g.earliest { span.min >= 0 } else { span.max <= 0 }
+                    if g.earliest {
+                        span.min >= 0
+                    } else {
+                        span.max <= 0
+                    }
                 })
             });
             if let Some(m) = first {
-                let says = self.group_says(&g.name, g.earliest);
-                self.imply(g.of, m, DaySpan::exact(0), g.path.clone(), says);
+                let says = if g.earliest {
+                    Says::StartsWith
+                } else {
+                    Says::StopsWith
+                };
+                self.imply(m, g.of, DaySpan::exact(0), says);
                 refined = true;
             }
         }
         if refined {
-            solved = match self.network.solve() {
-                Ok(s) => s,
-                // Not reached: the equality adds nothing the bounds did not allow.
-                Err(_) => solved,
-            };
+            // The equality adds nothing the bounds did not allow, so this holds.
+            solved = self.network.solve().unwrap_or(solved);
         }
         Ok(Times {
             network: self.network,
             solved,
             facts: self.facts,
+            events: self.events,
+            known_paths: self.known_paths,
         })
     }
 }
@@ -330,40 +385,21 @@ fn unknown(r: &EventRef) -> (String, Option<String>) {
     )
 }
 
-/// A time as written, in words for explanations, ids in backticks.
-fn words(expr: &TimeExpr, written: &str) -> String {
-    match expr {
-        TimeExpr::Absolute(r) if r.is_exact() => format!("on {r}"),
-        TimeExpr::Absolute(r) => format!("in {r}"),
-        TimeExpr::Relative { anchor, span } if span.min == 0 && span.max == 0 => {
-            format!("on the same day as `{anchor}`")
-        }
-        _ => {
-            let t = written.trim();
-            let (head, id) = t.rsplit_once(' ').unwrap_or(("", t));
-            let on = if head.starts_with("day ") { "on " } else { "" };
-            format!("{on}{head} `{id}`")
-        }
-    }
-}
-
 /// What the whole case implies about when each event happened.
 #[derive(Debug, Clone)]
 pub struct Times {
     network: Network,
     solved: Solved,
     facts: Vec<Fact>,
+    events: Vec<Event>,
+    known_paths: Vec<String>,
 }
 
 impl Default for Times {
     fn default() -> Self {
-        let network = Network::new();
-        let solved = network.solve().unwrap_or_else(|_| unreachable!("an empty network holds"));
-        Times {
-            network,
-            solved,
-            facts: Vec::new(),
-        }
+        Chronology::new()
+            .solve()
+            .unwrap_or_else(|_| unreachable!("an empty network holds"))
     }
 }
 
@@ -400,17 +436,24 @@ impl Times {
             .collect()
     }
 
-    /// The facts behind a bound, in one sentence.
-    pub fn chain(&self, from: Point, to: Point) -> String {
-        let facts = self.explain(from, to);
-        if facts.is_empty() {
-            return "no fact links them".to_owned();
-        }
-        facts
-            .iter()
-            .map(|f| f.sentence())
-            .collect::<Vec<_>>()
-            .join(", and ")
+    /// What the point is the time of.
+    pub fn event(&self, p: Point) -> Event {
+        self.events.get(p.index()).copied().unwrap_or(Event::Calendar)
+    }
+
+    /// What every point is the time of.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// The items whose `known_since` the [`Event::KnownSince`] points date.
+    pub fn known_paths(&self) -> &[String] {
+        &self.known_paths
+    }
+
+    /// Every fact, stated or implied.
+    pub fn facts(&self) -> &[Fact] {
+        &self.facts
     }
 
     /// Marks from when a fact was known, for assessments as of a day.
@@ -421,15 +464,10 @@ impl Times {
         }
     }
 
-    /// Every fact, stated or implied.
-    pub fn facts(&self) -> &[Fact] {
-        &self.facts
-    }
-
     /// The times as known on `day`: facts not yet known then (or about
     /// events not yet past) are left out and the rest solved again.
     pub(crate) fn known_by(&self, day: NaiveDate) -> Times {
-        let keep = |c: &crate::time::network::Constraint| {
+        let keep = |c: &Constraint| {
             let fact = &self.facts[c.fact];
             if fact.known.is_some_and(|k| k > day) {
                 return false;
@@ -438,17 +476,21 @@ impl Times {
                 return true;
             };
             // The event is past once its latest (surely) or earliest (possibly) day is.
-            self.range(c.to)
-                .is_some_and(|r| if surely { r.latest <= day } else { r.earliest <= day })
+            self.range(c.to).is_some_and(|r| {
+                if surely {
+                    r.latest <= day
+                } else {
+                    r.earliest <= day
+                }
+            })
         };
         let solved = self
             .network
             .solve_with(keep)
             .unwrap_or_else(|_| self.solved.clone());
         Times {
-            network: self.network.clone(),
             solved,
-            facts: self.facts.clone(),
+            ..self.clone()
         }
     }
 }

@@ -11,7 +11,8 @@ mod events;
 mod references;
 mod values;
 
-use super::chronology::{Chronology, Conflict};
+use super::chronology::{Chronology, Conflict, Event};
+use super::describe;
 use super::doc::*;
 use super::*;
 use crate::diagnostic::{Diagnostic, Diagnostics, Pos, SourceFile};
@@ -50,8 +51,8 @@ struct Names {
 struct Validator<'a> {
     file: &'a SourceFile,
     diags: Diagnostics,
-    chron: Chronology,
-    ids: BTreeMap<String, Pos>,
+    chron: Chronology<'a>,
+    ids: BTreeMap<&'a str, Pos>,
     /// Each stated fact's item, and whether it is known only once past
     /// (`Some(true)`: surely past, for ends; `Some(false)`: possibly past, for steps).
     owned: Vec<(usize, Item, Option<bool>)>,
@@ -71,7 +72,7 @@ impl<'a> Validator<'a> {
         self.diags.0.last_mut().expect("just pushed")
     }
 
-    fn declare_id(&mut self, id: &Spanned<String>) -> bool {
+    fn declare_id(&mut self, id: &'a Spanned<String>) -> bool {
         let pos = pos_of(id);
         let value = id.value.trim();
         if value.is_empty()
@@ -101,19 +102,12 @@ impl<'a> Validator<'a> {
             ));
             return false;
         }
-        self.ids.insert(value.to_owned(), pos);
+        self.ids.insert(value, pos);
         true
     }
 
     /// States the time written in `t` for the event `at`, reporting what cannot be read.
-    fn state(
-        &mut self,
-        at: Point,
-        t: Option<&'a Spanned<String>>,
-        path: String,
-        item: Item,
-        once_past: Option<bool>,
-    ) {
+    fn state(&mut self, at: Point, t: Option<&'a Spanned<String>>, item: Item, once_past: Option<bool>) {
         let Some(t) = t else { return };
         let expr = match time::parse_time(&t.value) {
             Ok(e) => e,
@@ -123,14 +117,13 @@ impl<'a> Validator<'a> {
                 return;
             }
         };
-        match self.chron.state(at, &expr, &t.value, path, pos_of(t)) {
+        match self.chron.state(at, &expr, &t.value, pos_of(t)) {
             Ok(fact) => self.owned.push((fact, item, once_past)),
             Err((message, unknown)) => {
                 let d = Diagnostic::new("case::bad-time", self.file, pos_of(t), message);
                 let d = match unknown {
                     Some(id) => {
-                        let ids: Vec<String> = self.chron.ids().map(str::to_owned).collect();
-                        let d = d.with_suggestion(&id, ids.iter().map(String::as_str));
+                        let d = d.with_suggestion(&id, self.chron.ids());
                         if d.help.is_none() {
                             d.with_help("count from the id of a drug, exposure, reaction, condition, rechallenge or earlier exposure of this case")
                         } else {
@@ -149,8 +142,8 @@ impl<'a> Validator<'a> {
         if t.is_none() {
             return;
         }
-        let at = self.chron.point(format!("`{path}` became known"));
-        self.state(at, t, format!("{path}.known_since"), item, None);
+        let at = self.chron.known_point(path.to_owned());
+        self.state(at, t, item, None);
         self.known_since.push((item, at));
     }
 
@@ -178,27 +171,31 @@ impl<'a> Validator<'a> {
     }
 
     /// One diagnostic for facts that cannot all hold, pointing at the last one written.
-    fn conflict(&mut self, c: &Conflict) {
-        let stated: Vec<&Fact> = c.facts.iter().filter(|f| !f.implied).collect();
-        let at = stated.iter().map(|f| f.pos).max().unwrap_or(Pos::UNKNOWN);
+    fn conflict(&mut self, c: &Conflict, case: &Case, events: &[Event], known: &[String]) {
+        let at = c
+            .facts
+            .iter()
+            .filter(|f| !f.implied())
+            .map(|f| f.pos)
+            .max()
+            .unwrap_or(Pos::UNKNOWN);
         let mut d = Diagnostic::new(
             "case::contradictory-times",
             self.file,
             at,
-            format!(
-                "these {} facts about times cannot all hold",
-                c.facts.len()
-            ),
+            format!("these {} facts about times cannot all hold", c.facts.len()),
         );
         let mut facts: Vec<&Fact> = c.facts.iter().collect();
-        facts.sort_by_key(|f| (f.implied, f.pos));
+        facts.sort_by_key(|f| (f.implied(), f.pos));
+        let words = describe::Words { case, events, known };
         d.notes = facts
             .iter()
             .map(|f| {
-                if f.implied {
-                    format!("{} (implied by the case format, `{}`)", f.says, f.path)
+                let (says, path) = (words.fact(f), words.path(f));
+                if f.implied() {
+                    format!("{says} (implied by the case format, `{path}`)")
                 } else {
-                    format!("line {}: {} (`{}`)", f.pos.line, f.says, f.path)
+                    format!("line {}: {says} (`{path}`)", f.pos.line)
                 }
             })
             .collect();
@@ -252,8 +249,8 @@ pub(super) fn validate(
     match std::mem::take(&mut v.chron).solve() {
         Ok(times) => case.times = times,
         Err(conflicts) => {
-            for c in &conflicts {
-                v.conflict(c);
+            for c in &conflicts.list {
+                v.conflict(c, &case, &conflicts.events, &conflicts.known_paths);
             }
         }
     }

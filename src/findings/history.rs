@@ -83,12 +83,12 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
             let timing = if times.between(reaction.onset_at, c.onset_at).min > 0 {
                 Some(format!(
                     "began after the reaction's onset ({})",
-                    times.chain(reaction.onset_at, c.onset_at)
+                    case.chain(reaction.onset_at, c.onset_at)
                 ))
             } else if c.end.is_some() && times.between(c.end_at, reaction.onset_at).min > 0 {
                 Some(format!(
                     "was over before the reaction's onset ({})",
-                    times.chain(c.end_at, reaction.onset_at)
+                    case.chain(c.end_at, reaction.onset_at)
                 ))
             } else {
                 None
@@ -343,7 +343,7 @@ fn drug_timing_rules_out(
     if d.exposures.iter().all(|e| times.between(on, e.start_at).min > 0) {
         return Some(format!(
             "was started after the reaction's onset ({})",
-            times.chain(on, d.exposures[0].start_at)
+            case.chain(on, d.exposures[0].start_at)
         ));
     }
     let window = ph.latency?.plausible.1;
@@ -354,7 +354,7 @@ fn drug_timing_rules_out(
     all_stopped_long_before.then(|| {
         format!(
             "was stopped more than {window} days (the longest plausible latency) before the onset ({})",
-            times.chain(d.exposures[0].stop_at, on)
+            case.chain(d.exposures[0].stop_at, on)
         )
     })
 }

@@ -31,10 +31,15 @@ pub(super) fn chain(pair: &Pair, from: Point, to: Point) -> (Vec<Evidence>, Stri
     if !pair.traced() {
         return (Vec::new(), String::new());
     }
-    let times = &pair.case.times;
-    let facts = times.explain(from, to);
-    let evidence = facts.iter().map(|f| ev(&f.path, f.sentence())).collect();
-    (evidence, times.chain(from, to))
+    let case = pair.case;
+    let words = case.words();
+    let evidence = case
+        .times
+        .explain(from, to)
+        .iter()
+        .map(|f| ev(words.path(f), words.fact(f)))
+        .collect();
+    (evidence, case.chain(from, to))
 }
 
 /// Finds the exposure in effect at onset and the latency from its start.
@@ -46,21 +51,23 @@ pub(super) fn latency<'a>(pair: &Pair<'a>) -> Result<Latency<'a>, NoLatency> {
     if let Some(e) = pair.exposure_at_onset() {
         let span = pair.to_onset(e.start_at);
         let (evidence, why) = chain(pair, e.start_at, reaction.onset_at);
-        let name = e.id.as_deref().unwrap_or(drug.id.as_str());
-        let dates = match (e.start, reaction.onset) {
-            (Some(s), Some(o)) => format!("; start {s}, onset {o}"),
-            (Some(s), None) => format!("; start {s}"),
-            (None, Some(o)) => format!("; onset {o}"),
-            (None, None) => String::new(),
+        let how = if pair.traced() {
+            let name = e.id.as_deref().unwrap_or(drug.id.as_str());
+            let dates = match (e.start, reaction.onset) {
+                (Some(s), Some(o)) => format!("; start {s}, onset {o}"),
+                (Some(s), None) => format!("; start {s}"),
+                (None, Some(o)) => format!("; onset {o}"),
+                (None, None) => String::new(),
+            };
+            format!("onset {span} after the start of `{name}`, as {why}{dates}")
+        } else {
+            String::new()
         };
         return Ok(Latency {
             exposure: e,
             span,
             evidence,
-            how: said!(
-                pair,
-                "onset {span} after the start of `{name}`, as {why}{dates}"
-            ),
+            how,
         });
     }
     let linked: Vec<&Exposure> = drug

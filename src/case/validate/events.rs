@@ -8,6 +8,7 @@ use super::values::{parse_day_number, parse_dose, parse_regimen};
 use super::{Item, Names, Validator, pos_of};
 use crate::case::doc::*;
 use crate::case::*;
+use crate::case::chronology::{Event, Says};
 use crate::time::UNBOUNDED;
 
 /// The events of one drug.
@@ -31,14 +32,9 @@ pub(super) struct Declared {
 pub(super) fn declare<'a>(v: &mut Validator<'a>, doc: &'a CaseDoc) -> Declared {
     let mut conditions = Vec::new();
     for c in doc.patient.iter().flat_map(|p| &p.conditions) {
-        let name = c
-            .value
-            .id
-            .as_ref()
-            .map_or(&c.value.name.value, |i| &i.value)
-            .trim();
-        let onset = v.chron.point(format!("`{name}` began"));
-        let end = v.chron.point(format!("`{name}` ended"));
+        let i = conditions.len();
+        let onset = v.chron.point(Event::ConditionOnset(i));
+        let end = v.chron.point(Event::ConditionEnd(i));
         if let Some(id) = &c.value.id
             && v.declare_id(id)
         {
@@ -47,19 +43,13 @@ pub(super) fn declare<'a>(v: &mut Validator<'a>, doc: &'a CaseDoc) -> Declared {
         conditions.push((onset, end));
     }
     let mut drugs = Vec::new();
-    for d in &doc.drugs {
+    for (i, d) in doc.drugs.iter().enumerate() {
         let drug_id = d.value.id.value.trim();
         let declared = v.declare_id(&d.value.id);
-        let start = v.chron.point(format!("`{drug_id}` started"));
-        let stop = v.chron.point(format!("`{drug_id}` stopped"));
         let mut exposures = Vec::new();
         for (j, e) in d.value.exposures.iter().enumerate() {
-            let name = e.value.id.as_ref().map_or_else(
-                || format!("`{drug_id}` (exposure {})", j + 1),
-                |i| format!("`{}`", i.value.trim()),
-            );
-            let s = v.chron.point(format!("{name} started"));
-            let t = v.chron.point(format!("{name} stopped"));
+            let s = v.chron.point(Event::ExposureStart(i, j));
+            let t = v.chron.point(Event::ExposureStop(i, j));
             let regimen = e.value.regimen.as_ref().map(|r| parse_regimen(&r.value));
             let cycle = match &regimen {
                 Some(Ok(r)) => r.cycle.map(|c| c.length),
@@ -72,11 +62,18 @@ pub(super) fn declare<'a>(v: &mut Validator<'a>, doc: &'a CaseDoc) -> Declared {
             }
             exposures.push((s, t, regimen));
         }
+        // A drug with one exposure starts and stops with it; with several, it
+        // has events of its own, tied to its earliest start and latest stop.
+        let (start, stop) = match &exposures[..] {
+            [(s, t, _)] => (*s, *t),
+            _ => (
+                v.chron.point(Event::DrugStart(i)),
+                v.chron.point(Event::DrugStop(i)),
+            ),
+        };
         let mut earlier = Vec::new();
-        for x in &d.value.earlier_exposures {
-            let at = v
-                .chron
-                .point(format!("an earlier exposure to `{drug_id}` was"));
+        for (k, x) in d.value.earlier_exposures.iter().enumerate() {
+            let at = v.chron.point(Event::Earlier(i, k));
             if let Some(id) = &x.value.id
                 && v.declare_id(id)
             {
@@ -100,10 +97,10 @@ pub(super) fn declare<'a>(v: &mut Validator<'a>, doc: &'a CaseDoc) -> Declared {
         });
     }
     let mut reactions = Vec::new();
-    for r in &doc.reactions {
+    for (i, r) in doc.reactions.iter().enumerate() {
         let id = r.value.id.value.trim();
-        let onset = v.chron.point(format!("`{id}` began"));
-        let end = v.chron.point(format!("`{id}` ended"));
+        let onset = v.chron.point(Event::Onset(i));
+        let end = v.chron.point(Event::End(i));
         if v.declare_id(&r.value.id) {
             v.chron.name(id, onset, end, None);
         }
@@ -111,12 +108,8 @@ pub(super) fn declare<'a>(v: &mut Validator<'a>, doc: &'a CaseDoc) -> Declared {
     }
     let mut rechallenges = Vec::new();
     for (i, r) in doc.rechallenges.iter().enumerate() {
-        let name = r.value.id.as_ref().map_or_else(
-            || format!("rechallenges[{i}]"),
-            |id| id.value.trim().to_owned(),
-        );
-        let start = v.chron.point(format!("`{name}` started"));
-        let end = v.chron.point(format!("`{name}` ended"));
+        let start = v.chron.point(Event::RechallengeStart(i));
+        let end = v.chron.point(Event::RechallengeEnd(i));
         if let Some(id) = &r.value.id
             && v.declare_id(id)
         {
@@ -162,10 +155,10 @@ pub(super) fn read<'a>(
             let (onset_at, end_at) = declared.conditions[i];
             let path = format!("patient.conditions[{i}]");
             let item = Item::Condition(i);
-            v.state(onset_at, c.value.onset.as_ref(), format!("{path}.onset"), item, None);
-            v.state(end_at, c.value.end.as_ref(), format!("{path}.end"), item, Some(true));
+            v.state(onset_at, c.value.onset.as_ref(), item, None);
+            v.state(end_at, c.value.end.as_ref(), item, Some(true));
             let name = c.value.name.value.trim().to_owned();
-            v.chron.order(onset_at, end_at, path.clone(), format!("`{name}` ended on or after it began"));
+            v.chron.ends_after(onset_at, end_at);
             v.known_since(item, c.value.known_since.as_ref(), &path);
             patient.conditions.push(Condition {
                 id: c.value.id.as_ref().map(|i| i.value.trim().to_owned()),
@@ -184,11 +177,9 @@ pub(super) fn read<'a>(
             for (i, r) in list.iter().enumerate() {
                 let (drug, reaction) = (r.value.drug.value.trim(), r.value.reaction.value.trim());
                 let path = format!("patient.previous_reactions[{i}]");
-                let at = v
-                    .chron
-                    .point(format!("the earlier {reaction} with {drug} was"));
+                let at = v.chron.point(Event::PreviousReaction(i));
                 let item = Item::Previous(i);
-                v.state(at, r.value.date.as_ref(), format!("{path}.date"), item, None);
+                v.state(at, r.value.date.as_ref(), item, None);
                 v.known_since(item, r.value.known_since.as_ref(), &path);
                 out.push(PreviousReaction {
                     drug: drug.to_owned(),
@@ -213,7 +204,7 @@ pub(super) fn read<'a>(
             let path = format!("drugs[{i}].exposures[{j}]");
             let item = Item::Exposure(i, j);
             let single = e.value.single_dose.as_ref().is_some_and(|s| s.value);
-            v.state(*start_at, e.value.start.as_ref(), format!("{path}.start"), item, None);
+            v.state(*start_at, e.value.start.as_ref(), item, None);
             if let (true, Some(stop)) = (single, &e.value.stop) {
                 v.error(
                     "case::single-dose-stop",
@@ -222,19 +213,12 @@ pub(super) fn read<'a>(
                 )
                 .help = Some("leave out `stop`: a single dose stops the day it is given".into());
             }
-            let name = e.value.id.as_ref().map_or_else(|| drug_id.clone(), |x| x.value.trim().to_owned());
             if single {
-                v.chron.imply(
-                    *start_at,
-                    *stop_at,
-                    crate::time::DaySpan::exact(0),
-                    format!("{path}.single_dose"),
-                    format!("`{name}` was a single dose, stopped the day it was given"),
-                );
+                v.chron.imply(*start_at, *stop_at, crate::time::DaySpan::exact(0), Says::SingleDose);
             } else {
-                v.state(*stop_at, e.value.stop.as_ref(), format!("{path}.stop"), item, Some(true));
+                v.state(*stop_at, e.value.stop.as_ref(), item, Some(true));
             }
-            v.chron.order(*start_at, *stop_at, path.clone(), format!("`{name}` stopped on or after it started"));
+            v.chron.ends_after(*start_at, *stop_at);
             let regimen = match (regimen, &e.value.regimen) {
                 (Some(Ok(r)), _) => Some(r.clone()),
                 (Some(Err(message)), Some(text)) => {
@@ -263,28 +247,31 @@ pub(super) fn read<'a>(
             });
         }
         let path = format!("drugs[{i}]");
-        // A drug starts with the earliest of its exposures that give a start
-        // (all of them when none does): one without a start says nothing of it.
-        let given: Vec<Point> = d
-            .value
-            .exposures
-            .iter()
-            .zip(&exposures)
-            .filter(|(doc, _)| doc.value.start.is_some())
-            .map(|(_, e)| e.start_at)
-            .collect();
-        let starts = if given.is_empty() {
-            exposures.iter().map(|e| e.start_at).collect()
-        } else {
-            given
-        };
-        v.chron.first_of(events.start, starts, true, path.clone(), drug_id.clone());
-        if !exposures.is_empty() && exposures.iter().all(|e| e.stopped) {
-            let stops = exposures.iter().map(|e| e.stop_at).collect();
-            v.chron.first_of(events.stop, stops, false, path.clone(), drug_id.clone());
-        } else {
-            for e in exposures.iter().filter(|e| e.stopped) {
-                v.chron.order(e.stop_at, events.stop, path.clone(), format!("`{drug_id}` stopped on or after each of its exposures"));
+        if exposures.len() > 1 {
+            // A drug starts with the earliest of its exposures that give a start
+            // (all of them when none does): one without a start says nothing of it.
+            let given: Vec<Point> = d
+                .value
+                .exposures
+                .iter()
+                .zip(&exposures)
+                .filter(|(doc, _)| doc.value.start.is_some())
+                .map(|(_, e)| e.start_at)
+                .collect();
+            let starts = if given.is_empty() {
+                exposures.iter().map(|e| e.start_at).collect()
+            } else {
+                given
+            };
+            v.chron.first_of(events.start, starts, true);
+            // It stops with the latest stop once every exposure has one.
+            let stops: Vec<Point> = exposures.iter().filter(|e| e.stopped).map(|e| e.stop_at).collect();
+            if stops.len() == exposures.len() {
+                v.chron.first_of(events.stop, stops, false);
+            } else {
+                for s in stops {
+                    v.chron.imply(s, events.stop, crate::time::DaySpan { min: 0, max: UNBOUNDED }, Says::StopsAfterEach);
+                }
             }
         }
         let mut earlier = Vec::new();
@@ -292,13 +279,12 @@ pub(super) fn read<'a>(
             let at = events.earlier[k];
             let xpath = format!("{path}.earlier_exposures[{k}]");
             let item = Item::Earlier(i, k);
-            v.state(at, x.value.when.as_ref(), format!("{xpath}.when"), item, None);
+            v.state(at, x.value.when.as_ref(), item, None);
             v.chron.imply(
-                at,
                 events.start,
-                crate::time::DaySpan { min: 1, max: UNBOUNDED },
-                xpath.clone(),
-                format!("an earlier exposure to `{drug_id}` came before the exposures under assessment"),
+                at,
+                crate::time::DaySpan { min: -UNBOUNDED, max: -1 },
+                Says::EarlierBefore,
             );
             let reaction = x.value.reaction.as_ref().map(|r| r.value.trim().to_owned());
             if x.value.outcome == EarlierOutcome::Reaction && reaction.as_deref().is_none_or(str::is_empty) {
@@ -344,9 +330,9 @@ pub(super) fn read<'a>(
         let path = format!("reactions[{i}]");
         let item = Item::Reaction(i);
         let id = r.value.id.value.trim().to_owned();
-        v.state(onset_at, r.value.onset.as_ref(), format!("{path}.onset"), item, None);
-        v.state(end_at, r.value.end.as_ref(), format!("{path}.end"), item, Some(true));
-        v.chron.order(onset_at, end_at, path.clone(), format!("`{id}` ended on or after it began"));
+        v.state(onset_at, r.value.onset.as_ref(), item, None);
+        v.state(end_at, r.value.end.as_ref(), item, Some(true));
+        v.chron.ends_after(onset_at, end_at);
         let severity_grade = match &r.value.severity_grade {
             Some(g) if !(1..=5).contains(&g.value) => {
                 v.error(
@@ -398,9 +384,9 @@ pub(super) fn read<'a>(
         }
         let test = x.value.test.value.trim().to_owned();
         let path = format!("investigations[{i}]");
-        let at = v.chron.point(format!("`{test}` was done"));
+        let at = v.chron.point(Event::Investigation(i));
         let item = Item::Investigation(i);
-        v.state(at, x.value.date.as_ref(), format!("{path}.date"), item, None);
+        v.state(at, x.value.date.as_ref(), item, None);
         v.known_since(item, x.value.known_since.as_ref(), &path);
         investigations.push(Investigation {
             test,
@@ -416,31 +402,30 @@ pub(super) fn read<'a>(
         });
     }
 
+    // Every dechallenge and rechallenge is kept, even one naming an unknown
+    // drug or reaction (the case is then rejected anyway), so that positions
+    // in the lists are positions in the file.
     let mut dechallenges = Vec::new();
     for (i, x) in doc.dechallenges.iter().enumerate() {
         let drug = v.find("drug", &x.value.drug, &drug_names);
         let reaction = v.find("reaction", &x.value.reaction, &reaction_names);
         let path = format!("dechallenges[{i}]");
-        let at = v
-            .chron
-            .point(format!("the dechallenge of `{}` was", x.value.drug.value.trim()));
-        let item = Item::Dechallenge(dechallenges.len());
-        v.state(at, x.value.date.as_ref(), format!("{path}.date"), item, None);
-        if let (Some(drug), Some(reaction)) = (drug, reaction) {
-            v.known_since(item, x.value.known_since.as_ref(), &path);
-            dechallenges.push(Dechallenge {
-                drug,
-                reaction,
-                action: x.value.action,
-                date: None,
-                at,
-                outcome: x.value.outcome,
-                treatment: x.value.treatment.clone(),
-                tolerance: x.value.tolerance,
-                path,
-                known: None,
-            });
-        }
+        let at = v.chron.point(Event::Dechallenge(i));
+        let item = Item::Dechallenge(i);
+        v.state(at, x.value.date.as_ref(), item, None);
+        v.known_since(item, x.value.known_since.as_ref(), &path);
+        dechallenges.push(Dechallenge {
+            drug: drug.unwrap_or(0),
+            reaction: reaction.unwrap_or(0),
+            action: x.value.action,
+            date: None,
+            at,
+            outcome: x.value.outcome,
+            treatment: x.value.treatment.clone(),
+            tolerance: x.value.tolerance,
+            path,
+            known: None,
+        });
     }
 
     let mut rechallenges = Vec::new();
@@ -454,26 +439,17 @@ pub(super) fn read<'a>(
             .filter_map(|w| v.find("drug", w, &drug_names))
             .collect();
         let path = format!("rechallenges[{i}]");
-        let item = Item::Rechallenge(rechallenges.len());
-        let name = x.value.id.as_ref().map_or_else(|| path.clone(), |id| id.value.trim().to_owned());
-        v.state(start_at, x.value.start.as_ref(), format!("{path}.start"), item, None);
-        v.state(end_at, x.value.end.as_ref(), format!("{path}.end"), item, Some(true));
-        v.chron.order(start_at, end_at, path.clone(), format!("`{name}` ended on or after it started"));
+        let item = Item::Rechallenge(i);
+        v.state(start_at, x.value.start.as_ref(), item, None);
+        v.state(end_at, x.value.end.as_ref(), item, Some(true));
+        v.chron.ends_after(start_at, end_at);
         let mut steps = Vec::new();
         for (j, s) in x.value.steps.iter().enumerate() {
-            let spath = format!("{path}.steps[{j}]");
-            let at = v.chron.point(format!("step {} of `{name}` was", j + 1));
+            let at = v.chron.point(Event::Step(i, j));
             let day = match &s.value.day {
                 Some(t) => match parse_day_number(&t.value) {
                     Ok(d) => {
-                        let fact = v.chron.state_span(
-                            start_at,
-                            at,
-                            crate::time::DaySpan { min: d.min - 1, max: d.max - 1 },
-                            format!("{spath}.day"),
-                            pos_of(t),
-                            format!("on day {} of it", t.value.trim()),
-                        );
+                        let fact = v.chron.step_day(start_at, at, d, &t.value, pos_of(t));
                         v.owned.push((fact, item, Some(false)));
                         Some(d)
                     }
@@ -510,26 +486,24 @@ pub(super) fn read<'a>(
                 outcome: s.value.outcome,
                 reaction,
                 description: s.value.description.clone(),
-                path: spath,
+                path: format!("{path}.steps[{j}]"),
             });
         }
-        if let Some(drug) = drug {
-            v.known_since(item, x.value.known_since.as_ref(), &path);
-            rechallenges.push(Rechallenge {
-                id: x.value.id.as_ref().map(|i| i.value.trim().to_owned()),
-                drug,
-                kind: x.value.kind,
-                start: None,
-                end: None,
-                start_at,
-                end_at,
-                premedication: x.value.premedication.clone(),
-                with_drugs,
-                steps,
-                path,
-                known: None,
-            });
-        }
+        v.known_since(item, x.value.known_since.as_ref(), &path);
+        rechallenges.push(Rechallenge {
+            id: x.value.id.as_ref().map(|i| i.value.trim().to_owned()),
+            drug: drug.unwrap_or(0),
+            kind: x.value.kind,
+            start: None,
+            end: None,
+            start_at,
+            end_at,
+            premedication: x.value.premedication.clone(),
+            with_drugs,
+            steps,
+            path,
+            known: None,
+        });
     }
 
     Case {
