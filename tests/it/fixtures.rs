@@ -20,6 +20,20 @@ struct Expectation {
     /// Policy settings (`NAME=VALUE`) this expectation is made under; default policy when empty.
     #[serde(default)]
     policy: Vec<String>,
+    /// The result a publication gives for this pair and method, and where.
+    published: Option<Published>,
+    /// Why causa's result (`category`, `score`) differs from the published one.
+    differs: Option<String>,
+}
+
+/// A causality result as a publication gives it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Published {
+    category: String,
+    score: Option<i64>,
+    /// The table, figure or sentence it comes from.
+    source: String,
 }
 
 fn policy_from(settings: &[String]) -> Option<causa::policy::Policy> {
@@ -106,6 +120,23 @@ fn every_fixture_gets_its_expected_categories() {
                 "{} ({when}): score of {} x {} by {}",
                 file.name, e.drug, e.reaction, e.method
             );
+            // A published result either is causa's, or the fixture says why not.
+            if let Some(p) = &e.published {
+                let agrees = p.category == e.category && (p.score.is_none() || p.score == e.score);
+                match (&e.differs, agrees) {
+                    (None, false) => panic!(
+                        "{}: {} x {} by {}: published {} {:?} ({}) but expected {} {:?}, and `differs` does not say why",
+                        file.name, e.drug, e.reaction, e.method, p.category, p.score, p.source, e.category, e.score
+                    ),
+                    (Some(why), true) => panic!(
+                        "{}: {} x {} by {}: `differs` ({why}) but the expected result is the published one",
+                        file.name, e.drug, e.reaction, e.method
+                    ),
+                    _ => {}
+                }
+            } else {
+                assert!(e.differs.is_none(), "{}: `differs` without `published`", file.name);
+            }
         }
         // With all information, every pair and method the engine produces must be stated.
         let all = eval::assess(&rules, &case, &Options::default());
