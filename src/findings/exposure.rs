@@ -221,7 +221,7 @@ pub(super) fn delay_class(pair: &Pair) -> Finding {
         _ => found!(
             pair,
             "cannot-tell",
-            format!("{said}: {} possible", classes.join(" or ")),
+            format!("{said}: could be {}", classes.join(" or ")),
             evidence,
         )
         .one_of(classes),

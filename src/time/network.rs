@@ -396,4 +396,135 @@ mod tests {
         let s = n.solve_with(|c| c.fact != 1).unwrap();
         assert_eq!(s.bounds(a, b), span(5, 10));
     }
+
+    mod laws {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Points 1..=K, each dated within days 0..=D of the origin.
+        const K: usize = 4;
+        const D: i64 = 7;
+
+        fn network(extra: &[(usize, usize, i64, i64)], anchors: &[(i64, i64)]) -> (Network, Vec<Point>) {
+            let mut n = Network::new();
+            let points: Vec<Point> = (0..K).map(|_| n.point()).collect();
+            for (i, &(a, b)) in anchors.iter().enumerate() {
+                n.constrain(Point::ORIGIN, points[i], span(a.min(b), a.max(b)), i);
+            }
+            for (i, &(x, y, a, b)) in extra.iter().enumerate() {
+                if x != y {
+                    n.constrain(points[x], points[y], span(a.min(b), a.max(b)), K + i);
+                }
+            }
+            (n, points)
+        }
+
+        /// Every assignment of days 0..=D to the points that satisfies every constraint.
+        fn assignments(n: &Network) -> Vec<[i64; K + 1]> {
+            let mut out = Vec::new();
+            let mut t = [0i64; K + 1];
+            let total = (D + 1).pow(K as u32);
+            for code in 0..total {
+                let mut c = code;
+                for slot in t.iter_mut().skip(1) {
+                    *slot = c % (D + 1);
+                    c /= D + 1;
+                }
+                let ok = n.constraints().iter().all(|c| {
+                    let d = t[c.to.index()] - t[c.from.index()];
+                    d >= c.span.min && d <= c.span.max
+                });
+                if ok {
+                    out.push(t);
+                }
+            }
+            out
+        }
+
+        fn anchors() -> impl Strategy<Value = Vec<(i64, i64)>> {
+            prop::collection::vec((0..=D, 0..=D), K)
+        }
+
+        fn extra() -> impl Strategy<Value = Vec<(usize, usize, i64, i64)>> {
+            prop::collection::vec((0..K, 0..K, -6i64..=6, -6i64..=6), 0..5)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+
+            /// The bounds are exactly what the consistent assignments of days
+            /// allow: never excluding a difference one of them has (sound), and
+            /// reached by one at each end (tight); no assignment at all is a
+            /// contradiction.
+            #[test]
+            fn bounds_are_what_every_consistent_assignment_allows(a in anchors(), x in extra()) {
+                let (n, _) = network(&x, &a);
+                let all = assignments(&n);
+                match n.solve() {
+                    Err(c) => {
+                        prop_assert!(all.is_empty(), "a contradiction was found, yet {:?} satisfies every constraint", all[0]);
+                        prop_assert!(!c.constraints.is_empty());
+                    }
+                    Ok(s) => {
+                        prop_assert!(!all.is_empty(), "no assignment satisfies the constraints, yet they were solved");
+                        for i in 0..=K {
+                            for j in 0..=K {
+                                let b = s.bounds(Point(i as u32), Point(j as u32));
+                                let diffs = all.iter().map(|t| t[j] - t[i]);
+                                let lo = diffs.clone().min().unwrap();
+                                let hi = diffs.max().unwrap();
+                                prop_assert_eq!(b, span(lo, hi), "points {} and {}", i, j);
+                            }
+                        }
+                    }
+                }
+            }
+
+            /// A further constraint never widens a bound.
+            #[test]
+            fn adding_a_constraint_never_widens_a_bound(
+                a in anchors(), x in extra(), (p, q, lo, hi) in (0..K, 0..K, -6i64..=6, -6i64..=6),
+            ) {
+                let (mut n, points) = network(&x, &a);
+                let Ok(before) = n.solve() else { return Ok(()) };
+                if p != q {
+                    n.constrain(points[p], points[q], span(lo.min(hi), lo.max(hi)), 99);
+                }
+                let Ok(after) = n.solve() else { return Ok(()) };
+                for i in 0..=K {
+                    for j in 0..=K {
+                        let (i, j) = (Point(i as u32), Point(j as u32));
+                        let (b, c) = (before.bounds(i, j), after.bounds(i, j));
+                        prop_assert!(c.min >= b.min && c.max <= b.max, "{:?} widened to {:?}", b, c);
+                    }
+                }
+            }
+
+            /// Leaving constraints out (an assessment as of an earlier day) never tightens a bound.
+            #[test]
+            fn leaving_constraints_out_never_tightens_a_bound(a in anchors(), x in extra(), drop in 0usize..9) {
+                let (n, _) = network(&x, &a);
+                let Ok(all) = n.solve() else { return Ok(()) };
+                let fewer = n.solve_with(|c| c.fact != drop).expect("a subset of consistent constraints holds");
+                for i in 0..=K {
+                    for j in 0..=K {
+                        let (i, j) = (Point(i as u32), Point(j as u32));
+                        let (b, c) = (all.bounds(i, j), fewer.bounds(i, j));
+                        prop_assert!(c.min <= b.min && c.max >= b.max);
+                    }
+                }
+            }
+
+            /// The constraints a contradiction names contradict each other by themselves.
+            #[test]
+            fn a_contradiction_names_constraints_that_cannot_hold_together(a in anchors(), x in extra()) {
+                let (n, _) = network(&x, &a);
+                if let Err(c) = n.solve() {
+                    let facts: Vec<usize> = c.constraints.iter().map(|&i| n.constraints()[i].fact).collect();
+                    // Together they contradict each other, whatever else is left out.
+                    prop_assert!(n.solve_with(|k| facts.contains(&k.fact)).is_err());
+                }
+            }
+        }
+    }
 }

@@ -4,7 +4,8 @@ use crate::shipped;
 use causa::diagnostic::SourceFile;
 use causa::eval::{self, Options};
 
-fn step(text: &str, method: &str, drug: &str, node: &str) -> (String, i64, String) {
+/// The outcome, points and reasoning of one step of one method for the case written in `text`.
+pub fn step(text: &str, method: &str, drug: &str, node: &str) -> (String, i64, String) {
     let case = causa::case::load(&SourceFile {
         name: "t.yaml".into(),
         text: text.into(),

@@ -10,6 +10,7 @@ mod json;
 mod laws;
 mod lean;
 mod rules;
+mod times;
 
 use causa::diagnostic::SourceFile;
 use causa::rules::RuleSet;
