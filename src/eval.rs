@@ -164,6 +164,19 @@ pub struct Step {
     pub assessor_input: Option<AssessorInput>,
     /// Set when a policy switch away from its default changed this step's answer.
     pub policy_change: Option<PolicyChange>,
+    /// When the facts allowed several outcomes: each, with the answer and
+    /// points it gives at this node, and the reading the node took.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertain: Option<Uncertain>,
+}
+
+/// The outcomes a finding left open, and the reading a node took among them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Uncertain {
+    /// (outcome, answer, points), in the order of the finding's vocabulary.
+    pub possible: Vec<(String, String, i64)>,
+    /// `lower`, `higher` or `the rule file's`; `agree` when every outcome gives the same answer.
+    pub reading: String,
 }
 
 /// What the documented default policy would have answered instead.

@@ -164,8 +164,8 @@ impl fmt::Display for DaySpan {
         match (self.has_min(), self.has_max()) {
             (true, true) if self.min == self.max => write!(f, "{} {}", self.min, days(self.min)),
             (true, true) => write!(f, "{} to {} days", self.min, self.max),
-            (true, false) => write!(f, "at least {} {}", self.min, days(self.min)),
-            (false, true) => write!(f, "at most {} {}", self.max, days(self.max)),
+            (true, false) => write!(f, "{} or more days", self.min),
+            (false, true) => write!(f, "{} or fewer days", self.max),
             (false, false) => f.write_str("an unknown number of days"),
         }
     }
@@ -250,8 +250,8 @@ mod tests {
 
     #[test]
     fn open_spans_say_which_end_is_known() {
-        assert_eq!(DaySpan { min: 0, max: UNBOUNDED }.to_string(), "at least 0 days");
-        assert_eq!(DaySpan { min: -UNBOUNDED, max: -169 }.to_string(), "at most -169 days");
+        assert_eq!(DaySpan { min: 0, max: UNBOUNDED }.to_string(), "0 or more days");
+        assert_eq!(DaySpan { min: -UNBOUNDED, max: -169 }.to_string(), "-169 or fewer days");
         assert_eq!(DaySpan::ANY.to_string(), "an unknown number of days");
         assert_eq!(DaySpan { min: 1, max: 24 }.to_string(), "1 to 24 days");
         assert_eq!(DaySpan::exact(1).to_string(), "1 day");

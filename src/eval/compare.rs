@@ -80,6 +80,7 @@ pub(super) fn compare_drugs(rules: &RuleSet, methods: &[&Method], assessments: &
                 evidence,
                 assessor_input: None,
                 policy_change: None,
+                uncertain: None,
             });
             let category = &m.categories[cat];
             a.score = Some(new_total);

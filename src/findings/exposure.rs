@@ -3,6 +3,7 @@
 //! was still in the body at onset, earlier exposures and reactions, whether it
 //! was continued, and its risk class for the phenotype.
 
+use super::latency::{course, course_start};
 use super::{Finding, Pair, ev, found, kebab};
 use crate::case::{ActionTaken, Course, Exposure, Impairment, StepOutcome};
 
@@ -11,46 +12,6 @@ use crate::kb::Risk;
 /// The exposure in effect at onset.
 fn current<'a>(pair: &Pair<'a>) -> Option<&'a Exposure> {
     pair.exposure_at_onset()
-}
-
-/// The course an exposure belongs to: it and the exposures that run into it
-/// without a gap of more than a day (a dose titration), back to the first.
-fn course<'a>(pair: &Pair<'a>, cur: &'a Exposure) -> Vec<&'a Exposure> {
-    let times = &pair.case.times;
-    let exposures = &pair.case.drugs[pair.drug].exposures;
-    let mut members: Vec<&Exposure> = vec![cur];
-    // The member no other member surely precedes: the course's first so far.
-    let first = |members: &[&'a Exposure]| -> &'a Exposure {
-        members
-            .iter()
-            .copied()
-            .find(|m| members.iter().all(|o| times.between(o.start_at, m.start_at).min <= 0))
-            .unwrap_or(members[0])
-    };
-    loop {
-        let head = first(&members);
-        let joining = exposures.iter().find(|e| {
-            !members.iter().any(|m| std::ptr::eq(*m, *e))
-                && times.between(e.start_at, head.start_at).min >= 0
-                && times.linked(e.start_at, head.start_at)
-                && (!e.stopped || times.between(e.stop_at, head.start_at).min <= 1)
-        });
-        match joining {
-            Some(e) => members.push(e),
-            None => break,
-        }
-    }
-    members
-}
-
-/// The first exposure of a course.
-fn course_start<'a>(pair: &Pair<'a>, members: &[&'a Exposure]) -> &'a Exposure {
-    let times = &pair.case.times;
-    members
-        .iter()
-        .copied()
-        .find(|m| members.iter().all(|o| times.between(o.start_at, m.start_at).min <= 0))
-        .unwrap_or(members[0])
 }
 
 /// The "unknown" finding when nothing places the index day (the onset).

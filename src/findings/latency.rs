@@ -10,12 +10,55 @@ use crate::time::DaySpan;
 
 /// The exposure the reaction followed, and the latency from its start to onset.
 pub(super) struct Latency<'a> {
+    /// The exposure in effect at onset.
     pub exposure: &'a Exposure,
+    /// The first exposure of its course (itself, unless a dose change ran into it).
+    pub first: &'a Exposure,
     pub span: DaySpan,
     /// The facts behind the latency, one by one.
     pub evidence: Vec<Evidence>,
     /// The latency and the chain of facts it rests on, in words.
     pub how: String,
+}
+
+/// The course an exposure belongs to: it and the exposures that run into it
+/// without a gap of more than a day (a dose titration), back to the first.
+pub(super) fn course<'a>(pair: &Pair<'a>, cur: &'a Exposure) -> Vec<&'a Exposure> {
+    let times = &pair.case.times;
+    let exposures = &pair.case.drugs[pair.drug].exposures;
+    let mut members: Vec<&Exposure> = vec![cur];
+    // The member no other member surely precedes: the course's first so far.
+    let first = |members: &[&'a Exposure]| -> &'a Exposure {
+        members
+            .iter()
+            .copied()
+            .find(|m| members.iter().all(|o| times.between(o.start_at, m.start_at).min <= 0))
+            .unwrap_or(members[0])
+    };
+    loop {
+        let head = first(&members);
+        let joining = exposures.iter().find(|e| {
+            !members.iter().any(|m| std::ptr::eq(*m, *e))
+                && times.between(e.start_at, head.start_at).min >= 0
+                && times.linked(e.start_at, head.start_at)
+                && (!e.stopped || times.between(e.stop_at, head.start_at).min <= 1)
+        });
+        match joining {
+            Some(e) => members.push(e),
+            None => break,
+        }
+    }
+    members
+}
+
+/// The first exposure of a course.
+pub(super) fn course_start<'a>(pair: &Pair<'a>, members: &[&'a Exposure]) -> &'a Exposure {
+    let times = &pair.case.times;
+    members
+        .iter()
+        .copied()
+        .find(|m| members.iter().all(|o| times.between(o.start_at, m.start_at).min <= 0))
+        .unwrap_or(members[0])
 }
 
 /// Why no latency could be computed.
@@ -48,7 +91,9 @@ pub(super) fn latency<'a>(pair: &Pair<'a>) -> Result<Latency<'a>, NoLatency> {
     let drug = &case.drugs[pair.drug];
     let reaction = &case.reactions[pair.reaction];
     let times = &case.times;
-    if let Some(e) = pair.exposure_at_onset() {
+    if let Some(at_onset) = pair.exposure_at_onset() {
+        // A dose change written as back-to-back exposures is one course: count from its first day.
+        let e = course_start(pair, &course(pair, at_onset));
         let span = pair.to_onset(e.start_at);
         let (evidence, why) = chain(pair, e.start_at, reaction.onset_at);
         let how = if pair.traced() {
@@ -64,7 +109,8 @@ pub(super) fn latency<'a>(pair: &Pair<'a>) -> Result<Latency<'a>, NoLatency> {
             String::new()
         };
         return Ok(Latency {
-            exposure: e,
+            exposure: at_onset,
+            first: e,
             span,
             evidence,
             how,

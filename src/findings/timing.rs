@@ -100,7 +100,7 @@ pub(super) fn time_to_onset(pair: &Pair) -> Finding {
             evidence,
         );
     }
-    let Some(w) = window(pair, l.exposure) else {
+    let Some(w) = window(pair, l.first) else {
         let ph = pair.phenotype().map(|p| (p.origin.clone(), p.id.clone())).unwrap_or_default();
         if pair.traced() {
             evidence.push(ev(&ph.0, format!("phenotype `{}` has no latency window", ph.1)));
