@@ -153,6 +153,8 @@ pub struct Pair<'a> {
     traced: bool,
     /// [`Pair::exposure_at_onset`], found once.
     at_onset: Option<&'a crate::case::Exposure>,
+    /// What the knowledge base knows of this drug and reaction, found once.
+    knowledge: Option<&'a crate::kb::Knowledge>,
 }
 
 /// Reasoning text, written only for a traced pair ([`Pair::traced`]).
@@ -185,16 +187,21 @@ impl<'a> Pair<'a> {
         policy: &'a crate::policy::Policy,
     ) -> Pair<'a> {
         let d = &case.drugs[drug];
+        let phenotype = phenotype_of(kb, &case.reactions[reaction]);
+        let kb_drug = kb.drug(&d.name).or_else(|| kb.drug(&d.id));
         Pair {
             case,
             kb,
             drug,
             reaction,
             policy,
-            phenotype: phenotype_of(kb, &case.reactions[reaction]),
-            kb_drug: kb.drug(&d.name).or_else(|| kb.drug(&d.id)),
+            phenotype,
+            kb_drug,
             traced: true,
             at_onset: exposure_at_onset(case, drug, reaction),
+            knowledge: kb_drug
+                .zip(phenotype)
+                .and_then(|(k, p)| kb.knowledge(&k.id, &p.id)),
         }
     }
 
@@ -252,6 +259,11 @@ impl<'a> Pair<'a> {
                 .drug(name)
                 .is_some_and(|x| x.id != k && self.kb.are_similar(&x.id, k))
         })
+    }
+
+    /// The knowledge base's entry for this drug and this reaction's phenotype.
+    pub fn knowledge(&self) -> Option<&'a crate::kb::Knowledge> {
+        self.knowledge
     }
 
     pub fn kb_drug_id(&self) -> Option<&'a str> {

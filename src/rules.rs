@@ -198,6 +198,7 @@ pub enum Target {
 impl Node {
     /// The edge a finding outcome (or, for assessor nodes, an answer or `unknown`) takes.
     /// Validation guarantees every outcome has exactly one.
+    #[inline]
     pub fn edge_for_outcome(&self, outcome: &str) -> usize {
         self.edges
             .iter()

@@ -139,10 +139,17 @@ pub(super) struct Conflicts {
 
 impl<'a> Chronology<'a> {
     pub(super) fn new() -> Chronology<'a> {
+        Chronology::with_capacity(0)
+    }
+
+    /// A chronology with room for about `points` events and as many facts.
+    pub(super) fn with_capacity(points: usize) -> Chronology<'a> {
+        let mut events = Vec::with_capacity(points + 1);
+        events.push(Event::Calendar);
         Chronology {
-            network: Network::new(),
-            facts: Vec::new(),
-            events: vec![Event::Calendar],
+            network: Network::with_capacity(points * 2),
+            facts: Vec::with_capacity(points * 2),
+            events,
             known_paths: Vec::new(),
             anchors: BTreeMap::new(),
             groups: Vec::new(),

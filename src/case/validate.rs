@@ -210,10 +210,27 @@ pub(super) fn validate(
     file: &SourceFile,
     digest: String,
 ) -> Result<Case, Diagnostics> {
+    // Two events for most items: room for them all at once.
+    let patient = doc.patient.as_ref();
+    let events = 2 * patient.map_or(0, |p| p.conditions.len())
+        + patient.and_then(|p| p.previous_reactions.as_ref()).map_or(0, Vec::len)
+        + doc
+            .drugs
+            .iter()
+            .map(|d| 2 * d.value.exposures.len() + d.value.earlier_exposures.len() + 2)
+            .sum::<usize>()
+        + 2 * doc.reactions.len()
+        + doc.investigations.len()
+        + doc.dechallenges.len()
+        + doc
+            .rechallenges
+            .iter()
+            .map(|r| 2 + r.value.steps.len())
+            .sum::<usize>();
     let mut v = Validator {
         file,
         diags: Diagnostics::default(),
-        chron: Chronology::new(),
+        chron: Chronology::with_capacity(events),
         ids: BTreeMap::new(),
         owned: Vec::new(),
         known_since: Vec::new(),

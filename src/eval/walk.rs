@@ -51,6 +51,7 @@ pub(super) struct End {
 
 /// The edge a finding's outcome takes at a node: for a finding that allows
 /// several outcomes, the one they all lead to or the node's reading among them.
+#[inline]
 fn derived_edge(node: &crate::rules::Node, finding: Option<&findings::Finding>) -> usize {
     match finding {
         Some(f) if !f.possible.is_empty() => node.edge_for_possible(&f.possible).edge,

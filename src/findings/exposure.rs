@@ -535,7 +535,7 @@ pub(super) fn notoriety(pair: &Pair) -> Finding {
             vec![ev(&n.origin, &n.source)],
         );
     }
-    if let Some(k) = pair.kb.knowledge(kd, &ph.id)
+    if let Some(k) = pair.knowledge()
         && matches!(
             k.listedness,
             crate::kb::Listedness::Labelled | crate::kb::Listedness::Reported

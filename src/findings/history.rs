@@ -381,7 +381,7 @@ pub(super) fn previous_knowledge(pair: &Pair) -> Finding {
             vec![ev(format!("{}.term", r.path), &r.term)],
         );
     };
-    match pair.kb.knowledge(kd, &ph.id) {
+    match pair.knowledge() {
         Some(k) => {
             let outcome = match k.listedness {
                 Listedness::Labelled => "labelled",

@@ -180,8 +180,7 @@ pub(super) struct Window {
 pub(super) fn window(pair: &Pair, exposure: &Exposure) -> Option<Window> {
     let ph = pair.phenotype()?;
     let own = pair
-        .kb_drug_id()
-        .and_then(|d| pair.kb.knowledge(d, &ph.id))
+        .knowledge()
         .and_then(|k| k.latency.map(|l| (l, k.origin.clone(), format!("{} and {}", k.drug, ph.id))));
     let (l, origin, of) = match own {
         Some(x) => x,

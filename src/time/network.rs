@@ -70,9 +70,14 @@ const INF: i64 = i64::MAX / 4;
 impl Network {
     /// A network holding only the origin.
     pub fn new() -> Network {
+        Network::with_capacity(0)
+    }
+
+    /// A network holding only the origin, with room for `constraints` constraints.
+    pub fn with_capacity(constraints: usize) -> Network {
         Network {
             points: 1,
-            constraints: Vec::new(),
+            constraints: Vec::with_capacity(constraints),
         }
     }
 
@@ -113,17 +118,11 @@ impl Network {
     /// The tightest bounds the constraints `keep` accepts imply.
     pub fn solve_with(&self, keep: impl Fn(&Constraint) -> bool) -> Result<Solved, Contradiction> {
         let n = self.len();
+        let kept = |c: &Constraint| (c.span.has_min() || c.span.has_max()) && keep(c);
         // Only points that some kept constraint bounds take part in the matrix.
         let mut slot = vec![NONE; n];
         let mut k = 0u32;
-        let kept: Vec<usize> = (0..self.constraints.len())
-            .filter(|&i| {
-                let c = &self.constraints[i];
-                (c.span.has_min() || c.span.has_max()) && keep(c)
-            })
-            .collect();
-        for &i in &kept {
-            let c = &self.constraints[i];
+        for c in self.constraints.iter().filter(|c| kept(c)) {
             for p in [c.from, c.to] {
                 if slot[p.index()] == NONE {
                     slot[p.index()] = k;
@@ -132,15 +131,16 @@ impl Network {
             }
         }
         let k = k as usize;
-        let mut dist = vec![INF; k * k];
-        let mut prev = vec![NONE; k * k];
-        let mut arc = vec![NONE; k * k];
+        let kk = k * k;
+        let mut dist = vec![INF; kk];
+        // The points before each end of a best path, then the constraint behind each direct arc.
+        let mut links = vec![NONE; 2 * kk];
+        let (prev, arc) = links.split_at_mut(kk);
         for i in 0..k {
             dist[i * k + i] = 0;
             prev[i * k + i] = i as u32;
         }
-        for &ci in &kept {
-            let c = &self.constraints[ci];
+        for (ci, c) in self.constraints.iter().enumerate().filter(|(_, c)| kept(c)) {
             let (a, b) = (slot[c.from.index()] as usize, slot[c.to.index()] as usize);
             let mut set = |x: usize, y: usize, w: i64| {
                 if w < dist[x * k + y] {
@@ -172,14 +172,16 @@ impl Network {
             }
         }
         if let Some(i) = (0..k).find(|&i| dist[i * k + i] < 0) {
-            return Err(self.cycle_through(i, k, &arc, &kept, &slot));
+            let kept: Vec<usize> = (0..self.constraints.len())
+                .filter(|&i| kept(&self.constraints[i]))
+                .collect();
+            return Err(self.cycle_through(i, k, arc, &kept, &slot));
         }
         Ok(Solved {
             slot,
             k,
             dist,
-            prev,
-            arc,
+            links,
         })
     }
 
@@ -237,10 +239,9 @@ pub struct Solved {
     k: usize,
     /// `dist[i * k + j]`: the tightest upper bound of `t(j) - t(i)`.
     dist: Vec<i64>,
-    /// `prev[i * k + j]`: the point before `j` on the path that sets `dist`.
-    prev: Vec<u32>,
-    /// `arc[i * k + j]`: the constraint behind the tightest direct arc `i -> j`.
-    arc: Vec<u32>,
+    /// `links[i * k + j]`: the point before `j` on the path that sets `dist`;
+    /// `links[k * k + i * k + j]`: the constraint behind the tightest direct arc `i -> j`.
+    links: Vec<u32>,
 }
 
 impl Solved {
@@ -294,12 +295,12 @@ impl Solved {
             if at == i {
                 break;
             }
-            let p = self.prev[i * k + at];
+            let p = self.links[i * k + at];
             if p == NONE {
                 break;
             }
             let p = p as usize;
-            let ci = self.arc[p * k + at];
+            let ci = self.links[k * k + p * k + at];
             if ci != NONE {
                 out.push(ci as usize);
             }
