@@ -10,12 +10,12 @@ mod describe;
 pub mod doc;
 mod validate;
 
-pub use chronology::{Event, Fact, Says, Times};
-pub use describe::Words;
 use crate::diagnostic::{Diagnostics, Pos, SourceFile};
 pub use crate::time::network::Point;
 use crate::time::{DayRange, DaySpan};
 use chrono::NaiveDate;
+pub use chronology::{Event, Fact, Says, Times};
+pub use describe::Words;
 pub use doc::{
     ActionTaken, Course, EarlierOutcome, Impairment, InvestigationKind, Plausibility,
     ReactionOutcome, RechallengeKind, Role, Seriousness, Sex, StepOutcome, Supports,

@@ -209,7 +209,8 @@ impl Node {
     /// The edge for a finding that allows each of `possible`: the one they all
     /// lead to, or the one the node's reading picks among them.
     pub fn edge_for_possible(&self, possible: &[&str]) -> Resolved {
-        let mut candidates: Vec<usize> = possible.iter().map(|o| self.edge_for_outcome(o)).collect();
+        let mut candidates: Vec<usize> =
+            possible.iter().map(|o| self.edge_for_outcome(o)).collect();
         candidates.sort_unstable();
         candidates.dedup();
         let lower = |c: &[usize]| {

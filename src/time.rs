@@ -14,7 +14,9 @@
 pub mod network;
 mod parse;
 
-pub use parse::{EventRef, MAX_DAYS, TIME_HELP, TimeError, TimeExpr, parse_date, parse_time};
+pub use parse::{
+    EventRef, MAX_DAYS, TIME_HELP, TimeError, TimeExpr, day_numbers, parse_date, parse_time,
+};
 
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
@@ -33,7 +35,9 @@ pub fn day_number(d: NaiveDate) -> i64 {
 
 /// The date of a day number, if the calendar has it.
 pub fn from_day_number(n: i64) -> Option<NaiveDate> {
-    i32::try_from(n).ok().and_then(NaiveDate::from_num_days_from_ce_opt)
+    i32::try_from(n)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
 }
 
 /// The days an event may have happened on, both ends included.
@@ -202,7 +206,6 @@ fn add_days(d: NaiveDate, n: i64) -> Option<NaiveDate> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,13 +248,34 @@ mod tests {
         assert_eq!(DaySpan { min: 8, max: 10 }.fits(7, 21), Fit::Inside);
         assert_eq!(DaySpan { min: 5, max: 10 }.fits(7, 21), Fit::CannotTell);
         assert_eq!(DaySpan::exact(21).fits(7, 21), Fit::Inside);
-        assert_eq!(DaySpan { min: 30, max: UNBOUNDED }.fits(7, 21), Fit::Outside);
+        assert_eq!(
+            DaySpan {
+                min: 30,
+                max: UNBOUNDED
+            }
+            .fits(7, 21),
+            Fit::Outside
+        );
     }
 
     #[test]
     fn open_spans_say_which_end_is_known() {
-        assert_eq!(DaySpan { min: 0, max: UNBOUNDED }.to_string(), "0 or more days");
-        assert_eq!(DaySpan { min: -UNBOUNDED, max: -169 }.to_string(), "-169 or fewer days");
+        assert_eq!(
+            DaySpan {
+                min: 0,
+                max: UNBOUNDED
+            }
+            .to_string(),
+            "0 or more days"
+        );
+        assert_eq!(
+            DaySpan {
+                min: -UNBOUNDED,
+                max: -169
+            }
+            .to_string(),
+            "-169 or fewer days"
+        );
         assert_eq!(DaySpan::ANY.to_string(), "an unknown number of days");
         assert_eq!(DaySpan { min: 1, max: 24 }.to_string(), "1 to 24 days");
         assert_eq!(DaySpan::exact(1).to_string(), "1 day");

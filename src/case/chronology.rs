@@ -236,7 +236,10 @@ impl<'a> Chronology<'a> {
             }
         };
         if from == at {
-            return Err((format!("`{}` dates the event by itself", written.trim()), None));
+            return Err((
+                format!("`{}` dates the event by itself", written.trim()),
+                None,
+            ));
         }
         Ok(self.fact(from, at, span, Says::Written(written.trim().into()), pos))
     }
@@ -247,7 +250,14 @@ impl<'a> Chronology<'a> {
     }
 
     /// A rechallenge step on its day of the episode, as written.
-    pub(super) fn step_day(&mut self, start: Point, at: Point, days: DaySpan, written: &str, pos: Pos) -> usize {
+    pub(super) fn step_day(
+        &mut self,
+        start: Point,
+        at: Point,
+        days: DaySpan,
+        written: &str,
+        pos: Pos,
+    ) -> usize {
         let span = DaySpan {
             min: days.min - 1,
             max: days.max - 1,
@@ -445,7 +455,10 @@ impl Times {
 
     /// What the point is the time of.
     pub fn event(&self, p: Point) -> Event {
-        self.events.get(p.index()).copied().unwrap_or(Event::Calendar)
+        self.events
+            .get(p.index())
+            .copied()
+            .unwrap_or(Event::Calendar)
     }
 
     /// What every point is the time of.
@@ -464,7 +477,12 @@ impl Times {
     }
 
     /// Marks from when a fact was known, for assessments as of a day.
-    pub(super) fn set_known(&mut self, fact: usize, known: Option<NaiveDate>, once_past: Option<bool>) {
+    pub(super) fn set_known(
+        &mut self,
+        fact: usize,
+        known: Option<NaiveDate>,
+        once_past: Option<bool>,
+    ) {
         if let Some(f) = self.facts.get_mut(fact) {
             f.known = known;
             f.once_past = once_past;

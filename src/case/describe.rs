@@ -41,7 +41,10 @@ impl Case {
 
 impl Words<'_> {
     fn event_of(&self, p: Point) -> Event {
-        self.events.get(p.index()).copied().unwrap_or(Event::Calendar)
+        self.events
+            .get(p.index())
+            .copied()
+            .unwrap_or(Event::Calendar)
     }
 
     /// The event's subject and the verb its time takes: ("`ltg`", "started").
@@ -51,7 +54,10 @@ impl Words<'_> {
         let drug = |d: usize| c.drugs.get(d).map_or("?", |x| x.id.as_str());
         let exposure = |d: usize, j: usize| {
             let x = c.drugs.get(d);
-            match x.and_then(|x| x.exposures.get(j)).and_then(|e| e.id.as_deref()) {
+            match x
+                .and_then(|x| x.exposures.get(j))
+                .and_then(|e| e.id.as_deref())
+            {
                 Some(id) => tick(id),
                 None if x.is_some_and(|x| x.exposures.len() == 1) => tick(drug(d)),
                 None => format!("`{}` (exposure {})", drug(d), j + 1),
@@ -64,10 +70,12 @@ impl Words<'_> {
                 .map_or("?".to_owned(), |x| tick(x.id.as_deref().unwrap_or(&x.name)))
         };
         let rechallenge = |i: usize| {
-            c.rechallenges.get(i).map_or("?".to_owned(), |r| match &r.id {
-                Some(id) => tick(id),
-                None => format!("the re-exposure to `{}`", drug(r.drug)),
-            })
+            c.rechallenges
+                .get(i)
+                .map_or("?".to_owned(), |r| match &r.id {
+                    Some(id) => tick(id),
+                    None => format!("the re-exposure to `{}`", drug(r.drug)),
+                })
         };
         match e {
             Event::Calendar => ("the calendar".to_owned(), "is"),
@@ -88,8 +96,14 @@ impl Words<'_> {
             Event::ExposureStart(d, j) => (exposure(d, j), "started"),
             Event::ExposureStop(d, j) => (exposure(d, j), "stopped"),
             Event::Earlier(d, _) => (format!("an earlier exposure to `{}`", drug(d)), "was"),
-            Event::Onset(i) => (tick(c.reactions.get(i).map_or("?", |r| r.id.as_str())), "began"),
-            Event::End(i) => (tick(c.reactions.get(i).map_or("?", |r| r.id.as_str())), "ended"),
+            Event::Onset(i) => (
+                tick(c.reactions.get(i).map_or("?", |r| r.id.as_str())),
+                "began",
+            ),
+            Event::End(i) => (
+                tick(c.reactions.get(i).map_or("?", |r| r.id.as_str())),
+                "ended",
+            ),
             Event::Investigation(i) => (
                 tick(c.investigations.get(i).map_or("?", |x| x.test.as_str())),
                 "was done",

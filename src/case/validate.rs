@@ -107,7 +107,13 @@ impl<'a> Validator<'a> {
     }
 
     /// States the time written in `t` for the event `at`, reporting what cannot be read.
-    fn state(&mut self, at: Point, t: Option<&'a Spanned<String>>, item: Item, once_past: Option<bool>) {
+    fn state(
+        &mut self,
+        at: Point,
+        t: Option<&'a Spanned<String>>,
+        item: Item,
+        once_past: Option<bool>,
+    ) {
         let Some(t) = t else { return };
         let expr = match time::parse_time(&t.value) {
             Ok(e) => e,
@@ -187,7 +193,11 @@ impl<'a> Validator<'a> {
         );
         let mut facts: Vec<&Fact> = c.facts.iter().collect();
         facts.sort_by_key(|f| (f.implied(), f.pos));
-        let words = describe::Words { case, events, known };
+        let words = describe::Words {
+            case,
+            events,
+            known,
+        };
         d.notes = facts
             .iter()
             .map(|f| {
@@ -213,7 +223,9 @@ pub(super) fn validate(
     // Two events for most items: room for them all at once.
     let patient = doc.patient.as_ref();
     let events = 2 * patient.map_or(0, |p| p.conditions.len())
-        + patient.and_then(|p| p.previous_reactions.as_ref()).map_or(0, Vec::len)
+        + patient
+            .and_then(|p| p.previous_reactions.as_ref())
+            .map_or(0, Vec::len)
         + doc
             .drugs
             .iter()

@@ -1,10 +1,10 @@
 //! The lean results a batch row shows: the same scope, walk and ranking as
 //! the full assessment, without its trace.
 
-use super::*;
 use super::applicability::{Applies, applicability};
 use super::compare::ranking;
 use super::walk::{Found, walk};
+use super::*;
 
 /// One method's result for one drug–event pair without its trace: what a
 /// batch row shows. [`rows`] gives, for any case and options, exactly the

@@ -120,24 +120,27 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
     let end = walk(method, pair, found, |v| {
         let node = v.node;
         let mut policy_change = None;
-        let uncertain = v.finding.filter(|(_, f)| !f.possible.is_empty()).map(|(_, f)| {
-            let r = node.edge_for_possible(&f.possible);
-            Uncertain {
-                possible: f
-                    .possible
-                    .iter()
-                    .map(|o| {
-                        let e = &node.edges[node.edge_for_outcome(o)];
-                        ((*o).to_owned(), e.answer.clone(), e.points)
-                    })
-                    .collect(),
-                reading: if r.candidates.len() == 1 {
-                    "agree".to_owned()
-                } else {
-                    node.when_uncertain.name().to_owned()
-                },
-            }
-        });
+        let uncertain = v
+            .finding
+            .filter(|(_, f)| !f.possible.is_empty())
+            .map(|(_, f)| {
+                let r = node.edge_for_possible(&f.possible);
+                Uncertain {
+                    possible: f
+                        .possible
+                        .iter()
+                        .map(|o| {
+                            let e = &node.edges[node.edge_for_outcome(o)];
+                            ((*o).to_owned(), e.answer.clone(), e.points)
+                        })
+                        .collect(),
+                    reading: if r.candidates.len() == 1 {
+                        "agree".to_owned()
+                    } else {
+                        node.when_uncertain.name().to_owned()
+                    },
+                }
+            });
         let (asked, outcome, reasoning, evidence) = match v.finding {
             Some((fid, f)) => {
                 // Mark an answer that a switch away from its default changed.

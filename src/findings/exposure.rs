@@ -33,7 +33,9 @@ fn index_day_unknown(pair: &Pair) -> Option<Finding> {
             ),
             vec![ev(
                 format!("{}.onset", reaction.path),
-                reaction.onset.map_or("not given".to_owned(), |o| o.to_string()),
+                reaction
+                    .onset
+                    .map_or("not given".to_owned(), |o| o.to_string()),
             )],
         )
     })
@@ -48,12 +50,18 @@ fn earlier_reaction_to_same_drug(pair: &Pair, exposure: &Exposure) -> Option<(St
         !(s.has_min() || s.has_max()) || s.min > 0
     };
     let drug = &pair.case.drugs[pair.drug];
-    if let Some(x) = drug.earlier.iter().find(|x| {
-        x.outcome == crate::case::EarlierOutcome::Reaction && pair.case.is_known(x.known)
-    }) {
+    if let Some(x) = drug
+        .earlier
+        .iter()
+        .find(|x| x.outcome == crate::case::EarlierOutcome::Reaction && pair.case.is_known(x.known))
+    {
         return Some((
             x.path.clone(),
-            format!("earlier {} with {}", x.reaction.as_deref().unwrap_or("reaction"), drug.name),
+            format!(
+                "earlier {} with {}",
+                x.reaction.as_deref().unwrap_or("reaction"),
+                drug.name
+            ),
         ));
     }
     pair.case
@@ -62,7 +70,12 @@ fn earlier_reaction_to_same_drug(pair: &Pair, exposure: &Exposure) -> Option<(St
         .iter()
         .flatten()
         .find(|p| pair.is_same_drug(&p.drug) && before(p.at) && pair.case.is_known(p.known))
-        .map(|p| (p.path.clone(), format!("earlier {} with {}", p.reaction, p.drug)))
+        .map(|p| {
+            (
+                p.path.clone(),
+                format!("earlier {} with {}", p.reaction, p.drug),
+            )
+        })
 }
 
 /// Delay from the first intake of the current course to the onset (index day),
@@ -219,13 +232,20 @@ pub(super) fn drug_presence(pair: &Pair) -> Finding {
     let traced = pair.traced();
     let (mut evidence, why) = super::latency::chain(pair, e.stop_at, reaction.onset_at);
     if days.max <= 0 {
-        return found!(pair, "definite", format!("taken up to the index day ({why})"), evidence);
+        return found!(
+            pair,
+            "definite",
+            format!("taken up to the index day ({why})"),
+            evidence
+        );
     }
     if !days.has_min() {
         return found!(
             pair,
             "cannot-tell",
-            format!("the times do not say how long before the index day the drug was stopped ({why})"),
+            format!(
+                "the times do not say how long before the index day the drug was stopped ({why})"
+            ),
             evidence,
         );
     }
@@ -270,7 +290,10 @@ pub(super) fn drug_presence(pair: &Pair) -> Finding {
     .any(|i| matches!(i, Impairment::Severe));
     let gone = if impaired { "doubtful" } else { "excluded" };
     if impaired && traced && hi >= limit {
-        evidence.push(ev("patient", "severe renal or hepatic impairment (failure)"));
+        evidence.push(ev(
+            "patient",
+            "severe renal or hepatic impairment (failure)",
+        ));
     }
     let hours = if hi.is_finite() {
         format!("{lo}-{hi} h")
@@ -293,7 +316,9 @@ pub(super) fn drug_presence(pair: &Pair) -> Finding {
         found!(
             pair,
             gone,
-            format!("stopped {days} before the index day: {hours}, over {limit} h{failure} ({why})"),
+            format!(
+                "stopped {days} before the index day: {hours}, over {limit} h{failure} ({why})"
+            ),
             evidence,
         )
     } else {
@@ -392,13 +417,17 @@ pub(super) fn prechallenge(pair: &Pair) -> Finding {
             ev(
                 &x.path,
                 match (&x.reaction, x.outcome) {
-                    (Some(r), crate::case::EarlierOutcome::Reaction) => format!("an earlier exposure caused {r}"),
+                    (Some(r), crate::case::EarlierOutcome::Reaction) => {
+                        format!("an earlier exposure caused {r}")
+                    }
                     _ => format!("an earlier exposure: {}", kebab(&x.outcome)),
                 },
             )
         };
         match x.outcome {
-            crate::case::EarlierOutcome::Reaction if same_kind => consider(5, "same-reaction-same-drug", &e),
+            crate::case::EarlierOutcome::Reaction if same_kind => {
+                consider(5, "same-reaction-same-drug", &e)
+            }
             crate::case::EarlierOutcome::Reaction => consider(4, "other-reaction-same-drug", &e),
             crate::case::EarlierOutcome::Tolerated => consider(1, "tolerated", &e),
             crate::case::EarlierOutcome::Unknown => {}

@@ -340,7 +340,10 @@ fn drug_timing_rules_out(
     if d.exposures.is_empty() {
         return None;
     }
-    if d.exposures.iter().all(|e| times.between(on, e.start_at).min > 0) {
+    if d.exposures
+        .iter()
+        .all(|e| times.between(on, e.start_at).min > 0)
+    {
         return Some(format!(
             "was started after the reaction's onset ({})",
             case.chain(on, d.exposures[0].start_at)
@@ -511,9 +514,14 @@ pub(super) fn previous_reaction(pair: &Pair) -> Finding {
     if let Some(x) = drug.earlier.iter().find(|x| {
         x.outcome == crate::case::EarlierOutcome::Reaction
             && case.is_known(x.known)
-            && x.reaction.as_deref().is_some_and(|r| match (phenotype, pair.kb.phenotype_for_term(r, None)) {
-                (Some(a), Some(b)) => a.id == b.id,
-                _ => crate::kb::normalizes_to(r, &crate::kb::normalize(&case.reactions[pair.reaction].term)),
+            && x.reaction.as_deref().is_some_and(|r| {
+                match (phenotype, pair.kb.phenotype_for_term(r, None)) {
+                    (Some(a), Some(b)) => a.id == b.id,
+                    _ => crate::kb::normalizes_to(
+                        r,
+                        &crate::kb::normalize(&case.reactions[pair.reaction].term),
+                    ),
+                }
             })
     }) {
         return found!(
@@ -524,7 +532,10 @@ pub(super) fn previous_reaction(pair: &Pair) -> Finding {
                 drug.name,
                 x.reaction.as_deref().unwrap_or("")
             ),
-            vec![ev(&x.path, format!("{}: {}", drug.name, x.reaction.as_deref().unwrap_or("")))],
+            vec![ev(
+                &x.path,
+                format!("{}: {}", drug.name, x.reaction.as_deref().unwrap_or(""))
+            )],
         );
     }
     let Some(history) = &case.patient.previous_reactions else {

@@ -32,7 +32,11 @@ pub(super) fn course<'a>(pair: &Pair<'a>, cur: &'a Exposure) -> Vec<&'a Exposure
         members
             .iter()
             .copied()
-            .find(|m| members.iter().all(|o| times.between(o.start_at, m.start_at).min <= 0))
+            .find(|m| {
+                members
+                    .iter()
+                    .all(|o| times.between(o.start_at, m.start_at).min <= 0)
+            })
             .unwrap_or(members[0])
     };
     loop {
@@ -57,7 +61,11 @@ pub(super) fn course_start<'a>(pair: &Pair<'a>, members: &[&'a Exposure]) -> &'a
     members
         .iter()
         .copied()
-        .find(|m| members.iter().all(|o| times.between(o.start_at, m.start_at).min <= 0))
+        .find(|m| {
+            members
+                .iter()
+                .all(|o| times.between(o.start_at, m.start_at).min <= 0)
+        })
         .unwrap_or(members[0])
 }
 
@@ -137,7 +145,9 @@ pub(super) fn latency<'a>(pair: &Pair<'a>) -> Result<Latency<'a>, NoLatency> {
     let evidence = if pair.traced() {
         let mut evidence = vec![ev(
             format!("{}.onset", reaction.path),
-            reaction.onset.map_or("not given".to_owned(), |o| o.to_string()),
+            reaction
+                .onset
+                .map_or("not given".to_owned(), |o| o.to_string()),
         )];
         evidence.extend(drug.exposures.iter().map(|e| {
             ev(
@@ -179,9 +189,10 @@ pub(super) struct Window {
 /// phenotype's; `None` when neither is known.
 pub(super) fn window(pair: &Pair, exposure: &Exposure) -> Option<Window> {
     let ph = pair.phenotype()?;
-    let own = pair
-        .knowledge()
-        .and_then(|k| k.latency.map(|l| (l, k.origin.clone(), format!("{} and {}", k.drug, ph.id))));
+    let own = pair.knowledge().and_then(|k| {
+        k.latency
+            .map(|l| (l, k.origin.clone(), format!("{} and {}", k.drug, ph.id)))
+    });
     let (l, origin, of) = match own {
         Some(x) => x,
         None => (ph.latency?, ph.origin.clone(), ph.id.clone()),
@@ -192,7 +203,10 @@ pub(super) fn window(pair: &Pair, exposure: &Exposure) -> Option<Window> {
     let (typical, plausible, which) = match (&sensitized, l.reexposure) {
         (Some(_), Some(r)) => (
             (r.typical.0.min(l.typical.0), r.typical.1.max(l.typical.1)),
-            (r.plausible.0.min(l.plausible.0), r.plausible.1.max(l.plausible.1)),
+            (
+                r.plausible.0.min(l.plausible.0),
+                r.plausible.1.max(l.plausible.1),
+            ),
             "first-exposure and re-exposure",
         ),
         _ => (l.typical, l.plausible, "first-exposure"),
@@ -211,7 +225,11 @@ pub(super) fn window(pair: &Pair, exposure: &Exposure) -> Option<Window> {
 /// Which of `compatible`, `compatible-not-coherent` and `incompatible` some
 /// latency in the intervals gives: inside the typical window, inside the
 /// plausible window only, outside it. An interval's end may be unbounded.
-pub(super) fn window_classes(intervals: &[(i64, i64)], t: (i64, i64), w: (i64, i64)) -> Vec<&'static str> {
+pub(super) fn window_classes(
+    intervals: &[(i64, i64)],
+    t: (i64, i64),
+    w: (i64, i64),
+) -> Vec<&'static str> {
     let meets = |(a, b): (i64, i64), (lo, hi): (i64, i64)| lo <= hi && a <= hi && b >= lo;
     let mut out = Vec::new();
     if intervals.iter().any(|&i| meets(i, t)) {
@@ -298,10 +316,9 @@ fn sensitization(pair: &Pair, exposure: &Exposure) -> Option<Evidence> {
         }
         let kind = super::phenotype_of(pair.kb, r).is_some_and(|x| x.id == phenotype.id);
         // Only an earlier reaction while on this drug sensitizes to it.
-        let on_drug = drug
-            .exposures
-            .iter()
-            .any(|e| times.between(e.start_at, r.onset_at).max >= 0 && times.linked(e.start_at, r.onset_at));
+        let on_drug = drug.exposures.iter().any(|e| {
+            times.between(e.start_at, r.onset_at).max >= 0 && times.linked(e.start_at, r.onset_at)
+        });
         if kind && on_drug && times.between(r.onset_at, exposure.start_at).min > 0 {
             return Some(ev(
                 format!("{}.onset", r.path),
@@ -364,19 +381,40 @@ mod tests {
 
     #[test]
     fn cycle_positions_count_from_day_one_of_each_cycle() {
-        assert_eq!(cycle_position(DaySpan { min: 2, max: 3 }, C), "days 3-4 of cycle 1");
+        assert_eq!(
+            cycle_position(DaySpan { min: 2, max: 3 }, C),
+            "days 3-4 of cycle 1"
+        );
         assert_eq!(cycle_position(DaySpan::exact(30), C), "day 3 of cycle 2");
         assert!(cycle_position(DaySpan::exact(23), C).ends_with("during the rest days"));
-        assert!(cycle_position(DaySpan { min: 20, max: 40 }, C).starts_with("somewhere in cycles 1 to 2"));
-        assert_eq!(cycle_position(DaySpan { min: 60, max: UNBOUNDED }, C), "in cycle 3 or later");
+        assert!(
+            cycle_position(DaySpan { min: 20, max: 40 }, C)
+                .starts_with("somewhere in cycles 1 to 2")
+        );
+        assert_eq!(
+            cycle_position(
+                DaySpan {
+                    min: 60,
+                    max: UNBOUNDED
+                },
+                C
+            ),
+            "in cycle 3 or later"
+        );
     }
 
     #[test]
     fn classes_are_every_reading_the_interval_allows() {
         let (t, w) = ((4, 14), (1, 21));
         assert_eq!(window_classes(&[(5, 10)], t, w), ["compatible"]);
-        assert_eq!(window_classes(&[(2, 10)], t, w), ["compatible", "compatible-not-coherent"]);
-        assert_eq!(window_classes(&[(15, 21)], t, w), ["compatible-not-coherent"]);
+        assert_eq!(
+            window_classes(&[(2, 10)], t, w),
+            ["compatible", "compatible-not-coherent"]
+        );
+        assert_eq!(
+            window_classes(&[(15, 21)], t, w),
+            ["compatible-not-coherent"]
+        );
         assert_eq!(
             window_classes(&[(0, 30)], t, w),
             ["compatible", "compatible-not-coherent", "incompatible"]
@@ -389,7 +427,10 @@ mod tests {
     #[test]
     fn latencies_fold_into_the_current_cycle() {
         assert_eq!(within_cycle(DaySpan::exact(71), C), vec![(15, 15)]);
-        assert_eq!(within_cycle(DaySpan { min: 50, max: 60 }, C), vec![(22, 27), (0, 4)]);
+        assert_eq!(
+            within_cycle(DaySpan { min: 50, max: 60 }, C),
+            vec![(22, 27), (0, 4)]
+        );
         assert_eq!(within_cycle(DaySpan { min: 0, max: 40 }, C), vec![(0, 27)]);
     }
 }

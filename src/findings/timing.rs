@@ -1,7 +1,9 @@
 //! Timing findings: did the reaction follow the drug, and does its latency fit
 //! the windows the knowledge base gives for it.
 
-use super::latency::{NoLatency, chain, cycle_position, latency, window, window_classes, within_cycle};
+use super::latency::{
+    NoLatency, chain, cycle_position, latency, window, window_classes, within_cycle,
+};
 use super::{Evidence, Finding, Pair, challenge, ev, finding, said};
 use crate::kb::doc::LatencyFrom;
 
@@ -11,7 +13,10 @@ fn order_from_events(pair: &Pair) -> Option<(String, Vec<Evidence>)> {
     let re = challenge::rechallenge(pair);
     if matches!(re.outcome, "positive" | "positive-with-co-suspects") {
         return Some((
-            said!(pair, "the reaction came back when the drug was given again, so it followed the drug"),
+            said!(
+                pair,
+                "the reaction came back when the drug was given again, so it followed the drug"
+            ),
             re.evidence,
         ));
     }
@@ -32,11 +37,7 @@ pub(super) fn event_after_drug(pair: &Pair) -> Finding {
     let undecided = |why: String, mut evidence: Vec<Evidence>| match order_from_events(pair) {
         Some((how, more)) => {
             evidence.extend(more);
-            finding(
-                "yes",
-                said!(pair, "{why}; but {how}"),
-                evidence,
-            )
+            finding("yes", said!(pair, "{why}; but {how}"), evidence)
         }
         None => finding("unknown", why, evidence),
     };
@@ -72,7 +73,11 @@ pub(super) fn time_to_onset(pair: &Pair) -> Finding {
     if l.span.max < 0 {
         return finding(
             "incompatible",
-            said!(pair, "the drug was started after the reaction began: {}", l.how),
+            said!(
+                pair,
+                "the drug was started after the reaction began: {}",
+                l.how
+            ),
             evidence,
         );
     }
@@ -80,7 +85,11 @@ pub(super) fn time_to_onset(pair: &Pair) -> Finding {
         // The order itself is not known: no window can be read.
         return finding(
             "cannot-tell",
-            said!(pair, "the times cannot tell whether the drug came first: {}", l.how),
+            said!(
+                pair,
+                "the times cannot tell whether the drug came first: {}",
+                l.how
+            ),
             evidence,
         );
     }
@@ -101,9 +110,15 @@ pub(super) fn time_to_onset(pair: &Pair) -> Finding {
         );
     }
     let Some(w) = window(pair, l.first) else {
-        let ph = pair.phenotype().map(|p| (p.origin.clone(), p.id.clone())).unwrap_or_default();
+        let ph = pair
+            .phenotype()
+            .map(|p| (p.origin.clone(), p.id.clone()))
+            .unwrap_or_default();
         if pair.traced() {
-            evidence.push(ev(&ph.0, format!("phenotype `{}` has no latency window", ph.1)));
+            evidence.push(ev(
+                &ph.0,
+                format!("phenotype `{}` has no latency window", ph.1),
+            ));
         }
         return finding(
             "unknown",
@@ -140,7 +155,11 @@ pub(super) fn time_to_onset(pair: &Pair) -> Finding {
         p.1
     );
     // For cyclic regimens the latency is also shown, or tested, from the start of the current cycle.
-    let cycle = l.exposure.regimen.as_ref().and_then(|r| r.cycle.map(|c| (r, c)));
+    let cycle = l
+        .exposure
+        .regimen
+        .as_ref()
+        .and_then(|r| r.cycle.map(|c| (r, c)));
     let mut cycle_note = String::new();
     if pair.traced()
         && let Some((regimen, c)) = cycle
@@ -181,10 +200,16 @@ pub(super) fn time_to_onset(pair: &Pair) -> Finding {
         [one] => {
             let where_ = match one {
                 "compatible" => "inside the typical window",
-                "compatible-not-coherent" => "outside the typical window but inside the plausible one",
+                "compatible-not-coherent" => {
+                    "outside the typical window but inside the plausible one"
+                }
                 _ => "outside the plausible window",
             };
-            finding(one, said!(pair, "{said}: {where_}{measured}{cycle_note}"), evidence)
+            finding(
+                one,
+                said!(pair, "{said}: {where_}{measured}{cycle_note}"),
+                evidence,
+            )
         }
         _ if !l.span.has_max() => finding(
             "unknown",

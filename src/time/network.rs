@@ -187,7 +187,14 @@ impl Network {
 
     /// The constraints of a negative cycle through slot `start`, found with
     /// petgraph's Bellman–Ford over the kept constraints' arcs.
-    fn cycle_through(&self, start: usize, k: usize, arc: &[u32], kept: &[usize], slot: &[u32]) -> Contradiction {
+    fn cycle_through(
+        &self,
+        start: usize,
+        k: usize,
+        arc: &[u32],
+        kept: &[usize],
+        slot: &[u32],
+    ) -> Contradiction {
         use petgraph::graph::{DiGraph, NodeIndex};
         let mut g: DiGraph<(), f64> = DiGraph::with_capacity(k, kept.len() * 2);
         for _ in 0..k {
@@ -206,7 +213,8 @@ impl Network {
                 g.add_edge(b, a, -c.span.min as f64);
             }
         }
-        let cycle = petgraph::algo::find_negative_cycle(&g, NodeIndex::new(start)).unwrap_or_default();
+        let cycle =
+            petgraph::algo::find_negative_cycle(&g, NodeIndex::new(start)).unwrap_or_default();
         let mut constraints = Vec::new();
         for (i, a) in cycle.iter().enumerate() {
             let b = cycle[(i + 1) % cycle.len()];
@@ -406,7 +414,10 @@ mod tests {
         const K: usize = 4;
         const D: i64 = 7;
 
-        fn network(extra: &[(usize, usize, i64, i64)], anchors: &[(i64, i64)]) -> (Network, Vec<Point>) {
+        fn network(
+            extra: &[(usize, usize, i64, i64)],
+            anchors: &[(i64, i64)],
+        ) -> (Network, Vec<Point>) {
             let mut n = Network::new();
             let points: Vec<Point> = (0..K).map(|_| n.point()).collect();
             for (i, &(a, b)) in anchors.iter().enumerate() {

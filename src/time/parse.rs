@@ -214,7 +214,11 @@ pub fn parse_time(text: &str) -> Result<TimeExpr, TimeError> {
                     max: n * unit.max,
                 },
             };
-            relative(if *dir == "before" { span.negated() } else { span })
+            relative(if *dir == "before" {
+                span.negated()
+            } else {
+                span
+            })
         }
         _ => Err(err(format!("cannot read time `{t}`"))),
     }
@@ -237,8 +241,9 @@ fn amount(n: &str, u: &str) -> Result<(DaySpan, Unit), TimeError> {
     Ok((count, unit))
 }
 
-/// `N` or `N-M`, day numbers counted from 1.
-fn day_numbers(n: &str) -> Result<DaySpan, TimeError> {
+/// `N` or `N-M`, day numbers counted from 1 (`day 3-4 of ID`, a rechallenge step's `day`).
+pub fn day_numbers(n: &str) -> Result<DaySpan, TimeError> {
+    let n = n.trim();
     let span = parse_count(n)?;
     if span.min < 1 {
         return Err(err(format!(
@@ -254,7 +259,7 @@ fn parse_count(text: &str) -> Result<DaySpan, TimeError> {
             .map_err(|_| err(format!("`{s}` is not a whole number")))
     };
     let (a, b) = match text.split_once('-') {
-        Some((a, b)) => (number(a)?, number(b)?),
+        Some((a, b)) => (number(a.trim())?, number(b.trim())?),
         None => {
             let n = number(text)?;
             (n, n)
@@ -417,9 +422,18 @@ mod tests {
 
     #[test]
     fn units_from_days_to_years() {
-        assert_eq!(rel("1-2 weeks before lv.end"), ("lv".into(), true, span(-14, -7)));
-        assert_eq!(rel("2 months after ssz"), ("ssz".into(), false, span(56, 62)));
-        assert_eq!(rel("1 year before x"), ("x".into(), false, span(-366, -365)));
+        assert_eq!(
+            rel("1-2 weeks before lv.end"),
+            ("lv".into(), true, span(-14, -7))
+        );
+        assert_eq!(
+            rel("2 months after ssz"),
+            ("ssz".into(), false, span(56, 62))
+        );
+        assert_eq!(
+            rel("1 year before x"),
+            ("x".into(), false, span(-366, -365))
+        );
         assert_eq!(rel("a week after x").2, span(7, 7));
         assert!(parse_time("3 fortnights after x").is_err());
         assert!(parse_time("4-3 days after x").is_err());
@@ -430,7 +444,10 @@ mod tests {
     fn order_and_bounds_without_an_amount() {
         assert_eq!(rel("after ltg").2, span(0, UNBOUNDED));
         assert_eq!(rel("before ltg").2, span(-UNBOUNDED, 0));
-        assert_eq!(rel("more than 6 months before ltg").2, span(-UNBOUNDED, -169));
+        assert_eq!(
+            rel("more than 6 months before ltg").2,
+            span(-UNBOUNDED, -169)
+        );
         assert_eq!(rel("at least 2 weeks after x").2, span(14, UNBOUNDED));
         assert_eq!(rel("less than 3 days after x").2, span(0, 2));
         assert_eq!(rel("within 3 days after x").2, span(0, 3));
@@ -444,7 +461,10 @@ mod tests {
         assert_eq!(rel("ltg.stop"), ("ltg".into(), true, span(0, 0)));
         assert_eq!(rel("ltg.end"), ("ltg".into(), true, span(0, 0)));
         assert_eq!(rel("ltg.start"), ("ltg".into(), false, span(0, 0)));
-        assert_eq!(rel("same day as Rash-1"), ("Rash-1".into(), false, span(0, 0)));
+        assert_eq!(
+            rel("same day as Rash-1"),
+            ("Rash-1".into(), false, span(0, 0))
+        );
         assert!(parse_time("the day before").is_err());
         assert!(parse_time("rash?").is_err());
     }

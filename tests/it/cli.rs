@@ -600,7 +600,8 @@ fn e2b_instances_are_assessed_pair_by_pair_and_nulls_stay_unknown() {
             .to_string()
     };
     assert!(
-        time_step("r1").contains("onset 10 days after the start of `drug-a`") && time_step("r1").contains("start 2008-12-22, onset 2009-01-01"),
+        time_step("r1").contains("onset 10 days after the start of `drug-a`")
+            && time_step("r1").contains("start 2008-12-22, onset 2009-01-01"),
         "{}",
         time_step("r1")
     );

@@ -126,7 +126,15 @@ fn every_fixture_gets_its_expected_categories() {
                 match (&e.differs, agrees) {
                     (None, false) => panic!(
                         "{}: {} x {} by {}: published {} {:?} ({}) but expected {} {:?}, and `differs` does not say why",
-                        file.name, e.drug, e.reaction, e.method, p.category, p.score, p.source, e.category, e.score
+                        file.name,
+                        e.drug,
+                        e.reaction,
+                        e.method,
+                        p.category,
+                        p.score,
+                        p.source,
+                        e.category,
+                        e.score
                     ),
                     (Some(why), true) => panic!(
                         "{}: {} x {} by {}: `differs` ({why}) but the expected result is the published one",
@@ -135,7 +143,11 @@ fn every_fixture_gets_its_expected_categories() {
                     _ => {}
                 }
             } else {
-                assert!(e.differs.is_none(), "{}: `differs` without `published`", file.name);
+                assert!(
+                    e.differs.is_none(),
+                    "{}: `differs` without `published`",
+                    file.name
+                );
             }
         }
         // With all information, every pair and method the engine produces must be stated.
@@ -405,9 +417,9 @@ reactions:
     assert_eq!(step.outcome.as_deref(), Some("none-identified"));
     let shown: Vec<&str> = step.evidence.iter().map(|e| e.value.as_str()).collect();
     assert!(
-        shown
-            .iter()
-            .any(|v| v.contains("viral infection was over before the reaction's onset (`flu` ended on 2024-02-28")),
+        shown.iter().any(|v| v.contains(
+            "viral infection was over before the reaction's onset (`flu` ended on 2024-02-28"
+        )),
         "{shown:?}"
     );
     assert!(

@@ -3,7 +3,6 @@
 //! doses, cycle days, and readings of latencies that straddle a window.
 
 use crate::findings::step;
-use crate::shipped;
 use causa::case::Case;
 use causa::diagnostic::SourceFile;
 use causa::time::{DaySpan, UNBOUNDED};
@@ -91,13 +90,18 @@ reactions:
     assert_eq!(latency(&case, 1, 0, 0), span(1, 24));
     assert_eq!(latency(&case, 0, 0, 0), span(2, 25));
     // The onset's calendar days stay as wide as the anchor's.
-    assert_eq!(case.reactions[0].onset.unwrap().to_string(), "2003-01-03..2011-01-25");
+    assert_eq!(
+        case.reactions[0].onset.unwrap().to_string(),
+        "2003-01-03..2011-01-25"
+    );
     // ALDEN's delay spans two classes: the lower is taken, and the trace names both.
     let (outcome, points, why) = step(text, "alden", "lamotrigine", "c1-delay");
     assert_eq!((outcome.as_str(), points), ("cannot-tell", 1), "{why}");
     assert!(why.contains("delay 1 to 24 days"), "{why}");
     assert!(
-        why.contains("`suggestive` (+3) or `likely` (+1) possible; lower reading `likely` (+1) taken"),
+        why.contains(
+            "`suggestive` (+3) or `likely` (+1) possible; lower reading `likely` (+1) taken"
+        ),
         "{why}"
     );
     assert!(
@@ -133,7 +137,11 @@ reactions:
 ";
     for drug in ["allopurinol", "cotrimoxazole"] {
         let (outcome, points, why) = step(text, "alden", drug, "c1-delay");
-        assert_eq!((outcome.as_str(), points), ("suggestive", 3), "{drug}: {why}");
+        assert_eq!(
+            (outcome.as_str(), points),
+            ("suggestive", 3),
+            "{drug}: {why}"
+        );
     }
 }
 
@@ -168,7 +176,9 @@ reactions:
     let (outcome, points, why) = step(text, "alden", "naproxen", "c2-drug-present");
     assert_eq!((outcome.as_str(), points), ("cannot-tell", 0), "{why}");
     assert!(
-        why.contains("`definite` (+0) or `excluded` (-3) possible; higher reading `definite` (+0) taken"),
+        why.contains(
+            "`definite` (+0) or `excluded` (-3) possible; higher reading `definite` (+0) taken"
+        ),
         "{why}"
     );
 }
@@ -211,7 +221,11 @@ reactions:
         text: wrong,
     })
     .unwrap_err();
-    assert!(err.render().contains("case::contradictory-times"), "{}", err.render());
+    assert!(
+        err.render().contains("case::contradictory-times"),
+        "{}",
+        err.render()
+    );
 }
 
 #[test]
@@ -226,7 +240,10 @@ dechallenges:
 ";
     let (outcome, points, why) = step(withdrawn, "naranjo", "a", "q2-event-after-drug");
     assert_eq!((outcome.as_str(), points), ("yes", 2), "{why}");
-    assert!(why.contains("improved once the drug was withdrawn"), "{why}");
+    assert!(
+        why.contains("improved once the drug was withdrawn"),
+        "{why}"
+    );
     let recurred = "id: t
 drugs:
   - { id: a, name: amoxicillin, role: suspect, exposures: [{ id: c }] }
@@ -237,7 +254,10 @@ rechallenges:
 ";
     let (outcome, points, why) = step(recurred, "naranjo", "a", "q2-event-after-drug");
     assert_eq!((outcome.as_str(), points), ("yes", 2), "{why}");
-    assert!(why.contains("came back when the drug was given again"), "{why}");
+    assert!(
+        why.contains("came back when the drug was given again"),
+        "{why}"
+    );
     // Without either, the order stays unknown: no evidence against the drug.
     let nothing = "id: t
 drugs:
@@ -271,16 +291,25 @@ reactions:
 ";
     let (outcome, points, why) = step(text, "sefv", "a", "a-time-sequence");
     assert_eq!((outcome.as_str(), points), ("cannot-tell", 1), "{why}");
-    assert!(why.contains("lower reading `compatible-not-coherent` (+1) taken"), "{why}");
+    assert!(
+        why.contains("lower reading `compatible-not-coherent` (+1) taken"),
+        "{why}"
+    );
     // WHO-UMC's probable rung accepts either: every reading agrees.
     let (outcome, _, why) = step(text, "who-umc", "a", "probable-time");
     assert_eq!(outcome, "cannot-tell");
-    assert!(why.contains("every reading the times allow gives `holds`"), "{why}");
+    assert!(
+        why.contains("every reading the times allow gives `holds`"),
+        "{why}"
+    );
     // Only the order known, not the delay: no information, not a reading.
     let order_only = text.replace("2024-03-03..2024-03-11", "after c");
     let (outcome, points, why) = step(&order_only, "sefv", "a", "a-time-sequence");
     assert_eq!((outcome.as_str(), points), ("unknown", 0), "{why}");
-    assert!(why.contains("gives the order but not how long after"), "{why}");
+    assert!(
+        why.contains("gives the order but not how long after"),
+        "{why}"
+    );
 }
 
 #[test]
@@ -296,10 +325,20 @@ reactions:
 ";
     let (outcome, points, why) = step(text, "sefv", "len", "a-time-sequence");
     // 71 days: outside lenalidomide's typical 4-28, inside its plausible 1-84.
-    assert_eq!((outcome.as_str(), points), ("compatible-not-coherent", 1), "{why}");
-    assert!(why.contains("onset 71 days after the start of `c`"), "{why}");
+    assert_eq!(
+        (outcome.as_str(), points),
+        ("compatible-not-coherent", 1),
+        "{why}"
+    );
+    assert!(
+        why.contains("onset 71 days after the start of `c`"),
+        "{why}"
+    );
     assert!(why.contains("day 16 of cycle 3"), "{why}");
-    assert!(why.contains("lenalidomide and maculopapular-exanthem"), "{why}");
+    assert!(
+        why.contains("lenalidomide and maculopapular-exanthem"),
+        "{why}"
+    );
     // A knowledge base that measures this window from the start of the cycle reads day 16.
     let mut files = causa::rules::shipped_files();
     for f in &mut files.files {
@@ -323,8 +362,18 @@ reactions:
         .iter()
         .find(|s| s.node == "a-time-sequence")
         .unwrap();
-    assert_eq!((s.outcome.as_deref(), s.points), (Some("compatible"), 2), "{}", s.reasoning);
-    assert!(s.reasoning.contains("count from the start of the current cycle"), "{}", s.reasoning);
+    assert_eq!(
+        (s.outcome.as_deref(), s.points),
+        (Some("compatible"), 2),
+        "{}",
+        s.reasoning
+    );
+    assert!(
+        s.reasoning
+            .contains("count from the start of the current cycle"),
+        "{}",
+        s.reasoning
+    );
 }
 
 #[test]
@@ -341,7 +390,10 @@ reactions:
     })
     .unwrap_err()
     .render();
-    assert!(err.contains("`c` has no cyclic regimen to count cycles in"), "{err}");
+    assert!(
+        err.contains("`c` has no cyclic regimen to count cycles in"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -4,19 +4,21 @@
 //! times stated to the chronology), settled last (their calendar days and
 //! known days read from the solved times).
 
-use super::values::{parse_day_number, parse_dose, parse_regimen};
+use super::values::{parse_dose, parse_regimen};
 use super::{Item, Names, Validator, pos_of};
+use crate::case::chronology::{Event, Says};
 use crate::case::doc::*;
 use crate::case::*;
-use crate::case::chronology::{Event, Says};
 use crate::time::UNBOUNDED;
+
+/// An exposure's start and stop, and its regimen as read (or why it cannot be).
+type ExposureEvents = (Point, Point, Option<Result<Regimen, String>>);
 
 /// The events of one drug.
 pub(super) struct DrugEvents {
     start: Point,
     stop: Point,
-    /// Each exposure's start and stop, and its regimen as read.
-    exposures: Vec<(Point, Point, Option<Result<Regimen, String>>)>,
+    exposures: Vec<ExposureEvents>,
     earlier: Vec<Point>,
 }
 
@@ -214,7 +216,12 @@ pub(super) fn read<'a>(
                 .help = Some("leave out `stop`: a single dose stops the day it is given".into());
             }
             if single {
-                v.chron.imply(*start_at, *stop_at, crate::time::DaySpan::exact(0), Says::SingleDose);
+                v.chron.imply(
+                    *start_at,
+                    *stop_at,
+                    crate::time::DaySpan::exact(0),
+                    Says::SingleDose,
+                );
             } else {
                 v.state(*stop_at, e.value.stop.as_ref(), item, Some(true));
             }
@@ -265,12 +272,24 @@ pub(super) fn read<'a>(
             };
             v.chron.first_of(events.start, starts, true);
             // It stops with the latest stop once every exposure has one.
-            let stops: Vec<Point> = exposures.iter().filter(|e| e.stopped).map(|e| e.stop_at).collect();
+            let stops: Vec<Point> = exposures
+                .iter()
+                .filter(|e| e.stopped)
+                .map(|e| e.stop_at)
+                .collect();
             if stops.len() == exposures.len() {
                 v.chron.first_of(events.stop, stops, false);
             } else {
                 for s in stops {
-                    v.chron.imply(s, events.stop, crate::time::DaySpan { min: 0, max: UNBOUNDED }, Says::StopsAfterEach);
+                    v.chron.imply(
+                        s,
+                        events.stop,
+                        crate::time::DaySpan {
+                            min: 0,
+                            max: UNBOUNDED,
+                        },
+                        Says::StopsAfterEach,
+                    );
                 }
             }
         }
@@ -283,11 +302,16 @@ pub(super) fn read<'a>(
             v.chron.imply(
                 events.start,
                 at,
-                crate::time::DaySpan { min: -UNBOUNDED, max: -1 },
+                crate::time::DaySpan {
+                    min: -UNBOUNDED,
+                    max: -1,
+                },
                 Says::EarlierBefore,
             );
             let reaction = x.value.reaction.as_ref().map(|r| r.value.trim().to_owned());
-            if x.value.outcome == EarlierOutcome::Reaction && reaction.as_deref().is_none_or(str::is_empty) {
+            if x.value.outcome == EarlierOutcome::Reaction
+                && reaction.as_deref().is_none_or(str::is_empty)
+            {
                 v.error(
                     "case::missing-field",
                     pos_of(x),
@@ -349,8 +373,17 @@ pub(super) fn read<'a>(
         reactions.push(Reaction {
             id,
             term: r.value.term.value.trim().to_owned(),
-            phenotype: r.value.phenotype.as_ref().map(|p| p.value.trim().to_owned()),
-            phenotype_pos: r.value.phenotype.as_ref().map(pos_of).unwrap_or(Pos::UNKNOWN),
+            phenotype: r
+                .value
+                .phenotype
+                .as_ref()
+                .map(|p| p.value.trim().to_owned()),
+            phenotype_pos: r
+                .value
+                .phenotype
+                .as_ref()
+                .map(pos_of)
+                .unwrap_or(Pos::UNKNOWN),
             meddra_code: r.value.meddra_code.clone(),
             onset: None,
             end: None,
@@ -373,7 +406,11 @@ pub(super) fn read<'a>(
             .reaction
             .as_ref()
             .and_then(|r| v.find("reaction", r, &reaction_names));
-        let drug = x.value.drug.as_ref().and_then(|r| v.find("drug", r, &drug_names));
+        let drug = x
+            .value
+            .drug
+            .as_ref()
+            .and_then(|r| v.find("drug", r, &drug_names));
         if x.value.supports == Supports::Drug && x.value.drug.is_none() {
             v.error(
                 "case::missing-field",
@@ -447,7 +484,7 @@ pub(super) fn read<'a>(
         for (j, s) in x.value.steps.iter().enumerate() {
             let at = v.chron.point(Event::Step(i, j));
             let day = match &s.value.day {
-                Some(t) => match parse_day_number(&t.value) {
+                Some(t) => match crate::time::day_numbers(&t.value).map_err(|e| e.message) {
                     Ok(d) => {
                         let fact = v.chron.step_day(start_at, at, d, &t.value, pos_of(t));
                         v.owned.push((fact, item, Some(false)));
@@ -455,7 +492,8 @@ pub(super) fn read<'a>(
                     }
                     Err(message) => {
                         v.error("case::bad-time", pos_of(t), message).help = Some(
-                            "write the day of the episode as `4` or `10-16`; day 1 is its start".into(),
+                            "write the day of the episode as `4` or `10-16`; day 1 is its start"
+                                .into(),
                         );
                         None
                     }
@@ -528,7 +566,11 @@ pub(super) fn read<'a>(
 
 /// Reads each item's calendar days and known day from the solved times, and
 /// marks from when each stated fact was known.
-pub(super) fn settle(case: &mut Case, known_since: &[(Item, Point)], owned: &[(usize, Item, Option<bool>)]) {
+pub(super) fn settle(
+    case: &mut Case,
+    known_since: &[(Item, Point)],
+    owned: &[(usize, Item, Option<bool>)],
+) {
     let times = &case.times;
     let since = |item: &dyn Fn(Item) -> bool| {
         known_since
@@ -543,7 +585,13 @@ pub(super) fn settle(case: &mut Case, known_since: &[(Item, Point)], owned: &[(u
         c.end = times.range(c.end_at);
         c.known = since(&|x| matches!(x, Item::Condition(j) if j == i)).or(own(c.onset));
     }
-    for (i, p) in case.patient.previous_reactions.iter_mut().flatten().enumerate() {
+    for (i, p) in case
+        .patient
+        .previous_reactions
+        .iter_mut()
+        .flatten()
+        .enumerate()
+    {
         p.date = times.range(p.at);
         p.known = since(&|x| matches!(x, Item::Previous(j) if j == i)).or(own(p.date));
     }
@@ -556,11 +604,13 @@ pub(super) fn settle(case: &mut Case, known_since: &[(Item, Point)], owned: &[(u
             if !e.stopped {
                 e.stop = None;
             }
-            e.known = since(&|x| matches!(x, Item::Exposure(a, b) if a == i && b == j)).or(own(e.start));
+            e.known =
+                since(&|x| matches!(x, Item::Exposure(a, b) if a == i && b == j)).or(own(e.start));
         }
         for (k, x) in d.earlier.iter_mut().enumerate() {
             x.date = times.range(x.at);
-            x.known = since(&|y| matches!(y, Item::Earlier(a, b) if a == i && b == k)).or(own(x.date));
+            x.known =
+                since(&|y| matches!(y, Item::Earlier(a, b) if a == i && b == k)).or(own(x.date));
         }
         let first = d
             .exposures
@@ -581,7 +631,11 @@ pub(super) fn settle(case: &mut Case, known_since: &[(Item, Point)], owned: &[(u
     for (i, d) in case.dechallenges.iter_mut().enumerate() {
         d.date = times.range(d.at);
         // What followed a withdrawal is known once the reaction's course is: by its end if given.
-        let course_known = case.reactions.get(d.reaction).and_then(|r| r.end).map(|e| e.latest);
+        let course_known = case
+            .reactions
+            .get(d.reaction)
+            .and_then(|r| r.end)
+            .map(|e| e.latest);
         let own = match (d.date.map(|x| x.earliest), course_known) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
@@ -616,8 +670,16 @@ pub(super) fn settle(case: &mut Case, known_since: &[(Item, Point)], owned: &[(u
                 .and_then(|l| l.get(i))
                 .and_then(|x| x.known),
             Item::Drug(i) => case.drugs.get(i).and_then(|x| x.known),
-            Item::Exposure(i, j) => case.drugs.get(i).and_then(|d| d.exposures.get(j)).and_then(|x| x.known),
-            Item::Earlier(i, j) => case.drugs.get(i).and_then(|d| d.earlier.get(j)).and_then(|x| x.known),
+            Item::Exposure(i, j) => case
+                .drugs
+                .get(i)
+                .and_then(|d| d.exposures.get(j))
+                .and_then(|x| x.known),
+            Item::Earlier(i, j) => case
+                .drugs
+                .get(i)
+                .and_then(|d| d.earlier.get(j))
+                .and_then(|x| x.known),
             Item::Reaction(i) => case.reactions.get(i).and_then(|x| x.known),
             Item::Investigation(i) => case.investigations.get(i).and_then(|x| x.known),
             Item::Dechallenge(i) => case.dechallenges.get(i).and_then(|x| x.known),

@@ -19,7 +19,11 @@ pub(super) fn references<'a>(v: &mut Validator<'a>, doc: &'a CaseDoc, names: &Na
     let (drug_ids, condition_ids) = (&names.drugs, &names.conditions);
     let drug_names: Vec<&str> = drug_ids.iter().map(String::as_str).collect();
     let reaction_names: Vec<&str> = names.reactions.iter().map(String::as_str).collect();
-    let conditions_doc = doc.patient.as_ref().map(|p| p.conditions.as_slice()).unwrap_or(&[]);
+    let conditions_doc = doc
+        .patient
+        .as_ref()
+        .map(|p| p.conditions.as_slice())
+        .unwrap_or(&[]);
     let mut alternative_causes = Vec::new();
     for (i, x) in doc.alternative_causes.iter().enumerate() {
         let reaction = v.find("reaction", &x.value.reaction, &reaction_names);
@@ -54,8 +58,12 @@ pub(super) fn references<'a>(v: &mut Validator<'a>, doc: &'a CaseDoc, names: &Na
             }
             None => None,
         };
-                if let Some(reaction) = reaction {
-            v.known_since(Item::Alternative(alternative_causes.len()), x.value.known_since.as_ref(), &format!("alternative_causes[{i}]"));
+        if let Some(reaction) = reaction {
+            v.known_since(
+                Item::Alternative(alternative_causes.len()),
+                x.value.known_since.as_ref(),
+                &format!("alternative_causes[{i}]"),
+            );
             alternative_causes.push(AlternativeCause {
                 cause: x.value.cause.value.trim().to_owned(),
                 refers_to,
@@ -86,7 +94,11 @@ pub(super) fn references<'a>(v: &mut Validator<'a>, doc: &'a CaseDoc, names: &Na
                     .and_then(|r| v.find("reaction", r, &reaction_names)),
                 path: format!("contributing_factors[{i}]"),
                 known: {
-                    v.known_since(Item::Factor(i), x.value.known_since.as_ref(), &format!("contributing_factors[{i}]"));
+                    v.known_since(
+                        Item::Factor(i),
+                        x.value.known_since.as_ref(),
+                        &format!("contributing_factors[{i}]"),
+                    );
                     None
                 },
             })
@@ -117,7 +129,11 @@ pub(super) fn references<'a>(v: &mut Validator<'a>, doc: &'a CaseDoc, names: &Na
                 );
             }
         }
-                v.known_since(Item::Answer(i), a.known_since.as_ref(), &format!("assessor_answers[{i}]"));
+        v.known_since(
+            Item::Answer(i),
+            a.known_since.as_ref(),
+            &format!("assessor_answers[{i}]"),
+        );
         assessor_answers.push(AssessorAnswer {
             method: a.method.value.trim().to_owned(),
             question: a.question.value.trim().to_owned(),

@@ -1,7 +1,6 @@
-//! Values written as text in a case file: doses, regimens, days of an episode.
+//! Values written as text in a case file: doses and regimens.
 
 use crate::case::{Cycle, Dose, Regimen};
-use crate::time::DaySpan;
 
 pub(super) fn parse_dose(text: &str) -> Dose {
     let t = text.trim();
@@ -50,28 +49,6 @@ pub(super) fn parse_regimen(text: &str) -> Result<Regimen, String> {
         text: t.to_owned(),
         cycle: None,
     })
-}
-
-pub(super) fn parse_day_number(text: &str) -> Result<DaySpan, String> {
-    let t = text.trim();
-    let num = |s: &str| {
-        s.trim()
-            .parse::<i64>()
-            .map_err(|_| format!("`{t}` is not a day number or range"))
-    };
-    let (a, b) = match t.split_once('-') {
-        Some((a, b)) => (num(a)?, num(b)?),
-        None => {
-            let n = num(t)?;
-            (n, n)
-        }
-    };
-    if a < 1 || b < a {
-        return Err(format!(
-            "`{t}` is not a day number or range counted from day 1"
-        ));
-    }
-    Ok(DaySpan { min: a, max: b })
 }
 
 #[cfg(test)]
