@@ -148,6 +148,11 @@ pub enum Reading {
     Lower,
     /// The edge with the most points; among equals, the one listed first.
     Higher,
+    /// The lower reading, except that an answer against the drug (fewer than
+    /// 0 points) is taken only when every allowed answer is against it: when
+    /// the facts allow readings both for and against, they say nothing either
+    /// way, and the edge for `unknown` is taken.
+    LowerUnlessAgainst,
     /// This edge when it is among those allowed, else the lower reading.
     Answer(usize),
 }
@@ -158,6 +163,7 @@ impl Reading {
         match self {
             Reading::Lower => "lower",
             Reading::Higher => "higher",
+            Reading::LowerUnlessAgainst => "lower-unless-against",
             Reading::Answer(_) => "the rule file's",
         }
     }
@@ -227,6 +233,21 @@ impl Node {
                 .copied()
                 .max_by_key(|&e| (self.edges[e].points, std::cmp::Reverse(e)))
                 .unwrap_or(0),
+            Reading::LowerUnlessAgainst => {
+                let against = |e: &usize| self.edges[*e].points < 0;
+                let unknown = self
+                    .edges
+                    .iter()
+                    .position(|e| e.when.iter().any(|w| w == "unknown"));
+                match unknown {
+                    Some(u)
+                        if candidates.iter().any(against) && !candidates.iter().all(against) =>
+                    {
+                        u
+                    }
+                    _ => lower(&candidates),
+                }
+            }
             Reading::Answer(a) if candidates.contains(&a) => a,
             Reading::Answer(_) => lower(&candidates),
         };

@@ -23,9 +23,10 @@ use serde::Serialize;
 use std::fmt;
 
 /// A span end that no fact bounds: `after ID` is `0` to `UNBOUNDED` days.
-/// Far beyond any calendar difference a case can hold (about 2,700 years), and
-/// small enough that arithmetic on it never overflows.
-pub const UNBOUNDED: i64 = 1_000_000;
+/// Beyond any day number a date of years 0000 to 9999 has (about 3.65
+/// million) and any difference between two of them, so a date is never read
+/// as unbounded; small enough that arithmetic on it never overflows.
+pub const UNBOUNDED: i64 = 10_000_000;
 
 /// The day number of a date (days since 1 January of year 1), the unit of the
 /// temporal network.

@@ -225,6 +225,15 @@ impl<'a> Chronology<'a> {
                         None,
                     ));
                 };
+                if day.max > i64::from(length) {
+                    return Err((
+                        format!(
+                            "`day {}` is past the end of `{}`'s {length}-day cycle",
+                            day.max, anchor.id
+                        ),
+                        None,
+                    ));
+                }
                 let before = i64::from(cycle - 1) * i64::from(length);
                 (
                     a.start,

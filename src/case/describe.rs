@@ -48,14 +48,17 @@ impl Words<'_> {
     }
 
     /// The event's subject and the verb its time takes: ("`ltg`", "started").
+    /// Items are found by their path, which stays the file's when an
+    /// assessment as of a day leaves some of them out of the lists.
     pub fn event(&self, e: Event) -> (String, &'static str) {
         let c = self.case;
         let tick = |s: &str| format!("`{s}`");
         let drug = |d: usize| c.drugs.get(d).map_or("?", |x| x.id.as_str());
         let exposure = |d: usize, j: usize| {
             let x = c.drugs.get(d);
+            let path = format!("drugs[{d}].exposures[{j}]");
             match x
-                .and_then(|x| x.exposures.get(j))
+                .and_then(|x| x.exposures.iter().find(|e| e.path == path))
                 .and_then(|e| e.id.as_deref())
             {
                 Some(id) => tick(id),
@@ -70,8 +73,10 @@ impl Words<'_> {
                 .map_or("?".to_owned(), |x| tick(x.id.as_deref().unwrap_or(&x.name)))
         };
         let rechallenge = |i: usize| {
+            let path = format!("rechallenges[{i}]");
             c.rechallenges
-                .get(i)
+                .iter()
+                .find(|r| r.path == path)
                 .map_or("?".to_owned(), |r| match &r.id {
                     Some(id) => tick(id),
                     None => format!("the re-exposure to `{}`", drug(r.drug)),
@@ -85,7 +90,10 @@ impl Words<'_> {
                 c.patient
                     .previous_reactions
                     .as_ref()
-                    .and_then(|l| l.get(i))
+                    .and_then(|l| {
+                        let path = format!("patient.previous_reactions[{i}]");
+                        l.iter().find(|p| p.path == path)
+                    })
                     .map_or("an earlier reaction".to_owned(), |p| {
                         format!("the earlier {} with {}", p.reaction, p.drug)
                     }),
@@ -105,13 +113,21 @@ impl Words<'_> {
                 "ended",
             ),
             Event::Investigation(i) => (
-                tick(c.investigations.get(i).map_or("?", |x| x.test.as_str())),
+                tick(
+                    c.investigations
+                        .iter()
+                        .find(|x| x.path == format!("investigations[{i}]"))
+                        .map_or("?", |x| x.test.as_str()),
+                ),
                 "was done",
             ),
             Event::Dechallenge(i) => (
                 format!(
                     "the dechallenge of `{}`",
-                    c.dechallenges.get(i).map_or("?", |x| drug(x.drug))
+                    c.dechallenges
+                        .iter()
+                        .find(|x| x.path == format!("dechallenges[{i}]"))
+                        .map_or("?", |x| drug(x.drug))
                 ),
                 "was",
             ),
@@ -155,35 +171,40 @@ impl Words<'_> {
         }
     }
 
-    /// The fact as a sentence, with its line: "`rash` began 1-24 days after `ltg` (line 31)".
+    /// The fact as a sentence, with its line: "`rash` began 1-24 days after `ltg` (line 31)",
+    /// or "(implied)" for a fact the case format implies.
     pub fn fact(&self, f: &Fact) -> String {
+        if f.implied() {
+            format!("{} (implied)", self.says(f))
+        } else {
+            format!("{} (line {})", self.says(f), f.pos.line)
+        }
+    }
+
+    /// What the fact says, without where: "`rash` began 1-24 days after `ltg`".
+    pub fn says(&self, f: &Fact) -> String {
         let event = self.event_of(f.at);
         let (subject, verb) = self.event(event);
-        let line = || format!(" (line {})", f.pos.line);
         match &f.says {
-            Says::Written(w) => format!("{subject} {verb} {}{}", written(w), line()),
-            Says::StepDay(w) => format!("{subject} on day {w} of it{}", line()),
+            Says::Written(w) => format!("{subject} {verb} {}", written(w)),
+            Says::StepDay(w) => format!("{subject} on day {w} of it"),
             Says::EndsAfterStart => {
                 let start = match event {
                     Event::End(_) | Event::ConditionEnd(_) => "began",
                     _ => "started",
                 };
-                format!("{subject} {verb} on or after it {start} (implied)")
+                format!("{subject} {verb} on or after it {start}")
             }
             Says::SingleDose => {
-                format!("{subject} was a single dose, stopped the day it was given (implied)")
+                format!("{subject} was a single dose, stopped the day it was given")
             }
             Says::StartsBeforeEach => {
-                format!("{subject} started on or before each of its exposures (implied)")
+                format!("{subject} started on or before each of its exposures")
             }
-            Says::StartsWith => format!("{subject} started with its earliest exposure (implied)"),
-            Says::StopsAfterEach => {
-                format!("{subject} stopped on or after each of its exposures (implied)")
-            }
-            Says::StopsWith => format!("{subject} stopped with its latest exposure (implied)"),
-            Says::EarlierBefore => {
-                format!("{subject} before the exposures under assessment (implied)")
-            }
+            Says::StartsWith => format!("{subject} started with its earliest exposure"),
+            Says::StopsAfterEach => format!("{subject} stopped on or after each of its exposures"),
+            Says::StopsWith => format!("{subject} stopped with its latest exposure"),
+            Says::EarlierBefore => format!("{subject} before the exposures under assessment"),
         }
     }
 }

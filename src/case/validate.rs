@@ -201,7 +201,7 @@ impl<'a> Validator<'a> {
         d.notes = facts
             .iter()
             .map(|f| {
-                let (says, path) = (words.fact(f), words.path(f));
+                let (says, path) = (words.says(f), words.path(f));
                 if f.implied() {
                     format!("{says} (implied by the case format, `{path}`)")
                 } else {

@@ -289,10 +289,17 @@ fn uncertain_reading(node: &crate::rules::Node, f: &findings::Finding) -> Option
         ));
     }
     let options: Vec<String> = r.candidates.iter().map(|&e| show(e)).collect();
+    let reading = match node.when_uncertain {
+        crate::rules::Reading::LowerUnlessAgainst if !r.candidates.contains(&r.edge) => {
+            "the times allow readings for and against the drug, so they say nothing either way:"
+                .to_owned()
+        }
+        crate::rules::Reading::LowerUnlessAgainst => "lower reading".to_owned(),
+        other => format!("{} reading", other.name()),
+    };
     Some(format!(
-        "{} possible; {} reading {} taken",
+        "{} possible; {reading} {} taken",
         options.join(" or "),
-        node.when_uncertain.name(),
         show(r.edge)
     ))
 }

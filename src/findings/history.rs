@@ -85,7 +85,7 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
                     "began after the reaction's onset ({})",
                     case.chain(reaction.onset_at, c.onset_at)
                 ))
-            } else if c.end.is_some() && times.between(c.end_at, reaction.onset_at).min > 0 {
+            } else if times.between(c.end_at, reaction.onset_at).min > 0 {
                 Some(format!(
                     "was over before the reaction's onset ({})",
                     case.chain(c.end_at, reaction.onset_at)

@@ -21,8 +21,8 @@ pub(super) struct Latency<'a> {
     pub how: String,
 }
 
-/// The course an exposure belongs to: it and the exposures that run into it
-/// without a gap of more than a day (a dose titration), back to the first.
+/// The course an exposure belongs to: it and the exposures that surely run
+/// into it without a gap of more than a day (a dose titration), back to the first.
 pub(super) fn course<'a>(pair: &Pair<'a>, cur: &'a Exposure) -> Vec<&'a Exposure> {
     let times = &pair.case.times;
     let exposures = &pair.case.drugs[pair.drug].exposures;
@@ -45,7 +45,7 @@ pub(super) fn course<'a>(pair: &Pair<'a>, cur: &'a Exposure) -> Vec<&'a Exposure
             !members.iter().any(|m| std::ptr::eq(*m, *e))
                 && times.between(e.start_at, head.start_at).min >= 0
                 && times.linked(e.start_at, head.start_at)
-                && (!e.stopped || times.between(e.stop_at, head.start_at).min <= 1)
+                && (!e.stopped || times.between(e.stop_at, head.start_at).max <= 1)
         });
         match joining {
             Some(e) => members.push(e),

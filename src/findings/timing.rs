@@ -169,7 +169,7 @@ pub(super) fn time_to_onset(pair: &Pair) -> Finding {
             format!("{}.regimen", l.exposure.path),
             format!("{}: onset on {position}", regimen.text),
         ));
-        cycle_note = format!("; counted from the start of the current cycle, onset on {position}");
+        cycle_note = format!("; the onset fell on {position}");
     }
     // A reaction that began longer after the last dose than any plausible latency did not come from this exposure.
     let e = l.exposure;

@@ -282,13 +282,14 @@ pub(super) fn method(
         Some(t) => match t.value.trim() {
             "lower" => Reading::Lower,
             "higher" => Reading::Higher,
+            "lower-unless-against" => Reading::LowerUnlessAgainst,
             other => {
                 cx.unknown(
                     "rules::bad-reading",
                     pos_of(t),
                     format!("`when_uncertain` is `{other}`"),
                     other,
-                    &["lower", "higher"],
+                    &["lower", "higher", "lower-unless-against"],
                 );
                 Reading::Lower
             }
@@ -452,10 +453,12 @@ pub(super) fn method(
             Some(t) => match t.value.trim() {
                 "lower" => Reading::Lower,
                 "higher" => Reading::Higher,
+                "lower-unless-against" => Reading::LowerUnlessAgainst,
                 other => match edges.iter().position(|e| e.answer == other) {
                     Some(i) => Reading::Answer(i),
                     None => {
-                        let mut choices: Vec<&str> = vec!["lower", "higher"];
+                        let mut choices: Vec<&str> =
+                            vec!["lower", "higher", "lower-unless-against"];
                         choices.extend(edges.iter().map(|e| e.answer.as_str()));
                         cx.unknown(
                             "rules::bad-reading",

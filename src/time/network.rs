@@ -14,10 +14,14 @@
 //! Floyd–Warshall is written here on a dense matrix of the points that carry a
 //! constraint, rather than taken from petgraph, whose version returns the
 //! distances in a hash map: every case of a batch builds and solves one
-//! network, and that map would cost more than the solving. petgraph's
-//! Bellman–Ford still finds the cycle behind a contradiction.
+//! network, and that map would cost more than the solving. Above `DENSE_MAX`
+//! points the cube would dominate, so a large network is solved
+//! a point at a time when first asked about (Johnson's reweighting, then
+//! Dijkstra forwards and backwards). petgraph's Bellman–Ford finds the cycle
+//! behind a contradiction.
 
 use super::{DaySpan, UNBOUNDED};
+use std::sync::OnceLock;
 
 /// A time point of a [`Network`]. [`Point::ORIGIN`] is day number 0 of the calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -117,9 +121,18 @@ impl Network {
 
     /// The tightest bounds the constraints `keep` accepts imply.
     pub fn solve_with(&self, keep: impl Fn(&Constraint) -> bool) -> Result<Solved, Contradiction> {
+        self.solve_as(keep, false)
+    }
+
+    /// Solves whole below [`DENSE_MAX`] points, a point at a time above it or when `sparse`.
+    fn solve_as(
+        &self,
+        keep: impl Fn(&Constraint) -> bool,
+        sparse: bool,
+    ) -> Result<Solved, Contradiction> {
         let n = self.len();
         let kept = |c: &Constraint| (c.span.has_min() || c.span.has_max()) && keep(c);
-        // Only points that some kept constraint bounds take part in the matrix.
+        // Only points that some kept constraint bounds take part in the solution.
         let mut slot = vec![NONE; n];
         let mut k = 0u32;
         for c in self.constraints.iter().filter(|c| kept(c)) {
@@ -131,6 +144,9 @@ impl Network {
             }
         }
         let k = k as usize;
+        if sparse || k > DENSE_MAX {
+            return self.solve_sparse(slot, k, &kept);
+        }
         let kk = k * k;
         let mut dist = vec![INF; kk];
         // The points before each end of a best path, then the constraint behind each direct arc.
@@ -172,56 +188,138 @@ impl Network {
             }
         }
         if let Some(i) = (0..k).find(|&i| dist[i * k + i] < 0) {
-            let kept: Vec<usize> = (0..self.constraints.len())
-                .filter(|&i| kept(&self.constraints[i]))
-                .collect();
-            return Err(self.cycle_through(i, k, arc, &kept, &slot));
+            return Err(self.cycle_through(Some(i), k, &kept, &slot));
         }
         Ok(Solved {
             slot,
             k,
-            dist,
-            links,
+            matrix: Matrix::Dense { dist, links },
         })
     }
 
-    /// The constraints of a negative cycle through slot `start`, found with
-    /// petgraph's Bellman–Ford over the kept constraints' arcs.
+    /// Solving a network of more than [`DENSE_MAX`] constrained points, where
+    /// a dense matrix would cost cubic time and square memory: Johnson's
+    /// reweighting (potentials from Bellman–Ford), then one Dijkstra per point
+    /// asked about, forwards and backwards, the first time it is asked about.
+    fn solve_sparse(
+        &self,
+        slot: Vec<u32>,
+        k: usize,
+        kept: &impl Fn(&Constraint) -> bool,
+    ) -> Result<Solved, Contradiction> {
+        let mut out: Vec<Vec<Arc>> = vec![Vec::new(); k];
+        let mut inc: Vec<Vec<Arc>> = vec![Vec::new(); k];
+        let mut arcs: Vec<(usize, usize, i64)> = Vec::new();
+        for (ci, c) in self.constraints.iter().enumerate().filter(|(_, c)| kept(c)) {
+            let (a, b) = (slot[c.from.index()] as usize, slot[c.to.index()] as usize);
+            let mut add = |x: usize, y: usize, w: i64| {
+                out[x].push(Arc {
+                    at: y as u32,
+                    w,
+                    c: ci as u32,
+                });
+                inc[y].push(Arc {
+                    at: x as u32,
+                    w,
+                    c: ci as u32,
+                });
+                arcs.push((x, y, w));
+            };
+            if c.span.has_max() {
+                add(a, b, c.span.max);
+            }
+            if c.span.has_min() {
+                add(b, a, -c.span.min);
+            }
+        }
+        // Potentials: shortest distances from a source joined to every point by 0.
+        let mut h = vec![0i64; k];
+        let mut settled = false;
+        for _ in 0..=k {
+            let mut changed = false;
+            for &(x, y, w) in &arcs {
+                if h[x] + w < h[y] {
+                    h[y] = h[x] + w;
+                    changed = true;
+                }
+            }
+            if !changed {
+                settled = true;
+                break;
+            }
+        }
+        if !settled {
+            return Err(self.cycle_through(None, k, kept, &slot));
+        }
+        Ok(Solved {
+            slot,
+            k,
+            matrix: Matrix::Sparse(Box::new(Sparse {
+                fwd: (0..k).map(|_| OnceLock::new()).collect(),
+                bwd: (0..k).map(|_| OnceLock::new()).collect(),
+                out,
+                inc,
+                h,
+            })),
+        })
+    }
+
+    /// The constraints of a negative cycle, found with petgraph's
+    /// Bellman–Ford over the kept constraints' arcs: from slot `start`, which
+    /// lies on one, or else from a source joined to every point.
     fn cycle_through(
         &self,
-        start: usize,
+        start: Option<usize>,
         k: usize,
-        arc: &[u32],
-        kept: &[usize],
+        kept: &impl Fn(&Constraint) -> bool,
         slot: &[u32],
     ) -> Contradiction {
         use petgraph::graph::{DiGraph, NodeIndex};
-        let mut g: DiGraph<(), f64> = DiGraph::with_capacity(k, kept.len() * 2);
+        let kept: Vec<usize> = (0..self.constraints.len())
+            .filter(|&i| kept(&self.constraints[i]))
+            .collect();
+        let mut g: DiGraph<(), f64> = DiGraph::with_capacity(k + 1, kept.len() * 2 + k);
         for _ in 0..k {
             g.add_node(());
         }
-        for &ci in kept {
+        // Each arc: (from, to, weight, constraint).
+        let mut arcs: Vec<(usize, usize, i64, usize)> = Vec::new();
+        for &ci in &kept {
             let c = &self.constraints[ci];
-            let (a, b) = (
-                NodeIndex::new(slot[c.from.index()] as usize),
-                NodeIndex::new(slot[c.to.index()] as usize),
-            );
+            let (a, b) = (slot[c.from.index()] as usize, slot[c.to.index()] as usize);
             if c.span.has_max() {
-                g.add_edge(a, b, c.span.max as f64);
+                arcs.push((a, b, c.span.max, ci));
             }
             if c.span.has_min() {
-                g.add_edge(b, a, -c.span.min as f64);
+                arcs.push((b, a, -c.span.min, ci));
             }
         }
-        let cycle =
-            petgraph::algo::find_negative_cycle(&g, NodeIndex::new(start)).unwrap_or_default();
+        for &(a, b, w, _) in &arcs {
+            g.add_edge(NodeIndex::new(a), NodeIndex::new(b), w as f64);
+        }
+        let source = match start {
+            Some(s) => NodeIndex::new(s),
+            None => {
+                let v = g.add_node(());
+                for i in 0..k {
+                    g.add_edge(v, NodeIndex::new(i), 0.0);
+                }
+                v
+            }
+        };
+        let cycle = petgraph::algo::find_negative_cycle(&g, source).unwrap_or_default();
         let mut constraints = Vec::new();
         for (i, a) in cycle.iter().enumerate() {
             let b = cycle[(i + 1) % cycle.len()];
             // The tightest arc between the two: the cycle stays negative with it.
-            let ci = arc[a.index() * k + b.index()];
-            if ci != NONE && !constraints.contains(&(ci as usize)) {
-                constraints.push(ci as usize);
+            let tightest = arcs
+                .iter()
+                .filter(|(x, y, _, _)| *x == a.index() && *y == b.index())
+                .min_by_key(|(_, _, w, ci)| (*w, *ci));
+            if let Some(&(_, _, _, ci)) = tightest
+                && !constraints.contains(&ci)
+            {
+                constraints.push(ci);
             }
         }
         if constraints.is_empty() {
@@ -231,7 +329,9 @@ impl Network {
                 .copied()
                 .filter(|&ci| {
                     let c = &self.constraints[ci];
-                    slot[c.from.index()] as usize == start || slot[c.to.index()] as usize == start
+                    start.is_none_or(|s| {
+                        slot[c.from.index()] as usize == s || slot[c.to.index()] as usize == s
+                    })
                 })
                 .collect();
         }
@@ -239,17 +339,115 @@ impl Network {
     }
 }
 
+/// Networks of up to this many constrained points are solved whole
+/// (Floyd–Warshall); larger ones a point at a time, when asked about.
+const DENSE_MAX: usize = 64;
+
+/// An arc of the distance graph: the point at its other end, its weight and
+/// the constraint behind it.
+#[derive(Debug, Clone, Copy)]
+struct Arc {
+    at: u32,
+    w: i64,
+    c: u32,
+}
+
+/// The shortest distances from (or to) one point, and the arc each path takes
+/// last (or first): `(the point beyond, the constraint)`.
+#[derive(Debug, Clone)]
+struct Row {
+    dist: Vec<i64>,
+    via: Vec<(u32, u32)>,
+}
+
+/// A large network's arcs, the potentials that make every weight non-negative,
+/// and the rows computed so far.
+#[derive(Debug, Clone)]
+struct Sparse {
+    out: Vec<Vec<Arc>>,
+    inc: Vec<Vec<Arc>>,
+    h: Vec<i64>,
+    /// Distances from each point.
+    fwd: Vec<OnceLock<Row>>,
+    /// Distances to each point.
+    bwd: Vec<OnceLock<Row>>,
+}
+
+impl Sparse {
+    /// Dijkstra on the reweighted arcs, from `s` along `out` (forwards) or
+    /// towards `s` along `inc` (backwards); distances given back unweighted.
+    fn row(&self, s: usize, forwards: bool) -> Row {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        let k = self.h.len();
+        let mut reduced = vec![INF; k];
+        let mut via = vec![(NONE, NONE); k];
+        let mut heap = BinaryHeap::new();
+        reduced[s] = 0;
+        heap.push(Reverse((0i64, s)));
+        let arcs = if forwards { &self.out } else { &self.inc };
+        while let Some(Reverse((d, u))) = heap.pop() {
+            if d > reduced[u] {
+                continue;
+            }
+            for a in &arcs[u] {
+                let v = a.at as usize;
+                // Forwards the arc runs u -> v; backwards it runs v -> u.
+                let w = if forwards {
+                    a.w + self.h[u] - self.h[v]
+                } else {
+                    a.w + self.h[v] - self.h[u]
+                };
+                if d + w < reduced[v] {
+                    reduced[v] = d + w;
+                    via[v] = (u as u32, a.c);
+                    heap.push(Reverse((d + w, v)));
+                }
+            }
+        }
+        let dist = (0..k)
+            .map(|v| {
+                if reduced[v] >= INF {
+                    INF
+                } else if forwards {
+                    reduced[v] - self.h[s] + self.h[v]
+                } else {
+                    reduced[v] - self.h[v] + self.h[s]
+                }
+            })
+            .collect();
+        Row { dist, via }
+    }
+
+    fn forwards(&self, s: usize) -> &Row {
+        self.fwd[s].get_or_init(|| self.row(s, true))
+    }
+
+    fn backwards(&self, s: usize) -> &Row {
+        self.bwd[s].get_or_init(|| self.row(s, false))
+    }
+}
+
+/// The solution, whole for a small network, a row at a time for a large one.
+#[derive(Debug, Clone)]
+enum Matrix {
+    Dense {
+        /// `dist[i * k + j]`: the tightest upper bound of `t(j) - t(i)`.
+        dist: Vec<i64>,
+        /// `links[i * k + j]`: the point before `j` on the path that sets `dist`;
+        /// `links[k * k + i * k + j]`: the constraint behind the tightest direct arc `i -> j`.
+        links: Vec<u32>,
+    },
+    Sparse(Box<Sparse>),
+}
+
 /// The tightest bounds between every two points of a consistent network.
 #[derive(Debug, Clone)]
 pub struct Solved {
-    /// For each point, its row in the matrices, or [`NONE`] when no constraint bounds it.
+    /// For each point, its place in the solution, or [`NONE`] when no constraint bounds it.
     slot: Vec<u32>,
     k: usize,
-    /// `dist[i * k + j]`: the tightest upper bound of `t(j) - t(i)`.
-    dist: Vec<i64>,
-    /// `links[i * k + j]`: the point before `j` on the path that sets `dist`;
-    /// `links[k * k + i * k + j]`: the constraint behind the tightest direct arc `i -> j`.
-    links: Vec<u32>,
+    matrix: Matrix,
 }
 
 impl Solved {
@@ -261,6 +459,22 @@ impl Solved {
             .map(|s| s as usize)
     }
 
+    /// The tightest upper bound of `t(j) - t(i)`, between slots.
+    fn dist(&self, i: usize, j: usize) -> i64 {
+        match &self.matrix {
+            Matrix::Dense { dist, .. } => dist[i * self.k + j],
+            Matrix::Sparse(s) => s.forwards(i).dist[j],
+        }
+    }
+
+    /// The tightest upper bound of `t(i) - t(j)`, between slots, from the rows of `i`.
+    fn dist_back(&self, i: usize, j: usize) -> i64 {
+        match &self.matrix {
+            Matrix::Dense { dist, .. } => dist[j * self.k + i],
+            Matrix::Sparse(s) => s.backwards(i).dist[j],
+        }
+    }
+
     /// What every consistent assignment of days agrees on for `t(to) - t(from)`.
     pub fn bounds(&self, from: Point, to: Point) -> DaySpan {
         if from == to {
@@ -269,9 +483,8 @@ impl Solved {
         let (Some(i), Some(j)) = (self.row(from), self.row(to)) else {
             return DaySpan::ANY;
         };
-        let k = self.k;
-        let max = self.dist[i * k + j];
-        let back = self.dist[j * k + i];
+        let max = self.dist(i, j);
+        let back = self.dist_back(i, j);
         DaySpan {
             min: if back >= INF {
                 -UNBOUNDED
@@ -293,7 +506,7 @@ impl Solved {
             return Vec::new();
         };
         let k = self.k;
-        if self.dist[i * k + j] >= INF {
+        if self.dist(i, j) >= INF {
             return Vec::new();
         }
         let mut out = Vec::new();
@@ -303,16 +516,27 @@ impl Solved {
             if at == i {
                 break;
             }
-            let p = self.links[i * k + at];
+            let (p, ci) = match &self.matrix {
+                Matrix::Dense { links, .. } => {
+                    let p = links[i * k + at];
+                    (
+                        p,
+                        if p == NONE {
+                            NONE
+                        } else {
+                            links[k * k + p as usize * k + at]
+                        },
+                    )
+                }
+                Matrix::Sparse(s) => s.forwards(i).via[at],
+            };
             if p == NONE {
                 break;
             }
-            let p = p as usize;
-            let ci = self.links[k * k + p * k + at];
             if ci != NONE {
                 out.push(ci as usize);
             }
-            at = p;
+            at = p as usize;
         }
         out.reverse();
         out
@@ -489,6 +713,44 @@ mod tests {
                             }
                         }
                     }
+                }
+            }
+
+            /// Solving a point at a time (large networks) gives what solving whole
+            /// gives: the same bounds between every two points, the same verdict on
+            /// contradictions, and paths whose constraints add up to the bound.
+            #[test]
+            fn solving_a_point_at_a_time_agrees_with_solving_whole(a in anchors(), x in extra()) {
+                let (n, _) = network(&x, &a);
+                match (n.solve(), n.solve_as(|_| true, true)) {
+                    (Ok(whole), Ok(parts)) => {
+                        for i in 0..=K {
+                            for j in 0..=K {
+                                let (i, j) = (Point(i as u32), Point(j as u32));
+                                prop_assert_eq!(whole.bounds(i, j), parts.bounds(i, j));
+                                let max = parts.bounds(i, j).max;
+                                if i != j && max < UNBOUNDED {
+                                    // The path's constraints, taken forwards or backwards, sum to the bound.
+                                    let mut at = i;
+                                    let mut sum = 0;
+                                    for ci in parts.path(i, j) {
+                                        let c = n.constraints()[ci];
+                                        if c.from == at {
+                                            sum += c.span.max;
+                                            at = c.to;
+                                        } else {
+                                            prop_assert_eq!(c.to, at);
+                                            sum -= c.span.min;
+                                            at = c.from;
+                                        }
+                                    }
+                                    prop_assert_eq!((at, sum), (j, max));
+                                }
+                            }
+                        }
+                    }
+                    (Err(_), Err(c)) => prop_assert!(n.solve_with(|k| c.constraints.iter().any(|&i| n.constraints()[i].fact == k.fact)).is_err()),
+                    (whole, parts) => prop_assert!(false, "whole {:?} but parts {:?}", whole.is_ok(), parts.is_ok()),
                 }
             }
 

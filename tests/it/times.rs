@@ -442,3 +442,146 @@ reactions:
         }
     }
 }
+
+#[test]
+fn a_condition_over_before_the_onset_by_a_relative_end_is_not_a_cause() {
+    let text = "id: t
+patient:
+  conditions: [{ id: ebv, name: infectious mononucleosis, end: more than 2 months before r }]
+drugs:
+  - { id: d, name: amoxicillin, role: suspect, exposures: [{ start: 2020-02-01 }] }
+reactions:
+  - { id: r, term: maculopapular rash, onset: 2020-02-08 }
+";
+    let (outcome, points, why) = step(text, "naranjo", "d", "q5-alternative-causes");
+    assert_eq!((outcome.as_str(), points), ("none-identified", 0), "{why}");
+}
+
+#[test]
+fn only_surely_back_to_back_exposures_are_one_course() {
+    // The first course stopped some time in 2019: perhaps the day before the
+    // second began, perhaps months before. It is not joined to it.
+    let text = "id: t
+drugs:
+  - { id: d, name: allopurinol, role: suspect, exposures: [{ id: c1, start: 2019-01-01, stop: 2019 }, { id: c2, start: 2019-12-01 }] }
+reactions:
+  - { id: r, term: Stevens-Johnson syndrome, onset: 2019-12-15 }
+";
+    let (outcome, points, why) = step(text, "alden", "d", "c1-delay");
+    assert_eq!((outcome.as_str(), points), ("suggestive", 3), "{why}");
+    // Stopped on the day the next began: one course, counted from its first day.
+    let titration = text.replace("stop: 2019 }", "stop: c2 }");
+    let (outcome, points, why) = step(&titration, "alden", "d", "c1-delay");
+    assert_eq!((outcome.as_str(), points), ("unlikely", -1), "{why}");
+}
+
+#[test]
+fn a_drug_starts_no_later_than_an_exposure_known_only_by_its_stop() {
+    let text = "id: t
+drugs:
+  - { id: d, name: amoxicillin, role: suspect, exposures: [{ id: a, stop: 2020-01-10 }, { id: b, start: 2020-02-01 }] }
+reactions:
+  - { id: r, term: maculopapular rash, onset: 5 days after d }
+";
+    let case = load(text);
+    let onset = case.times.range(case.reactions[0].onset_at);
+    assert_eq!(onset, None, "the onset has no lower bound");
+    let to_b = latency(&case, 0, 1, 0);
+    assert!(
+        to_b.max <= -17,
+        "the onset is at least 17 days before b started: {to_b:?}"
+    );
+}
+
+#[test]
+fn an_assessment_as_of_a_day_names_the_items_it_shows() {
+    let text = "id: t
+drugs:
+  - id: d
+    name: amoxicillin
+    role: suspect
+    exposures:
+      - { id: early, start: 2019-06-01, stop: 2019-06-05, known_since: 2020-03-01 }
+      - { id: first, start: 2020-02-01, stop: 2020-02-03 }
+      - { id: second, start: 2020-02-04 }
+reactions:
+  - { id: r, term: maculopapular rash, onset: 2020-02-03 }
+";
+    let case = load(text).known_by(chrono::NaiveDate::from_ymd_opt(2020, 2, 20).unwrap());
+    let e = &case.drugs[0].exposures[0];
+    assert_eq!(e.id.as_deref(), Some("first"));
+    let chain = case.chain(e.start_at, case.reactions[0].onset_at);
+    assert!(chain.contains("`first` started on 2020-02-01"), "{chain}");
+}
+
+#[test]
+fn dates_of_any_four_digit_year_stay_bounded() {
+    let text = "id: t
+drugs:
+  - { id: d, name: amoxicillin, role: suspect, exposures: [{ id: e, start: 9999-12-01 }] }
+reactions:
+  - { id: r, term: maculopapular rash, onset: 9999-12-10 }
+";
+    assert_eq!(latency(&load(text), 0, 0, 0), span(9, 9));
+    let far = text
+        .replace("9999-12-01", "0000-01-01")
+        .replace("9999-12-10", "9999-12-31");
+    assert!(latency(&load(&far), 0, 0, 0).is_bounded());
+}
+
+#[test]
+fn a_cycle_day_past_the_end_of_the_cycle_is_an_error() {
+    let text = "id: t
+drugs:
+  - { id: d, name: lenalidomide, role: suspect, exposures: [{ id: e, start: 2024-01-01, regimen: days 1-21 of 28 }] }
+reactions:
+  - { id: r, term: maculopapular rash, onset: day 40 of cycle 1 of e }
+";
+    let err = causa::case::load(&SourceFile {
+        name: "t.yaml".into(),
+        text: text.into(),
+    })
+    .unwrap_err()
+    .render();
+    assert!(
+        err.contains("`day 40` is past the end of `e`'s 28-day cycle"),
+        "{err}"
+    );
+}
+
+#[test]
+fn imprecise_dates_allowing_readings_for_and_against_the_drug_say_nothing() {
+    // 15 to 24 days for a maculopapular exanthem (plausible up to 21):
+    // compatible but not coherent, or incompatible.
+    let text = "id: t
+drugs:
+  - { id: d, name: amoxicillin, role: suspect, exposures: [{ id: e, start: 2020-01-01..2020-01-10 }] }
+reactions:
+  - { id: r, term: maculopapular rash, onset: 2020-01-25 }
+";
+    let (outcome, points, why) = step(text, "sefv", "d", "a-time-sequence");
+    assert_eq!((outcome.as_str(), points), ("cannot-tell", 0), "{why}");
+    assert!(
+        why.contains("readings for and against the drug, so they say nothing either way"),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_large_case_is_solved_a_point_at_a_time() {
+    // 300 concomitant drugs, each started some days after the suspect.
+    let mut text = String::from(
+        "id: t\ndrugs:\n  - { id: s, name: amoxicillin, role: suspect, exposures: [{ id: e0, start: 2020-01-01 }] }\n",
+    );
+    for i in 0..300 {
+        text.push_str(&format!(
+            "  - {{ id: c{i}, name: drug{i}, role: concomitant, exposures: [{{ id: x{i}, start: {} days after e0 }}] }}\n",
+            i % 5 + 1
+        ));
+    }
+    text.push_str("reactions:\n  - { id: r, term: maculopapular rash, onset: 10 days after x7 }\n");
+    let case = load(&text);
+    assert_eq!(latency(&case, 0, 0, 0), span(13, 13));
+    assert_eq!(latency(&case, 8, 0, 0), span(10, 10));
+    assert_eq!(latency(&case, 1, 0, 0), span(12, 12));
+}

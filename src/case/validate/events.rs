@@ -255,14 +255,15 @@ pub(super) fn read<'a>(
         }
         let path = format!("drugs[{i}]");
         if exposures.len() > 1 {
-            // A drug starts with the earliest of its exposures that give a start
-            // (all of them when none does): one without a start says nothing of it.
+            // A drug starts with the earliest of its exposures that give a time
+            // (all of them when none does): one with neither a start nor a stop
+            // says nothing of when the drug began.
             let given: Vec<Point> = d
                 .value
                 .exposures
                 .iter()
                 .zip(&exposures)
-                .filter(|(doc, _)| doc.value.start.is_some())
+                .filter(|(doc, _)| doc.value.start.is_some() || doc.value.stop.is_some())
                 .map(|(_, e)| e.start_at)
                 .collect();
             let starts = if given.is_empty() {
