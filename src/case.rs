@@ -18,7 +18,7 @@ pub use chronology::{Event, Fact, Says, Times};
 pub use describe::Words;
 pub use doc::{
     ActionTaken, Course, EarlierOutcome, Impairment, InvestigationKind, Plausibility,
-    ReactionOutcome, RechallengeKind, Role, Seriousness, Sex, StepOutcome, Supports,
+    ReactionOutcome, RechallengeKind, ReportType, Role, Seriousness, Sex, StepOutcome, Supports,
 };
 use sha2::{Digest, Sha256};
 
@@ -48,6 +48,30 @@ pub struct Case {
     /// When everything happened, as the whole case implies it: every event
     /// below has points in it, and every time question reads its bounds.
     pub times: Times,
+    /// What the source report says of itself.
+    pub report: Report,
+    /// The assessor's own final conclusion, when the case file gives one.
+    pub conclusion: Option<Conclusion>,
+}
+
+/// What the source report says of itself: shown in reports, never scored.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Report {
+    #[serde(rename = "type")]
+    pub kind: Option<ReportType>,
+    pub worldwide_id: Option<String>,
+    pub narrative: Option<String>,
+    pub reporter_comments: Option<String>,
+    pub sender_diagnosis: Option<String>,
+    pub sender_comments: Option<String>,
+}
+
+/// The assessor's final conclusion on the case.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Conclusion {
+    pub text: String,
+    pub assessor: String,
+    pub date: Option<DayRange>,
 }
 
 /// A relatedness assessment the source report already holds, as written.
@@ -65,6 +89,8 @@ pub struct ReportedAssessment {
 pub struct Patient {
     pub age: Option<f64>,
     pub sex: Option<Sex>,
+    /// Kilograms.
+    pub weight: Option<f64>,
     pub conditions: Vec<Condition>,
     pub renal_impairment: Option<Impairment>,
     pub hepatic_impairment: Option<Impairment>,

@@ -37,6 +37,50 @@ pub struct CaseDoc {
     /// Notes a reader must see, such as the assumptions an importer made.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// What the source report says of itself: its type, ids, narrative and comments.
+    pub report: Option<ReportDoc>,
+    /// The assessor's own final conclusion on the case, signed and dated.
+    pub conclusion: Option<Spanned<ConclusionDoc>>,
+}
+
+/// The type of a report (E2B(R3) C.1.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportType {
+    Spontaneous,
+    /// A report from a study.
+    Study,
+    Other,
+    /// Not available to the sender.
+    NotAvailable,
+}
+
+/// What the source report says of itself, kept to show beside the assessment.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportDoc {
+    #[serde(rename = "type")]
+    pub kind: Option<ReportType>,
+    /// The worldwide unique case id (E2B C.1.8.1).
+    pub worldwide_id: Option<String>,
+    /// The case narrative (E2B H.1).
+    pub narrative: Option<String>,
+    /// The reporter's comments (E2B H.2).
+    pub reporter_comments: Option<String>,
+    /// The sender's diagnosis or syndrome (E2B H.3).
+    pub sender_diagnosis: Option<String>,
+    /// The sender's comments (E2B H.4).
+    pub sender_comments: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConclusionDoc {
+    /// The conclusion in the assessor's words.
+    pub text: Text,
+    pub assessor: Text,
+    /// The day it was signed, a date.
+    pub date: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,6 +102,8 @@ pub struct ReportedAssessmentDoc {
 pub struct PatientDoc {
     pub age: Option<Spanned<f64>>,
     pub sex: Option<Sex>,
+    /// Body weight in kilograms.
+    pub weight: Option<Spanned<f64>>,
     #[serde(default)]
     pub conditions: Vec<Spanned<ConditionDoc>>,
     pub renal_impairment: Option<Impairment>,

@@ -274,6 +274,10 @@ pub(super) fn validate(
     case.contributing_factors = refs.contributing_factors;
     case.assessor_answers = refs.assessor_answers;
     case.reported_assessments = refs.reported_assessments;
+    let conclusion = doc
+        .conclusion
+        .as_ref()
+        .and_then(|c| conclusion(&mut v, &c.value));
     // 3. The times solved, and each item's days and known day read from them.
     match std::mem::take(&mut v.chron).solve() {
         Ok(times) => case.times = times,
@@ -287,11 +291,52 @@ pub(super) fn validate(
         return Err(v.diags.sorted());
     }
     events::settle(&mut case, &v.known_since, &v.owned);
+    let report = doc.report.map(|r| Report {
+        kind: r.kind,
+        worldwide_id: r.worldwide_id,
+        narrative: r.narrative,
+        reporter_comments: r.reporter_comments,
+        sender_diagnosis: r.sender_diagnosis,
+        sender_comments: r.sender_comments,
+    });
     Ok(Case {
+        report: report.unwrap_or_default(),
+        conclusion,
         id: doc.id.value.trim().to_owned(),
         source: doc.source,
         digest,
         notes: doc.notes,
         ..case
+    })
+}
+
+/// The assessor's conclusion: text and assessor required, the date a date.
+fn conclusion(v: &mut Validator, c: &ConclusionDoc) -> Option<Conclusion> {
+    for (what, t) in [("text", &c.text), ("assessor", &c.assessor)] {
+        if t.value.trim().is_empty() {
+            v.error(
+                "case::missing-field",
+                pos_of(t),
+                format!("a conclusion needs a non-empty `{what}`"),
+            )
+            .help =
+                Some("write the conclusion and who reached it; both appear in the report".into());
+        }
+    }
+    let date = match &c.date {
+        Some(t) => match time::parse_date(t.value.trim()) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                v.error("case::bad-time", pos_of(t), e.message).help =
+                    Some("give the day the conclusion was signed as a date: `2024-05-01`".into());
+                None
+            }
+        },
+        None => None,
+    };
+    Some(Conclusion {
+        text: c.text.value.trim().to_owned(),
+        assessor: c.assessor.value.trim().to_owned(),
+        date,
     })
 }

@@ -151,6 +151,18 @@ pub(super) fn read<'a>(
             }
         }
         patient.sex = p.sex;
+        if let Some(w) = &p.weight {
+            if !(0.0..=700.0).contains(&w.value) {
+                v.error(
+                    "case::impossible-value",
+                    pos_of(w),
+                    format!("weight `{}` is not a possible weight in kilograms", w.value),
+                )
+                .help = Some("give the body weight in kilograms, between 0 and 700".into());
+            } else {
+                patient.weight = Some(w.value);
+            }
+        }
         patient.renal_impairment = p.renal_impairment;
         patient.hepatic_impairment = p.hepatic_impairment;
         for (i, c) in p.conditions.iter().enumerate() {
@@ -562,6 +574,8 @@ pub(super) fn read<'a>(
         reported_assessments: Vec::new(),
         notes: Vec::new(),
         times: Times::default(),
+        report: Report::default(),
+        conclusion: None,
     }
 }
 
