@@ -124,7 +124,9 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
             }
         }
     }
-    // Other drugs of the case: concomitants by their notoriety, other suspects by the policy.
+    // Other drugs of the case, each only through what links it to this
+    // reaction (its own notoriety or listedness for the phenotype), weighed with
+    // its own timing and challenges; other suspects only under the policy.
     for (i, d) in case.drugs.iter().enumerate() {
         if diseases_only || i == pair.drug || !case.is_known(d.known) {
             continue;
@@ -137,6 +139,14 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
             .iter()
             .any(|a| a.refers_to == Some(CaseItem::Drug(i)))
         {
+            continue;
+        }
+        // The same drug listed twice is not its own alternative.
+        if pair.is_same_drug(&d.name) {
+            ruled_out.push(ev(
+                &d.path,
+                format!("{}: the same drug as the one assessed, listed again: not counted", d.name),
+            ));
             continue;
         }
         if co_suspect {
@@ -153,9 +163,16 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
             }
         }
         let (strength, known) = association(pair, i);
-        if !co_suspect && known.is_none() {
+        let Some(known) = known.filter(|_| strength > 0) else {
+            // Nothing links it to this reaction: considered, and it moves nothing.
+            if co_suspect && pair.traced() {
+                ruled_out.push(ev(
+                    &d.path,
+                    format!("{}, another suspect: considered, no link to this reaction known", d.name),
+                ));
+            }
             continue;
-        }
+        };
         if let Some(ph) = phenotype
             && let Some(why) = drug_timing_rules_out(case, d, reaction, ph)
         {
@@ -164,28 +181,45 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
         }
         // Rated against what is known of the drug under assessment.
         let (own, _) = association(pair, pair.drug);
-        let plausibility = if strength == 0 {
-            Plausibility::LessPlausible
-        } else if strength > own {
+        let mut plausibility = if strength > own {
             Plausibility::MorePlausible
         } else if strength == own {
             Plausibility::EquallyPlausible
         } else {
             Plausibility::LessPlausible
         };
+        // Its own timing and challenges: an incompatible latency, or a drug
+        // continued (or given again) without harm, makes it less plausible.
+        let other = super::Pair::new(case, pair.kb, i, pair.reaction, pair.policy).untraced();
+        let against = [
+            (super::timing::time_to_onset(&other).outcome == "incompatible")
+                .then_some("its time to onset is incompatible"),
+            (super::exposure::drug_continued(&other).outcome == "continued-without-harm")
+                .then_some("it was continued without harm"),
+            (super::challenge::rechallenge(&other).outcome == "negative")
+                .then_some("it was given again without recurrence"),
+        ];
+        let against: Vec<&str> = against.into_iter().flatten().collect();
+        if !against.is_empty() {
+            plausibility = Plausibility::LessPlausible;
+        }
         let role = if co_suspect {
             "another suspect"
         } else {
             "concomitant"
         };
-        let what = known.unwrap_or_else(|| "no known association with this reaction".to_owned());
+        let weighed = if against.is_empty() {
+            String::new()
+        } else {
+            format!("; but {}", against.join(" and "))
+        };
         candidates.push((
             plausibility,
             d.name.clone(),
             ev(
                 &d.path,
                 format!(
-                    "{role} {}: {what}; {} than {} ({})",
+                    "{role} {}: {known}{weighed}; {} than {} ({})",
                     d.name,
                     match plausibility {
                         Plausibility::MorePlausible => "more plausible",
