@@ -228,3 +228,35 @@ reactions:
         vec![("allo".to_string(), Some(6)), ("lev".to_string(), Some(2))]
     );
 }
+
+#[test]
+fn another_suspect_nothing_links_to_the_reaction_costs_nothing() {
+    let text = "id: t
+drugs:
+  - { id: a, name: amoxicillin, role: suspect, exposures: [{ id: c, start: 2024-01-01 }] }
+  - { id: z, name: drug-without-knowledge, role: suspect, exposures: [{ start: 2024-01-01 }] }
+  - { id: a2, name: amoxicillin, role: suspect, exposures: [{ start: 2024-01-01 }] }
+reactions:
+  - { id: r, term: maculopapular rash, onset: day 8 of c }
+";
+    let (outcome, points, why) = step(text, "naranjo", "a", "q5-alternative-causes");
+    assert_eq!((outcome.as_str(), points), ("none-identified", 0), "{why}");
+    let (outcome, points, _) = step(text, "sefv", "a", "e-alternative-causes");
+    assert_eq!((outcome.as_str(), points), ("none-identified", 0));
+}
+
+#[test]
+fn a_linked_co_suspect_with_an_incompatible_latency_is_less_plausible() {
+    // Allopurinol is a high-risk drug for SJS/TEN (more plausible than
+    // amoxicillin), but it was started about 105 days before the onset,
+    // beyond the 56 days a first exposure plausibly takes.
+    let text = "id: t
+drugs:
+  - { id: a, name: amoxicillin, role: suspect, exposures: [{ id: c, start: 2024-03-01 }] }
+  - { id: al, name: allopurinol, role: suspect, exposures: [{ start: 2023-12-01 }] }
+reactions:
+  - { id: r, term: Stevens-Johnson syndrome, onset: day 15 of c }
+";
+    let (outcome, _, why) = step(text, "naranjo", "a", "q5-alternative-causes");
+    assert_eq!(outcome, "less-plausible", "{why}");
+}
