@@ -1,0 +1,137 @@
+//! `causa assess`: the reports of case files, openFDA or E2B(R3) files, as of
+//! a day or over time, with an optional tamper-evident log.
+
+use super::{load_cases, load_rules, options, parse_day};
+use crate::Error;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::eval;
+use crate::import::InputFormat;
+use crate::report::{self, Format};
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+pub(super) const EXAMPLES: &str = "\
+Examples:
+  causa assess fixtures/cases/lenalidomide-lv-desensitization.yaml
+  causa assess case.yaml --as-of 2019-12-31
+  causa assess case.yaml --method sefv --method naranjo --format json
+  causa assess case.yaml --rules my-rules/
+  causa assess case.yaml --policy tolerance-under-desensitization=negative
+  causa assess case.yaml --timeline
+
+Policy switches (the first value is the default):
+  tolerance-under-desensitization   not-interpretable | negative
+  recurrence-under-desensitization  positive | attenuated
+  co-suspects                       alternative-cause | not-alternative-cause
+  improvement-under-treatment       counts | does-not-count";
+
+/// What `causa assess` takes.
+#[derive(Debug, clap::Args)]
+pub struct AssessArgs {
+    /// Case files (YAML, or JSON with the same structure), openFDA drug-event JSON, or E2B(R3) ICSRs
+    #[arg(required = true, value_name = "CASE")]
+    cases: Vec<PathBuf>,
+    /// What the files hold; by default decided from each file's content
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    input_format: InputFormat,
+    /// Run only this method (repeatable); default: every method
+    #[arg(long = "method", value_name = "ID")]
+    methods: Vec<String>,
+    /// Use only what was known on this day (YYYY-MM-DD); default: all information in the case
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    as_of: Option<NaiveDate>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    format: Format,
+    /// Use the rules in this directory instead of the shipped ones
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Show how every method's result changed with each dated piece of information
+    #[arg(long, conflicts_with = "as_of")]
+    pub timeline: bool,
+    /// Append one line per assessed case to this tamper-evident log (needs --assessed-at)
+    #[arg(long, value_name = "FILE", requires = "assessed_at")]
+    pub log: Option<PathBuf>,
+    /// The time of assessment to record in the log, as written (for example 2024-05-02T10:30:00Z)
+    #[arg(long, value_name = "TIME")]
+    pub assessed_at: Option<String>,
+    /// Set a policy switch for this run (repeatable), e.g. tolerance-under-desensitization=negative
+    #[arg(long = "policy", value_name = "NAME=VALUE")]
+    policies: Vec<String>,
+}
+
+pub(super) fn run(args: &AssessArgs) -> Result<String, Error> {
+    let AssessArgs {
+        cases: paths,
+        input_format,
+        methods,
+        as_of,
+        format,
+        rules: dir,
+        policies,
+        timeline,
+        log,
+        assessed_at,
+    } = args;
+    let rules = load_rules(dir.as_deref())?;
+    let options = options(&rules, methods, *as_of, policies)?;
+    // Read and check every case first, so every problem is shown at once.
+    let mut cases = Vec::new();
+    let mut problems = Diagnostics::default();
+    for p in paths {
+        match load_cases(p, &rules, *input_format) {
+            Ok(c) => cases.extend(c),
+            Err(Error::Invalid(d)) => problems.extend(d),
+            // A file that cannot be read is one more problem to show with the rest.
+            Err(Error::Read { path, reason }) => problems.push(
+                Diagnostic::whole_file(
+                    "case::unreadable",
+                    &path,
+                    format!("cannot read the file: {reason}"),
+                )
+                .with_help("check the path; case files are YAML or JSON text"),
+            ),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    if *timeline {
+        let all: Vec<_> = cases
+            .iter()
+            .map(|c| eval::timeline::timeline(&rules, c, &options))
+            .collect();
+        return Ok(match format {
+            Format::Json if all.len() == 1 => report::timeline_json(&all[0]),
+            Format::Json => {
+                let items: Vec<String> = all
+                    .iter()
+                    .map(|t| report::timeline_json(t).trim_end().to_owned())
+                    .collect();
+                format!("[\n{}\n]\n", items.join(",\n"))
+            }
+            Format::Markdown => all
+                .iter()
+                .map(report::timeline_markdown)
+                .collect::<Vec<_>>()
+                .join("\n---\n\n"),
+        });
+    }
+    let results: Vec<_> = cases
+        .iter()
+        .map(|c| eval::assess(&rules, c, &options))
+        .collect();
+    if let (Some(path), Some(at)) = (log, assessed_at) {
+        super::log::append(path, at, &cases, &results)?;
+    }
+    Ok(match format {
+        Format::Json if results.len() == 1 => report::json(&results[0]),
+        Format::Json => report::json_many(&results),
+        Format::Markdown => results
+            .iter()
+            .map(report::markdown)
+            .collect::<Vec<_>>()
+            .join("\n---\n\n"),
+    })
+}

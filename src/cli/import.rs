@@ -1,0 +1,74 @@
+//! `causa import`: openFDA and E2B(R3) files written as case files.
+
+use crate::Error;
+use clap::Subcommand;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// openFDA drug-event JSON (results[] of /drug/event): one case per report, as YAML documents or NDJSON lines
+    #[command(
+        after_help = "Examples:\n  causa import openfda events.json > cases.yaml\n  causa import openfda events.json --format json > cases.ndjson && causa batch cases.ndjson --out results.csv"
+    )]
+    Openfda {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = CaseFormat::Yaml)]
+        format: CaseFormat,
+    },
+    /// E2B(R3) ICSR (HL7 v3 XML): one case per message, as YAML documents or NDJSON lines
+    #[command(
+        after_help = "Examples:\n  causa import e2b icsr.xml > cases.yaml\n  causa import e2b icsr.xml --format json > cases.ndjson"
+    )]
+    E2b {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = CaseFormat::Yaml)]
+        format: CaseFormat,
+    },
+}
+
+impl ImportCommand {
+    fn file_and_format(&self) -> (&Path, CaseFormat) {
+        match self {
+            ImportCommand::Openfda { file, format } | ImportCommand::E2b { file, format } => {
+                (file, *format)
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CaseFormat {
+    Yaml,
+    Json,
+}
+
+/// Writes the cases of an openFDA or E2B(R3) file as YAML documents or NDJSON lines.
+pub(super) fn run(import: &ImportCommand) -> Result<String, Error> {
+    let (file, format) = import.file_and_format();
+    let text = std::fs::read_to_string(file).map_err(|e| Error::read(file, e))?;
+    let name = file.display().to_string();
+    let read = match import {
+        ImportCommand::Openfda { .. } => crate::import::openfda_cases(&name, &text),
+        ImportCommand::E2b { .. } => crate::import::e2b(&name, &text),
+    };
+    let cases = read.map_err(|why| Error::Usage {
+        message: format!("`{name}`: {why}"),
+        help: Some("give an openFDA drug-event response to `import openfda`, an E2B(R3) ICSR to `import e2b`".into()),
+    })?;
+    let mut out = String::new();
+    for (position, json) in cases {
+        let value: serde_json::Value =
+            serde_json::from_str(&json).map_err(|e| Error::Write(e.to_string()))?;
+        match format {
+            // One case per line (NDJSON), ready for `causa batch`.
+            CaseFormat::Json => out.push_str(&format!("{value}\n")),
+            CaseFormat::Yaml => {
+                out.push_str(&format!("---\n# {position}\n"));
+                out.push_str(
+                    &serde_saphyr::to_string(&value).map_err(|e| Error::Write(e.to_string()))?,
+                );
+            }
+        }
+    }
+    Ok(out)
+}

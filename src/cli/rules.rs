@@ -1,0 +1,328 @@
+//! `causa rules`: checking, listing, drawing and comparing rule sets, and the
+//! coverage of a case corpus.
+
+use super::{load_case, load_rules, method_or_hint};
+use crate::Error;
+use crate::diagnostic::Diagnostics;
+use crate::eval::{self, Options};
+use crate::report::{self, Format};
+use crate::rules::RuleSet;
+use clap::Subcommand;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+pub(super) const EXAMPLES: &str = "\
+Examples:
+  causa rules list
+  causa rules check
+  causa rules check my-rules/";
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Check a rule set and report every problem with file, line and column
+    #[command(after_help = EXAMPLES)]
+    Check {
+        /// Rule directory; default: the shipped rules
+        dir: Option<PathBuf>,
+    },
+    /// Draw a method's decision graph, with the path a case takes in bold
+    #[command(
+        after_help = "Examples:\n  causa rules graph naranjo > naranjo.dot\n  causa rules graph sefv --format mermaid --case fixtures/cases/lenalidomide-lv-desensitization.yaml\n  causa rules graph lcat --format svg > lcat.svg   (needs Graphviz `dot`)"
+    )]
+    Graph {
+        /// Method id
+        method: String,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+        /// Highlight the path this case's assessments take
+        #[arg(long, value_name = "CASE")]
+        case: Option<PathBuf>,
+        /// Use the rules in this directory instead of the shipped ones
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+    /// What changes between two rule sets: structure, every answer combination whose category changes, and (with --cases) every case whose result changes. Exit 0 when nothing changed, 1 when something did
+    #[command(
+        after_help = "Examples:\n  causa rules diff rules/ my-rules/\n  causa rules diff rules/ my-rules/ --cases fixtures/cases --format json"
+    )]
+    Diff {
+        /// The rule directory before the change
+        old: PathBuf,
+        /// The rule directory after the change
+        new: PathBuf,
+        /// Also assess every case of this directory under both and list the results that change
+        #[arg(long, value_name = "DIR")]
+        cases: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+    },
+    /// Which nodes and edges of each method a set of cases exercises, and which it never reaches
+    #[command(after_help = "Examples:\n  causa rules coverage --cases fixtures/cases")]
+    Coverage {
+        /// Directory of case files (YAML or JSON)
+        #[arg(long, value_name = "DIR")]
+        cases: PathBuf,
+        /// Use the rules in this directory instead of the shipped ones
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+    /// List the methods of a rule set
+    #[command(after_help = EXAMPLES)]
+    List {
+        /// Use the rules in this directory instead of the shipped ones
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+    /// Rendered by Graphviz `dot`, which must be installed
+    Svg,
+}
+
+fn diff(
+    old: &Path,
+    new: &Path,
+    cases: Option<&Path>,
+    format: Format,
+) -> Result<(String, i32), Error> {
+    let a = load_rules(Some(old))?;
+    let b = load_rules(Some(new))?;
+    let mut d = crate::diff::compare(&a, &b);
+    if let Some(dir) = cases {
+        let mut problems = Diagnostics::default();
+        for p in case_files(dir)? {
+            // A case is checked against both rule sets; its assessor answers must fit each.
+            let case = match load_case(&p, &a).and_then(|c| load_case(&p, &b).map(|_| c)) {
+                Ok(c) => c,
+                Err(Error::Invalid(x)) => {
+                    problems.extend(x);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let before = eval::assess(&a, &case, &Options::default());
+            let after = eval::assess(&b, &case, &Options::default());
+            d.corpus.extend(crate::diff::corpus_changes(
+                &p.display().to_string(),
+                &before.assessments,
+                &after.assessments,
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems.sorted()));
+        }
+    }
+    let code = if d.is_empty() { 0 } else { 1 };
+    let text = match format {
+        Format::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&d).map_err(|e| Error::Write(e.to_string()))?;
+            s.push('\n');
+            s
+        }
+        Format::Markdown => report::diff_markdown(&d),
+    };
+    Ok((text, code))
+}
+
+fn graph(
+    id: &str,
+    format: GraphFormat,
+    case: Option<&Path>,
+    dir: Option<&Path>,
+) -> Result<String, Error> {
+    let rules = load_rules(dir)?;
+    let method = method_or_hint(&rules, id)?;
+    let taken = match case {
+        Some(p) => {
+            let c = load_case(p, &rules)?;
+            let a = eval::assess(
+                &rules,
+                &c,
+                &Options {
+                    methods: vec![id.to_owned()],
+                    ..Default::default()
+                },
+            );
+            let refs: Vec<&eval::Assessment> = a.assessments.iter().collect();
+            report::graph::taken_edges(method, &refs)
+        }
+        None => Default::default(),
+    };
+    match format {
+        GraphFormat::Dot => Ok(report::graph::dot(method, &taken)),
+        GraphFormat::Mermaid => Ok(report::graph::mermaid(method, &taken)),
+        GraphFormat::Svg => {
+            use std::io::Write as _;
+            use std::process::{Command as Process, Stdio};
+            let mut child = Process::new("dot").arg("-Tsvg").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().map_err(|e| Error::Usage {
+                message: format!("cannot run Graphviz `dot`: {e}"),
+                help: Some("install Graphviz (the `graphviz` package), or use `--format dot` and render elsewhere".into()),
+            })?;
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin
+                    .write_all(report::graph::dot(method, &taken).as_bytes())
+                    .map_err(|e| Error::Write(e.to_string()))?;
+            }
+            let out = child
+                .wait_with_output()
+                .map_err(|e| Error::Write(e.to_string()))?;
+            if !out.status.success() {
+                return Err(Error::Write(format!(
+                    "Graphviz `dot` failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                )));
+            }
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        }
+    }
+}
+
+/// Reads every case file (`.yaml`, `.yml`, `.json`) of a directory, sorted by name.
+fn case_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    crate::batch::case_files(dir)
+}
+
+fn coverage(dir: &Path, rules_dir: Option<&Path>) -> Result<String, Error> {
+    let rules = load_rules(rules_dir)?;
+    let mut assessments = Vec::new();
+    let mut problems = Diagnostics::default();
+    let files = case_files(dir)?;
+    for p in &files {
+        match load_case(p, &rules) {
+            Ok(c) => assessments.extend(eval::assess(&rules, &c, &Options::default()).assessments),
+            Err(Error::Invalid(d)) => problems.extend(d),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let refs: Vec<&eval::Assessment> = assessments.iter().collect();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Rule coverage by {} cases in {}
+",
+        files.len(),
+        dir.display()
+    );
+    let _ = writeln!(out, "| Method | Nodes reached | Edges taken |");
+    let _ = writeln!(out, "|---|---|---|");
+    let mut details = String::new();
+    for m in &rules.methods {
+        let taken = report::graph::taken_edges(m, &refs);
+        let nodes: BTreeSet<usize> = taken.iter().map(|(n, _)| *n).collect();
+        let edges: usize = m.nodes.iter().map(|n| n.edges.len()).sum();
+        let _ = writeln!(
+            out,
+            "| {} | {} of {} | {} of {} |",
+            m.id,
+            nodes.len(),
+            m.nodes.len(),
+            taken.len(),
+            edges
+        );
+        let _ = writeln!(details, "\n## {}\n", m.id);
+        let never_nodes: Vec<&str> = (0..m.nodes.len())
+            .filter(|i| !nodes.contains(i))
+            .map(|i| m.nodes[i].id.as_str())
+            .collect();
+        if never_nodes.is_empty() {
+            let _ = writeln!(details, "Every node is reached.");
+        } else {
+            let _ = writeln!(
+                details,
+                "Nodes never reached: {}.",
+                never_nodes
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let never_edges: Vec<String> = m
+            .nodes
+            .iter()
+            .enumerate()
+            .flat_map(|(i, n)| {
+                let taken = &taken;
+                n.edges
+                    .iter()
+                    .enumerate()
+                    .filter(move |(j, _)| !taken.contains(&(i, *j)))
+                    .map(move |(_, e)| format!("`{}` {}", n.id, e.answer))
+            })
+            .collect();
+        if never_edges.is_empty() {
+            let _ = writeln!(details, "Every edge is taken.");
+        } else {
+            let _ = writeln!(details, "\nEdges never taken:\n");
+            for e in never_edges {
+                let _ = writeln!(details, "- {e}");
+            }
+        }
+    }
+    out.push_str(&details);
+    Ok(out)
+}
+
+fn list(set: &RuleSet) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "| Method | Version | Name | Categories | File |");
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for m in &set.methods {
+        let cats: Vec<&str> = m.categories.iter().map(|c| c.id.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            m.id,
+            m.version,
+            m.name,
+            cats.join(", "),
+            m.file
+        );
+    }
+    let _ = writeln!(out, "\nRule set digest: {}", set.digest);
+    out
+}
+
+/// Runs a `rules` subcommand: its output, and 1 when `diff` finds a difference.
+pub(super) fn run(command: RulesCommand) -> Result<(String, i32), Error> {
+    let plain = |text: String| (text, 0);
+    match command {
+        RulesCommand::Check { dir } => {
+            let set = load_rules(dir.as_deref())?;
+            let shown = dir.map_or("shipped rules".to_owned(), |d| d.display().to_string());
+            Ok(plain(format!(
+                "{shown}: ok, {} methods, {} drugs, {} phenotypes; digest {}\n",
+                set.methods.len(),
+                set.kb.drugs.len(),
+                set.kb.phenotypes.len(),
+                set.digest
+            )))
+        }
+        RulesCommand::Diff {
+            old,
+            new,
+            cases,
+            format,
+        } => diff(&old, &new, cases.as_deref(), format),
+        RulesCommand::Graph {
+            method,
+            format,
+            case,
+            rules,
+        } => graph(&method, format, case.as_deref(), rules.as_deref()).map(plain),
+        RulesCommand::Coverage { cases, rules } => coverage(&cases, rules.as_deref()).map(plain),
+        RulesCommand::List { rules } => {
+            let set = load_rules(rules.as_deref())?;
+            Ok(plain(list(&set)))
+        }
+    }
+}
