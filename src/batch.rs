@@ -341,6 +341,8 @@ mod tests {
                 category: "possible",
                 not_applicable: false,
                 reason: "".into(),
+                information: Default::default(),
+                provisional: false,
             };
             for (score, reason) in [(Some(-3), ""), (None, odd)] {
                 let x = eval::Row {

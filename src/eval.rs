@@ -135,6 +135,34 @@ pub struct Assessment {
     /// Why the method does not apply to this pair (category `not-applicable`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_applicable: Option<String>,
+    /// How many answers came from the case's facts, the knowledge base, an
+    /// assessor, and how many found no information.
+    pub information: Tally,
+    /// Most answers found no information.
+    pub insufficient: bool,
+    /// Questions only an assessor answers that no one has, whose default
+    /// reading the result rests on: it is provisional until they are answered.
+    pub provisional: Vec<String>,
+}
+
+/// What a method's answers for one pair rested on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub facts: u32,
+    pub knowledge: u32,
+    pub assessor: u32,
+    pub unknown: u32,
+}
+
+impl Tally {
+    pub fn total(&self) -> u32 {
+        self.facts + self.knowledge + self.assessor + self.unknown
+    }
+
+    /// More than half the answers found no information.
+    pub fn insufficient(&self) -> bool {
+        self.total() > 0 && 2 * self.unknown > self.total()
+    }
 }
 
 /// The category of a batch row for something reported but not scored.
@@ -168,6 +196,8 @@ pub struct Step {
     /// points it gives at this node, and the reading the node took.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uncertain: Option<Uncertain>,
+    /// What the answer rests on: `facts`, `knowledge`, `assessor` or `unknown`.
+    pub basis: &'static str,
 }
 
 /// The outcomes a finding left open, and the reading a node took among them.

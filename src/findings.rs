@@ -115,11 +115,29 @@ findings! {
         "same-reaction-same-drug", "same-reaction-similar-drug", "other-reaction-same-drug",
         "other-reaction-similar-drug", "none", "tolerated",
     ],
-    DrugContinued = "drug-continued": ["continued-without-harm", "stopped-or-unknown"],
+    DrugContinued = "drug-continued": ["continued-without-harm", "stopped", "unknown"],
     Notoriety = "notoriety": ["high", "associated", "suspected", "unknown", "not-suspected"],
 }
 
 impl FindingId {
+    /// Whether an outcome says the case holds no information on the question
+    /// (what an information count reports as unknown).
+    pub fn no_information(self, outcome: &str) -> bool {
+        match self {
+            FindingId::AlternativeCauses | FindingId::UnderlyingDisease => {
+                outcome == "none-identified"
+            }
+            FindingId::Rechallenge => matches!(outcome, "not-done" | "unknown"),
+            FindingId::Prechallenge => outcome == "none",
+            _ => matches!(outcome, "unknown" | "cannot-tell"),
+        }
+    }
+
+    /// Whether the finding answers from the knowledge base rather than the case.
+    pub fn from_knowledge(self) -> bool {
+        matches!(self, FindingId::PreviousKnowledge | FindingId::Notoriety)
+    }
+
     pub fn from_name(name: &str) -> Option<FindingId> {
         FindingId::ALL.iter().copied().find(|f| f.name() == name)
     }

@@ -96,9 +96,18 @@ pub fn markdown(a: &CaseAssessment) -> String {
                     a.assessments
                         .iter()
                         .find(|x| x.drug == s.drug && x.reaction == s.reaction && x.method == m.id)
-                        .map(|x| match x.score {
-                            Some(score) => format!("{} ({score})", x.category),
-                            None => x.category.clone(),
+                        .map(|x| {
+                            let mut cell = match x.score {
+                                Some(score) => format!("{} ({score})", x.category),
+                                None => x.category.clone(),
+                            };
+                            if x.insufficient {
+                                cell.push_str(" *");
+                            }
+                            if !x.provisional.is_empty() {
+                                cell.push_str(" †");
+                            }
+                            cell
                         })
                         .unwrap_or_else(|| "not applicable".to_owned())
                 })
@@ -139,6 +148,16 @@ pub fn markdown(a: &CaseAssessment) -> String {
                 .unwrap_or_else(|| "not assessed".to_owned()),
         })
         .collect();
+    // What the marks in the summary mean, when any is used.
+    let mut legend = Vec::new();
+    if a.assessments.iter().any(|x| x.insufficient) {
+        legend.push(
+            "\\* insufficient information: most of the method's answers found none in the case",
+        );
+    }
+    if a.assessments.iter().any(|x| !x.provisional.is_empty()) {
+        legend.push("† provisional: a question only an assessor answers took the rule file's default reading");
+    }
     let env = environment();
     finish(env.get_template("report").and_then(|t| {
         t.render(context! {
@@ -146,6 +165,7 @@ pub fn markdown(a: &CaseAssessment) -> String {
             pairs => pairs,
             rows => rows,
             reported => reported,
+            legend => legend,
         })
     }))
 }

@@ -135,6 +135,9 @@ pub struct Node {
     pub edges: Vec<Edge>,
     /// The reading taken when the facts allow outcomes that lead to different answers.
     pub when_uncertain: Reading,
+    /// For an assessor question: whether the answer taken when no assessor
+    /// answered makes the result provisional (`true`) or is no information.
+    pub provisional_unanswered: bool,
     /// Line of the node in its rule file.
     pub line: u64,
 }

@@ -1,7 +1,7 @@
 //! Which pairs a method is meant for: the roles, phenotypes and time window
 //! its rule file declares, and the not-applicable result with the reason.
 
-use super::{Assessment, NOT_APPLICABLE};
+use super::{Assessment, NOT_APPLICABLE, Tally};
 use crate::findings::Pair;
 use crate::rules::Method;
 
@@ -104,5 +104,8 @@ pub(super) fn not_applicable(m: &Method, pair: &Pair, reason: String) -> Assessm
         steps: Vec::new(),
         next_category_missed: None,
         not_applicable: Some(reason),
+        information: Tally::default(),
+        insufficient: false,
+        provisional: Vec::new(),
     }
 }

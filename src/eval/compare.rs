@@ -81,6 +81,8 @@ pub(super) fn compare_drugs(rules: &RuleSet, methods: &[&Method], assessments: &
                 assessor_input: None,
                 policy_change: None,
                 uncertain: None,
+                // Read from the other drugs' own totals; not counted among the answers.
+                basis: "facts",
             });
             let category = &m.categories[cat];
             a.score = Some(new_total);

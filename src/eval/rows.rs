@@ -23,6 +23,10 @@ pub struct Row<'a> {
     /// adds the pair's particulars), or why something is not scored (category
     /// `not-scored`, no drug or method); empty for results.
     pub reason: Cow<'a, str>,
+    /// What the answers rested on (all zero for rows that are not results).
+    pub information: Tally,
+    /// The result rests on the default reading of a question no assessor answered.
+    pub provisional: bool,
 }
 
 /// The results of [`assess`] without the trace: the same walk of every graph,
@@ -70,6 +74,8 @@ pub fn rows<'a>(rules: &'a RuleSet, case: &'a Case, options: &Options) -> Vec<Ro
                             category: &m.categories[end.category].id,
                             not_applicable: false,
                             reason: Cow::Borrowed(""),
+                            information: end.tally,
+                            provisional: !end.provisional.is_empty(),
                         }
                     }
                     Applies::Skip => continue,
@@ -81,6 +87,8 @@ pub fn rows<'a>(rules: &'a RuleSet, case: &'a Case, options: &Options) -> Vec<Ro
                         category: NOT_APPLICABLE,
                         not_applicable: true,
                         reason: Cow::Borrowed(&m.not_applicable_because[why.index()]),
+                        information: Tally::default(),
+                        provisional: false,
                     },
                 };
                 out.push(row);
@@ -115,6 +123,8 @@ pub fn rows<'a>(rules: &'a RuleSet, case: &'a Case, options: &Options) -> Vec<Ro
             category: NOT_SCORED,
             not_applicable: false,
             reason: Cow::Owned(reason),
+            information: Tally::default(),
+            provisional: false,
         });
     }
     if out.is_empty() && scored == 0 {
@@ -126,6 +136,8 @@ pub fn rows<'a>(rules: &'a RuleSet, case: &'a Case, options: &Options) -> Vec<Ro
             category: NOT_SCORED,
             not_applicable: false,
             reason: Cow::Owned(nothing_assessed(&reactions)),
+            information: Tally::default(),
+            provisional: false,
         });
     }
     out

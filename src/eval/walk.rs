@@ -42,11 +42,66 @@ pub(super) struct Visit<'n, 'f, 'c> {
     total: i64,
 }
 
-/// Where a walk ended: the total and the category (with the band, for totals).
+/// Where a walk ended: the total and the category (with the band, for totals),
+/// and what its answers rested on.
 pub(super) struct End {
     pub(super) total: i64,
     pub(super) category: usize,
     pub(super) band: Option<crate::rules::Band>,
+    pub(super) tally: Tally,
+    /// Questions only an assessor answers, left unanswered, whose default
+    /// reading the result rests on (node indices).
+    pub(super) provisional: Vec<usize>,
+}
+
+/// What an answer rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Basis {
+    Facts,
+    Knowledge,
+    Assessor,
+    /// No information: the finding found none, or no assessor answered.
+    Unknown,
+}
+
+impl Basis {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Basis::Facts => "facts",
+            Basis::Knowledge => "knowledge",
+            Basis::Assessor => "assessor",
+            Basis::Unknown => "unknown",
+        }
+    }
+
+    /// What the answer at a node rests on: an assessor's input, else the
+    /// finding's source, unknown when the finding found nothing (a finding open
+    /// between outcomes rests on imprecise facts) or no assessor answered.
+    pub(super) fn of(
+        finding: Option<(findings::FindingId, &findings::Finding)>,
+        input: bool,
+    ) -> Basis {
+        match finding {
+            _ if input => Basis::Assessor,
+            None => Basis::Unknown,
+            Some((fid, f)) if f.possible.is_empty() && fid.no_information(f.outcome) => {
+                Basis::Unknown
+            }
+            Some((fid, _)) if fid.from_knowledge() => Basis::Knowledge,
+            Some(_) => Basis::Facts,
+        }
+    }
+}
+
+impl Tally {
+    fn add(&mut self, b: Basis) {
+        match b {
+            Basis::Facts => self.facts += 1,
+            Basis::Knowledge => self.knowledge += 1,
+            Basis::Assessor => self.assessor += 1,
+            Basis::Unknown => self.unknown += 1,
+        }
+    }
 }
 
 /// The edge a finding's outcome takes at a node: for a finding that allows
@@ -71,6 +126,8 @@ pub(super) fn walk<'c>(
 ) -> End {
     let case = pair.case;
     let mut total = 0i64;
+    let mut tally = Tally::default();
+    let mut provisional = Vec::new();
     let mut at = method.start;
     let mut visited = 0usize;
     // Validation guarantees an acyclic graph; the bound only documents termination.
@@ -90,6 +147,10 @@ pub(super) fn walk<'c>(
             .and_then(|a| node.edge_for_answer(&a.answer))
             .unwrap_or(derived_edge);
         total = total.saturating_add(node.edges[edge].points);
+        tally.add(Basis::of(finding, input.is_some()));
+        if finding.is_none() && input.is_none() && node.provisional_unanswered {
+            provisional.push(at);
+        }
         visit(Visit {
             node,
             finding,
@@ -110,6 +171,8 @@ pub(super) fn walk<'c>(
         total,
         category,
         band,
+        tally,
+        provisional,
     }
 }
 
@@ -180,7 +243,17 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
             None => (
                 "assessor".to_owned(),
                 None,
-                "only an assessor can answer this question".to_owned(),
+                match (v.input, node.provisional_unanswered) {
+                    (Some(_), _) => "only an assessor can answer this question".to_owned(),
+                    (None, true) => format!(
+                        "not assessed: only an assessor can answer this question and none has; the rule file's default `{}` is taken, and the result is provisional until an assessor answers",
+                        node.edges[v.edge].answer
+                    ),
+                    (None, false) => format!(
+                        "not assessed: only an assessor can answer this question and none has; `{}` (no information) is taken",
+                        node.edges[v.edge].answer
+                    ),
+                },
                 vec![Evidence {
                     source: "assessor_answers".to_owned(),
                     value: format!(
@@ -225,6 +298,7 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
             assessor_input,
             policy_change,
             uncertain,
+            basis: Basis::of(v.finding, v.input.is_some()).name(),
         });
     });
     let (total, cat, band) = (end.total, end.category, end.band);
@@ -263,6 +337,13 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
         steps,
         next_category_missed,
         not_applicable: None,
+        information: end.tally,
+        insufficient: end.tally.insufficient(),
+        provisional: end
+            .provisional
+            .iter()
+            .map(|&n| method.nodes[n].id.clone())
+            .collect(),
     }
 }
 

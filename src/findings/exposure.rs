@@ -525,12 +525,27 @@ pub(super) fn drug_continued(pair: &Pair) -> Finding {
     let action = drug
         .action_taken
         .map_or("not given".to_owned(), |a| kebab(&a));
-    found!(
-        pair,
-        "stopped-or-unknown",
-        "the drug was stopped, or what was done is not known",
-        vec![ev(format!("{}.action_taken", drug.path), action)],
-    )
+    // Stopped: withdrawn, or a dechallenge records its withdrawal.
+    let stopped = matches!(drug.action_taken, Some(ActionTaken::Withdrawn))
+        || case.dechallenges.iter().any(|d| {
+            d.drug == pair.drug && d.reaction == pair.reaction && d.action == ActionTaken::Withdrawn
+        })
+        || drug.exposures.iter().any(|e| e.stopped);
+    if stopped {
+        found!(
+            pair,
+            "stopped",
+            "the drug was stopped",
+            vec![ev(format!("{}.action_taken", drug.path), action)],
+        )
+    } else {
+        found!(
+            pair,
+            "unknown",
+            "whether the drug was continued is not known",
+            vec![ev(format!("{}.action_taken", drug.path), action)],
+        )
+    }
 }
 
 /// The drug's risk class for the phenotype: from the knowledge base's notoriety

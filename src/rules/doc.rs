@@ -104,6 +104,10 @@ pub struct NodeDoc {
     /// The reading taken when the facts allow outcomes that lead to different
     /// answers: `lower`, `higher`, or one of the node's answers.
     pub when_uncertain: Option<Text>,
+    /// For a question only an assessor answers, what its `unknown` edge is
+    /// when no assessor has answered: `unknown` (no information, the default)
+    /// or `provisional` (a reading the result rests on until an assessor answers).
+    pub unanswered: Option<Text>,
     pub edges: Vec<Spanned<EdgeDoc>>,
 }
 

@@ -473,7 +473,34 @@ pub(super) fn method(
             },
             None => method_reading,
         };
+        let provisional_unanswered = match &nd.unanswered {
+            None => false,
+            Some(t) if !matches!(ask, Some(Ask::Assessor)) => {
+                cx.error(
+                    "rules::unanswered-not-assessor",
+                    pos_of(t),
+                    format!("`unanswered` is given for node `{nid}`, which a finding answers"),
+                    "`unanswered` says what a question only an assessor answers reads when no one has; leave it out here",
+                );
+                false
+            }
+            Some(t) => match t.value.trim() {
+                "unknown" => false,
+                "provisional" => true,
+                other => {
+                    cx.unknown(
+                        "rules::bad-unanswered",
+                        pos_of(t),
+                        format!("`unanswered` of node `{nid}` is `{other}`"),
+                        other,
+                        &["unknown", "provisional"],
+                    );
+                    false
+                }
+            },
+        };
         nodes.push(Node {
+            provisional_unanswered,
             when_uncertain,
             id: nid.clone(),
             question: nd.question.trim().to_owned(),

@@ -17,7 +17,7 @@ fn assess_reference_case_prints_a_markdown_report() {
     assert!(text.starts_with("# Causality assessment: lenalidomide-lv-desensitization\n"));
     assert!(
         text.contains(
-            "| lenalidomide | lv | not-applicable | possible | probable (6) | probable (6) | possible | within one step |"
+            "| lenalidomide | lv | not-applicable | possible † | probable (6) | probable (6) | possible | within one step |"
         ),
         "{text}"
     );

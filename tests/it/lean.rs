@@ -1,5 +1,6 @@
 //! The lean results batch writes (`eval::rows`) are exactly the drug, reaction,
-//! method, score and category of the full assessment, in the same order: for
+//! method, score, category, information count and provisional mark of the full
+//! assessment, in the same order: for
 //! every fixture case and imported record, every method alone and all
 //! together, as of every date the case knows and without one, under every
 //! policy; and for generated cases.
@@ -13,7 +14,17 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
-type Key = (String, String, String, Option<i64>, String, bool, String);
+type Key = (
+    String,
+    String,
+    String,
+    Option<i64>,
+    String,
+    bool,
+    String,
+    eval::Tally,
+    bool,
+);
 
 fn full(rules: &RuleSet, case: &Case, options: &Options) -> Vec<Key> {
     let a = eval::assess(rules, case, options);
@@ -25,7 +36,15 @@ fn full(rules: &RuleSet, case: &Case, options: &Options) -> Vec<Key> {
             .map(|r| r.split("; ").next().unwrap_or_default().to_owned())
             .unwrap_or_default();
         (
-            a.drug, a.reaction, a.method, a.score, a.category, na, reason,
+            a.drug,
+            a.reaction,
+            a.method,
+            a.score,
+            a.category,
+            na,
+            reason,
+            a.information,
+            !a.provisional.is_empty(),
         )
     });
     let not_scored = a.not_scored.into_iter().map(|x| {
@@ -37,6 +56,8 @@ fn full(rules: &RuleSet, case: &Case, options: &Options) -> Vec<Key> {
             eval::NOT_SCORED.to_owned(),
             false,
             x.reason,
+            eval::Tally::default(),
+            false,
         )
     });
     scored.chain(not_scored).collect()
@@ -54,6 +75,8 @@ fn lean(rules: &RuleSet, case: &Case, options: &Options) -> Vec<Key> {
                 r.category.to_owned(),
                 r.not_applicable,
                 r.reason.into_owned(),
+                r.information,
+                r.provisional,
             )
         })
         .collect()
