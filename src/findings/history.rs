@@ -145,7 +145,10 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
         if pair.is_same_drug(&d.name) {
             ruled_out.push(ev(
                 &d.path,
-                format!("{}: the same drug as the one assessed, listed again: not counted", d.name),
+                format!(
+                    "{}: the same drug as the one assessed, listed again: not counted",
+                    d.name
+                ),
             ));
             continue;
         }
@@ -168,7 +171,10 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
             if co_suspect && pair.traced() {
                 ruled_out.push(ev(
                     &d.path,
-                    format!("{}, another suspect: considered, no link to this reaction known", d.name),
+                    format!(
+                        "{}, another suspect: considered, no link to this reaction known",
+                        d.name
+                    ),
                 ));
             }
             continue;
