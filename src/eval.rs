@@ -9,6 +9,7 @@ mod applicability;
 mod compare;
 mod concordance;
 mod contraindications;
+mod header;
 mod rows;
 pub mod timeline;
 mod walk;
@@ -18,6 +19,7 @@ use compare::compare_drugs;
 use concordance::concordance;
 use contraindications::contraindications;
 
+pub use header::{CaseHeader, ReactionLine};
 pub use rows::{Row, rows};
 pub use walk::{Found, assess_pair};
 
@@ -51,6 +53,8 @@ pub struct CaseAssessment {
     pub case_digest: String,
     pub case_id: String,
     pub source: Option<String>,
+    /// What a person who signs the assessment reads first about the case.
+    pub header: CaseHeader,
     /// `None`: all information in the case.
     pub as_of: Option<NaiveDate>,
     pub methods: Vec<MethodStamp>,
@@ -423,6 +427,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         case_digest: case.digest.clone(),
         case_id: case.id.clone(),
         source: case.source.clone(),
+        header: header::header(case),
         as_of: options.as_of,
         methods: methods
             .iter()

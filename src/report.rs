@@ -45,6 +45,9 @@ struct PairView<'a> {
     reaction: &'a str,
     reaction_term: &'a str,
     assessments: Vec<&'a Assessment>,
+    /// For each assessment and step: the earlier step of this pair that asked
+    /// the same finding and found the same (shown once, referred to after).
+    same: Vec<Vec<Option<String>>>,
 }
 
 /// A row of the summary table: one cell per method in header order.
@@ -80,8 +83,12 @@ pub fn markdown(a: &CaseAssessment) -> String {
                 reaction: &x.reaction,
                 reaction_term: &x.reaction_term,
                 assessments: vec![x],
+                same: Vec::new(),
             }),
         }
+    }
+    for p in &mut pairs {
+        p.same = repeated_findings(&p.assessments);
     }
     let rows: Vec<SummaryRow> = a
         .summary
@@ -168,6 +175,41 @@ pub fn markdown(a: &CaseAssessment) -> String {
             legend => legend,
         })
     }))
+}
+
+/// For every step of a pair's assessments, the first earlier step (of this
+/// or another method) that asked the same finding and found the same, with
+/// the same reasoning and evidence: "`naranjo` step 2". Such a step is shown
+/// once and referred to after, so a report does not repeat itself.
+fn repeated_findings(assessments: &[&Assessment]) -> Vec<Vec<Option<String>>> {
+    let mut first: Vec<(&crate::eval::Step, String)> = Vec::new();
+    assessments
+        .iter()
+        .map(|a| {
+            a.steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    if s.outcome.is_none() || s.evidence.is_empty() {
+                        return None;
+                    }
+                    let same = first.iter().find(|(f, _)| {
+                        f.asked == s.asked
+                            && f.outcome == s.outcome
+                            && f.reasoning == s.reasoning
+                            && f.evidence == s.evidence
+                    });
+                    match same {
+                        Some((_, at)) => Some(at.clone()),
+                        None => {
+                            first.push((s, format!("`{}` step {}", a.method, i + 1)));
+                            None
+                        }
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The templates and the filters they use.

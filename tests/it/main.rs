@@ -9,6 +9,7 @@ mod fixtures;
 mod json;
 mod laws;
 mod lean;
+mod report;
 mod rules;
 mod times;
 

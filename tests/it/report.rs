@@ -1,0 +1,78 @@
+//! What a report shows a person who signs it: the case header, the
+//! conclusion, how much of each result rests on facts, provisional results,
+//! and each finding shown once.
+
+use crate::shipped;
+use causa::diagnostic::SourceFile;
+use causa::eval::{self, Options};
+
+fn markdown(text: &str) -> String {
+    let case = causa::case::load(&SourceFile {
+        name: "t.yaml".into(),
+        text: text.into(),
+    })
+    .unwrap_or_else(|d| panic!("{}", d.render()));
+    causa::report::markdown(&eval::assess(&shipped(), &case, &Options::default()))
+}
+
+const CASE: &str = "id: t
+report:
+  type: spontaneous
+  worldwide_id: FR-ANSM-2024-001
+  narrative: A 34-year-old man developed a generalised rash on the eighth day of amoxicillin.
+  sender_comments: Consistent with an amoxicillin exanthem.
+patient: { age: 34, sex: male, weight: 80, conditions: [{ name: acute otitis media, onset: 2024-02 }] }
+drugs:
+  - { id: a, name: amoxicillin, role: suspect, action_taken: withdrawn, exposures: [{ id: c, start: 2024-03-01 }] }
+reactions:
+  - { id: r, term: maculopapular rash, onset: day 8 of c, outcome: recovered, severity_grade: 2, seriousness: [other-medically-important] }
+conclusion: { text: Probable amoxicillin exanthem; avoid aminopenicillins., assessor: Dr A. Ortega, date: 2024-03-20 }
+";
+
+#[test]
+fn the_header_shows_the_report_the_patient_and_each_reaction() {
+    let md = markdown(CASE);
+    for expected in [
+        "Report: spontaneous, worldwide case id `FR-ANSM-2024-001`.",
+        "Patient: 34 years, male, 80 kg.",
+        "History: acute otitis media, since 2024-02.",
+        "| `r` | maculopapular rash | 2024-03-08 |  | recovered | 2 | other-medically-important |",
+        "> Narrative: A 34-year-old man developed a generalised rash on the eighth day of amoxicillin.",
+        "> Sender's comments: Consistent with an amoxicillin exanthem.",
+        "## Conclusion\n\nProbable amoxicillin exanthem; avoid aminopenicillins.\n\nSigned by Dr A. Ortega on 2024-03-20.",
+    ] {
+        assert!(md.contains(expected), "missing {expected:?} in\n{md}");
+    }
+}
+
+#[test]
+fn each_result_says_what_it_rests_on_and_when_it_is_provisional() {
+    let md = markdown(CASE);
+    // Naranjo: q1 (knowledge), q2, q3 (facts); the other seven found nothing.
+    assert!(
+        md.contains("Answers: 2 from the case's facts, 1 from the knowledge base, 0 from an assessor, 7 with no information. **Insufficient information**: 7 of 10 answers found none in the case."),
+        "{md}"
+    );
+    assert!(
+        md.contains("**Provisional** until an assessor answers `q1-adr-suspected`"),
+        "{md}"
+    );
+    assert!(md.contains("† provisional"), "{md}");
+    // An assessor's answer lifts the mark.
+    let answered = CASE.replace(
+        "conclusion:",
+        "assessor_answers:\n  - { method: lcat, question: q1-adr-suspected, answer: \"yes\", justification: reported as a suspected reaction, assessor: Dr A. Ortega }\nconclusion:",
+    );
+    let md = markdown(&answered);
+    assert!(!md.contains("until an assessor answers `q1-adr-suspected`"), "{md}");
+}
+
+#[test]
+fn a_finding_is_shown_once_and_referred_to_after() {
+    let md = markdown(CASE);
+    let shown = md
+        .matches("The reaction followed the drug: onset 7 days after the start of `c`")
+        .count();
+    assert_eq!(shown, 1, "{md}");
+    assert!(md.contains("The same finding as `lcat` step 2."), "{md}");
+}
