@@ -59,7 +59,8 @@ pub fn case_files(dir: &Path) -> Result<Vec<PathBuf>, crate::Error> {
     Ok(files)
 }
 
-/// The records of one file: a case, or one per report of an openFDA or E2B(R3) file.
+/// The records of one file: a case, or one per report of an openFDA or E2B(R3)
+/// file (a report the importer refuses is a rejected record with its reason).
 fn file_records(path: &Path, format: InputFormat) -> Vec<Result<Record, Rejected>> {
     let name = path.display().to_string();
     let text = match std::fs::read_to_string(path) {
@@ -67,9 +68,12 @@ fn file_records(path: &Path, format: InputFormat) -> Vec<Result<Record, Rejected
         Err(e) => return vec![Err((name, format!("cannot read: {e}")))],
     };
     match crate::import::cases_of(&name, text, format) {
-        Ok(cases) => cases
+        Ok(reports) => reports
             .into_iter()
-            .map(|(position, text)| Ok(Record { position, text }))
+            .map(|r| match r {
+                Ok((position, text)) => Ok(Record { position, text }),
+                Err(refused) => Err((refused.position, refused.reason)),
+            })
             .collect(),
         Err(why) => vec![Err((name, why))],
     }

@@ -102,7 +102,7 @@ pub fn load_cases(
 ) -> Result<Vec<case::Case>, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
     let name = path.display().to_string();
-    let cases = crate::import::cases_of(&name, text, format).map_err(|why| Error::Usage {
+    let reports = crate::import::cases_of(&name, text, format).map_err(|why| Error::Usage {
         message: format!("`{name}`: {why}"),
         help: Some(
             "give a case file, an openFDA drug-event response or an E2B(R3) ICSR (see --input-format)"
@@ -111,10 +111,13 @@ pub fn load_cases(
     })?;
     let mut out = Vec::new();
     let mut problems = Diagnostics::default();
-    for (name, text) in cases {
-        match rules.load_case(&SourceFile { name, text }) {
-            Ok(c) => out.push(c),
-            Err(d) => problems.extend(d),
+    for report in reports {
+        match report {
+            Ok((name, text)) => match rules.load_case(&SourceFile { name, text }) {
+                Ok(c) => out.push(c),
+                Err(d) => problems.extend(d),
+            },
+            Err(refused) => problems.push(refused.diagnostic()),
         }
     }
     if problems.is_empty() {

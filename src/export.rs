@@ -66,9 +66,22 @@ pub fn e2b(file: &str, text: &str, rules: &RuleSet, options: &Options) -> Result
     let mut read = Vec::new();
     for (m, msg) in messages.iter().enumerate() {
         let pointer = import::message_pointer(m);
-        let (value, links) = import::e2b_case(*msg, &pointer);
+        let name = format!("{file}#{pointer}");
+        let (value, links) = match import::e2b_case(*msg, &pointer) {
+            Ok(read) => read,
+            Err(reason) => {
+                problems.push(
+                    import::Refused {
+                        position: name,
+                        reason,
+                    }
+                    .diagnostic(),
+                );
+                continue;
+            }
+        };
         let source = SourceFile {
-            name: format!("{file}#{pointer}"),
+            name,
             text: serde_json::to_string_pretty(&value).unwrap_or_default(),
         };
         match rules.load_case(&source) {

@@ -1,16 +1,22 @@
 //! Importers: other formats turned into the case format.
 //!
 //! openFDA drug-event JSON (`results[]` of `/drug/event`) becomes one case per
-//! report. Codes are mapped with openFDA's own code lists (they differ from
-//! E2B(R3)'s); every case item keeps a JSON pointer to the element it came
-//! from (`source_ref`), and the assumptions the mapping makes are written into
-//! the case as notes, which reports show.
+//! report, the entries of one active substance merged into one drug. Codes are
+//! mapped with openFDA's own code lists (they differ from E2B(R3)'s); every case
+//! item keeps a JSON pointer to the element it came from (`source_ref`), and the
+//! assumptions the mapping makes are written into the case as notes, which
+//! reports show.
 //!
 //! E2B(R3) ICSRs (HL7 v3 XML) become one case per `PORR_IN049016UV` message:
 //! reactions, drugs with their roles, dosage dates (a null flavour stays
 //! unknown), action taken, G.k.9.i.4 rechallenges and G.k.9.i.3 intervals,
 //! linked through XML ids, and the relatedness assessments the ICSR already
 //! holds, kept verbatim. `export` reuses the element helpers and the links.
+//!
+//! Each report is imported on its own: one that cannot be read (a malformed
+//! list, an impossible date) is [`Refused`] with its position and the reason,
+//! and the others go on. An importer never writes a value the case reader
+//! would reject: dates are checked with [`crate::time::parse_date`] first.
 
 mod e2b;
 mod hl7;
@@ -29,6 +35,38 @@ use serde_json::Value;
 pub struct Imported {
     pub pointer: String,
     pub case: Value,
+}
+
+/// A report that could not be turned into a case: where it is (`FILE#pointer`) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub position: String,
+    pub reason: String,
+}
+
+impl Refused {
+    /// The refusal as a problem with the input, for commands that show every problem at once.
+    pub fn diagnostic(&self) -> crate::diagnostic::Diagnostic {
+        crate::diagnostic::Diagnostic::whole_file(
+            "import::refused",
+            &self.position,
+            format!("this report cannot be imported: {}", self.reason),
+        )
+        .with_help(
+            "correct the report at its source; `causa batch` assesses the other reports of the file and lists this one in its errors file",
+        )
+    }
+}
+
+/// One report of a file: its name (`FILE#pointer`) and case text, or why it was refused.
+pub type Report = Result<(String, String), Refused>;
+
+/// A date as the case format writes it, checked as the case reader will
+/// check it; `Err` says why it is not a date.
+pub(crate) fn checked_date(date: String, what: &str, given: &str) -> Result<String, String> {
+    crate::time::parse_date(&date)
+        .map(|_| date)
+        .map_err(|_| format!("{what} `{given}` is not a date of the calendar"))
 }
 
 /// A readable drug id from its name, numbered when the report lists the same drug twice.
@@ -81,13 +119,10 @@ pub enum InputFormat {
 }
 
 /// The cases of one file as (name, case text): the file itself when it is a
-/// case file, one per report of an openFDA or E2B(R3) file. `Err` says why
-/// the file cannot be read as the format given (or detected).
-pub fn cases_of(
-    file: &str,
-    text: String,
-    format: InputFormat,
-) -> Result<Vec<(String, String)>, String> {
+/// case file, one per report of an openFDA or E2B(R3) file, each report that
+/// cannot be imported refused with its reason. `Err` says why the file as a
+/// whole cannot be read as the format given (or detected).
+pub fn cases_of(file: &str, text: String, format: InputFormat) -> Result<Vec<Report>, String> {
     let format = match format {
         InputFormat::Auto if is_e2b(&text) => InputFormat::E2b,
         InputFormat::Auto if is_openfda(&text) => InputFormat::Openfda,
@@ -97,6 +132,6 @@ pub fn cases_of(
     match format {
         InputFormat::E2b => e2b(file, &text),
         InputFormat::Openfda => openfda_cases(file, &text),
-        _ => Ok(vec![(file.to_owned(), text)]),
+        _ => Ok(vec![Ok((file.to_owned(), text))]),
     }
 }

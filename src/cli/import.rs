@@ -1,6 +1,8 @@
 //! `causa import`: openFDA and E2B(R3) files written as case files.
 
+use super::load_rules;
 use crate::Error;
+use crate::diagnostic::{Diagnostics, SourceFile};
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
 
@@ -42,7 +44,10 @@ pub enum CaseFormat {
     Json,
 }
 
-/// Writes the cases of an openFDA or E2B(R3) file as YAML documents or NDJSON lines.
+/// Writes the cases of an openFDA or E2B(R3) file as YAML documents or NDJSON
+/// lines. Every case written is one `causa assess` reads: each is checked with
+/// the shipped rules first, and a report that is refused or would not be read
+/// stops the command with every such problem, writing nothing.
 pub(super) fn run(import: &ImportCommand) -> Result<String, Error> {
     let (file, format) = import.file_and_format();
     let text = std::fs::read_to_string(file).map_err(|e| Error::read(file, e))?;
@@ -51,24 +56,45 @@ pub(super) fn run(import: &ImportCommand) -> Result<String, Error> {
         ImportCommand::Openfda { .. } => crate::import::openfda_cases(&name, &text),
         ImportCommand::E2b { .. } => crate::import::e2b(&name, &text),
     };
-    let cases = read.map_err(|why| Error::Usage {
+    let reports = read.map_err(|why| Error::Usage {
         message: format!("`{name}`: {why}"),
         help: Some("give an openFDA drug-event response to `import openfda`, an E2B(R3) ICSR to `import e2b`".into()),
     })?;
+    let rules = load_rules(None)?;
+    let mut problems = Diagnostics::default();
     let mut out = String::new();
-    for (position, json) in cases {
+    for report in reports {
+        let (position, json) = match report {
+            Ok(read) => read,
+            Err(refused) => {
+                problems.push(refused.diagnostic());
+                continue;
+            }
+        };
+        let source = SourceFile {
+            name: position,
+            text: json,
+        };
+        if let Err(d) = rules.load_case(&source) {
+            problems.extend(d);
+            continue;
+        }
         let value: serde_json::Value =
-            serde_json::from_str(&json).map_err(|e| Error::Write(e.to_string()))?;
+            serde_json::from_str(&source.text).map_err(|e| Error::Write(e.to_string()))?;
         match format {
             // One case per line (NDJSON), ready for `causa batch`.
             CaseFormat::Json => out.push_str(&format!("{value}\n")),
             CaseFormat::Yaml => {
-                out.push_str(&format!("---\n# {position}\n"));
+                out.push_str(&format!("---\n# {}\n", source.name));
                 out.push_str(
                     &serde_saphyr::to_string(&value).map_err(|e| Error::Write(e.to_string()))?,
                 );
             }
         }
     }
-    Ok(out)
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Invalid(problems))
+    }
 }

@@ -9,18 +9,22 @@ use super::hl7::{HL7, child, e2b_code, hl7, hl7_date, id_root, relatedness};
 use super::intervals::{Interval, apply_intervals};
 use serde_json::{Value, json};
 
-/// Every ICSR of an E2B(R3) file, one case each.
-pub fn e2b(file: &str, text: &str) -> Result<Vec<(String, String)>, String> {
+/// Every ICSR of an E2B(R3) file, one case each, or refused with the reason.
+pub fn e2b(file: &str, text: &str) -> Result<Vec<super::Report>, String> {
     let doc = roxmltree::Document::parse(text).map_err(|e| format!("not well-formed XML: {e}"))?;
     Ok(e2b_messages(&doc)?
         .iter()
         .enumerate()
         .map(|(m, msg)| {
             let pointer = message_pointer(m);
-            (
-                format!("{file}#{pointer}"),
-                serde_json::to_string_pretty(&e2b_case(*msg, &pointer).0).unwrap_or_default(),
-            )
+            let position = format!("{file}#{pointer}");
+            match e2b_case(*msg, &pointer) {
+                Ok((case, _)) => Ok((
+                    position,
+                    serde_json::to_string_pretty(&case).unwrap_or_default(),
+                )),
+                Err(reason) => Err(super::Refused { position, reason }),
+            }
         })
         .collect())
 }
@@ -57,8 +61,9 @@ pub(crate) struct E2bLinks {
     pub reactions: Vec<(String, String)>,
 }
 
-/// One ICSR as a case (JSON value), with the XML ids its drugs and reactions came from.
-pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> (Value, E2bLinks) {
+/// One ICSR as a case (JSON value), with the XML ids its drugs and reactions
+/// came from; `Err` says why the ICSR cannot be read as a case.
+pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> Result<(Value, E2bLinks), String> {
     let mut notes = Vec::new();
     let elements = || {
         msg.descendants()
@@ -336,7 +341,7 @@ pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> (Value, E2bLinks)
         drugs: drug_ids.into_iter().map(|(x, id)| (id, x)).collect(),
         reactions: reaction_ids,
     };
-    (case, links)
+    Ok((case, links))
 }
 
 /// Drops the (XML id, case id) links whose XML id is empty or given to more

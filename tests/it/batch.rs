@@ -232,3 +232,68 @@ fn reports_with_nothing_to_score_give_a_not_scored_row_each() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_malformed_openfda_record_is_a_rejected_row_with_its_reason_and_the_others_are_assessed() {
+    let file = "fixtures/openfda-edge/malformed-records.json";
+    let dir = std::env::temp_dir().join(format!("causa-batch-openfda-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (out, errors) = (dir.join("rows.csv"), dir.join("errors.csv"));
+    let o = causa(&[
+        "batch",
+        file,
+        "--out",
+        out.to_str().unwrap(),
+        "--errors",
+        errors.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "rejected records give exit 2");
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("records read 5 = assessed 2 + rejected 3;"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let errors = std::fs::read_to_string(&errors).unwrap();
+    let rejected: Vec<(&str, &str)> = errors
+        .lines()
+        .skip(1)
+        .map(|l| l.split_once(',').unwrap())
+        .collect();
+    let at = |i: usize| format!("{file}#/results/{i}");
+    assert_eq!(rejected.len(), 3, "{errors}");
+    // "drug": {...} (an object where openFDA has a list).
+    assert_eq!(rejected[0].0, at(1));
+    assert!(
+        rejected[0]
+            .1
+            .contains("`/results/1/patient/drug` is an object, not a list"),
+        "{errors}"
+    );
+    // "drug": [{...}, "IBUPROFEN"].
+    assert_eq!(rejected[1].0, at(2));
+    assert!(
+        rejected[1]
+            .1
+            .contains("`/results/2/patient/drug/1` is text, not an object"),
+        "{errors}"
+    );
+    // "drugstartdate": "20181399", "drugstartdateformat": "102": there is no month 13.
+    assert_eq!(rejected[2].0, at(3));
+    assert!(
+        rejected[2]
+            .1
+            .contains("`20181399` is not a date of the calendar"),
+        "{errors}"
+    );
+    // The other reports are assessed: rows for /results/0 and /results/4 only.
+    let rows = std::fs::read_to_string(&out).unwrap();
+    let records: std::collections::BTreeSet<&str> = rows
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(records.into_iter().collect::<Vec<_>>(), [at(0), at(4)]);
+    // None of the rejected ones is reported as "not scored" instead.
+    assert!(!rows.contains("EDGE-2") && !rows.contains("EDGE-3") && !rows.contains("EDGE-4"));
+    std::fs::remove_dir_all(&dir).ok();
+}

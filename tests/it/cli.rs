@@ -355,8 +355,10 @@ fn openfda_reports_are_assessed_pair_by_pair_with_their_sources() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let cases = v.as_array().unwrap();
     assert_eq!(cases.len(), 4, "one case per report");
-    // Report 3: two FLIXONASE drugs x three reported terms, of which
-    // "Overdose" is a product-use issue: reported, not scored.
+    // Report 3: FLIXONASE listed twice (`patient.drug[0]` and `[1]`, both
+    // `activesubstancename` FLUTICASONE PROPIONATE) is one drug, x three
+    // reported terms, of which "Overdose" is a product-use issue: reported,
+    // not scored.
     let third = &cases[2];
     assert_eq!(third["case_id"], "openfda-11812020");
     let scored: Vec<&str> = third["assessments"]
@@ -365,7 +367,7 @@ fn openfda_reports_are_assessed_pair_by_pair_with_their_sources() {
         .iter()
         .map(|a| a["reaction_term"].as_str().unwrap())
         .collect();
-    assert_eq!(scored.len(), 4, "{scored:?}");
+    assert_eq!(scored.len(), 2, "{scored:?}");
     assert!(!scored.contains(&"Overdose"), "{scored:?}");
     let not_scored = third["not_scored"].as_array().unwrap();
     assert_eq!(not_scored.len(), 1, "{not_scored:?}");
@@ -390,10 +392,12 @@ fn openfda_reports_are_assessed_pair_by_pair_with_their_sources() {
             .contains("drugrecurreadministration = 2 (no) is not read as a negative rechallenge")),
         "{notes:?}"
     );
-    // Evidence points back at the JSON element it came from.
+    // Evidence points back at the JSON elements it came from, both entries.
     let evidence = third["assessments"][0]["steps"].to_string();
     assert!(
-        evidence.contains("(from /results/2/patient/drug/0)"),
+        evidence.contains(
+            "(from /results/2/patient/drug/0 and /results/2/patient/drug/1, product FLIXONASE)"
+        ),
         "{evidence}"
     );
     // Dates keep their precision: 201602 (format 610) is a month.
@@ -401,6 +405,193 @@ fn openfda_reports_are_assessed_pair_by_pair_with_their_sources() {
     let yaml = String::from_utf8(out.stdout).unwrap();
     assert!(yaml.contains("start: 2016-02\n"), "{yaml}");
     assert!(yaml.contains("# fixtures/openfda/openfda-drug-event-sample.json#/results/0\n"));
+}
+
+/// The cases `causa import openfda` writes, one JSON value per report.
+fn imported_openfda(file: &str) -> Vec<serde_json::Value> {
+    let out = causa(&["import", "openfda", file, "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_product_listed_twice_in_openfda_is_one_drug_with_both_entries() {
+    let cases = imported_openfda(OPENFDA);
+    // safetyreportid 14026459: `patient.drug[0]` and `[1]` are both
+    // "medicinalproduct": "THALOMID", "activesubstancename": "THALIDOMIDE",
+    // "drugstartdate" 20170609 (format 102) and 201602 (format 610).
+    let drugs = cases[0]["drugs"].as_array().unwrap();
+    assert_eq!(drugs.len(), 1, "{drugs:#?}");
+    assert_eq!(drugs[0]["name"], "thalidomide");
+    assert_eq!(drugs[0]["role"], "suspect");
+    assert_eq!(
+        drugs[0]["exposures"],
+        serde_json::json!([{"start": "2017-06-09"}, {"start": "2016-02"}])
+    );
+    assert_eq!(
+        drugs[0]["source_ref"],
+        "/results/0/patient/drug/0 and /results/0/patient/drug/1, product THALOMID"
+    );
+    // safetyreportid 11812020: FLIXONASE twice, FLUTICASONE PROPIONATE; only
+    // the second entry is dated (20151130 to 20151201).
+    let drugs = cases[2]["drugs"].as_array().unwrap();
+    assert_eq!(drugs.len(), 1, "{drugs:#?}");
+    assert_eq!(drugs[0]["name"], "fluticasone propionate");
+    assert_eq!(
+        drugs[0]["exposures"],
+        serde_json::json!([{"start": "2015-11-30", "stop": "2015-12-01"}])
+    );
+    // One drug, so no pair of the report can have the other entry as its alternative cause.
+    let out = causa(&["assess", OPENFDA, "--format", "json", "--method", "naranjo"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let drugs_assessed: std::collections::BTreeSet<&str> = v[0]["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["drug"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        drugs_assessed.into_iter().collect::<Vec<_>>(),
+        ["thalidomide"]
+    );
+}
+
+#[test]
+fn an_openfda_report_keeps_the_patient_seriousness_and_narrative() {
+    let cases = imported_openfda(OPENFDA);
+    // safetyreportid 11895285: "patientonsetage": "80", "patientonsetageunit":
+    // "801" (years), "patientsex": "1", "patientweight": "49", one reaction,
+    // "seriousnesslifethreatening": "1", "seriousnesshospitalization": "1",
+    // "narrativeincludeclinical": "CASE EVENT DATE: 20150708".
+    let c = &cases[3];
+    assert_eq!(c["id"], "openfda-11895285");
+    assert_eq!(
+        c["patient"],
+        serde_json::json!({"age": 80.0, "sex": "male", "weight": 49.0})
+    );
+    assert_eq!(
+        c["reactions"][0]["seriousness"],
+        serde_json::json!(["life-threatening", "hospitalization"])
+    );
+    assert_eq!(c["report"]["narrative"], "CASE EVENT DATE: 20150708");
+    // safetyreportid 11812020 has "seriousnessother": "1" and three reactions:
+    // the flag is the report's, so no reaction carries it and a note says so.
+    let c = &cases[2];
+    assert!(
+        c["reactions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r.get("seriousness").is_none())
+    );
+    assert!(
+        c["notes"].to_string().contains(
+            "openFDA gives the report's seriousness (other-medically-important) for the report as a whole"
+        ),
+        "{}",
+        c["notes"]
+    );
+    // EDGE-5 of the edge file: "patientonsetage": "18", "patientonsetageunit": "802" (months).
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/openfda-edge/malformed-records.json"
+    ))
+    .unwrap();
+    let reports = causa::import::openfda(&serde_json::from_str(&text).unwrap()).unwrap();
+    let edge5 = &reports[4].as_ref().ok().unwrap().case;
+    assert_eq!(edge5["patient"]["age"], 1.5);
+    assert!(
+        edge5["notes"]
+            .to_string()
+            .contains("the patient's age is given as 18 months: read as 1.5 years"),
+        "{}",
+        edge5["notes"]
+    );
+    // A file holding a report that cannot be imported is refused by `assess`, naming it.
+    let out = causa(&[
+        "assess",
+        "fixtures/openfda-edge/malformed-records.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("malformed-records.json#/results/3")
+            && err.contains("this report cannot be imported"),
+        "{err}"
+    );
+}
+
+#[test]
+fn import_openfda_never_writes_a_case_assess_would_refuse() {
+    // Every case written for the sample loads as it is written.
+    let dir = std::env::temp_dir().join(format!("causa-openfda-loads-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (format, ext) in [("yaml", "yaml"), ("json", "ndjson")] {
+        let out = causa(&["import", "openfda", OPENFDA, "--format", format]);
+        assert_eq!(out.status.code(), Some(0));
+        let file = dir.join(format!("cases.{ext}"));
+        std::fs::write(&file, &out.stdout).unwrap();
+        if format == "json" {
+            let rows = dir.join("rows.csv");
+            let b = causa(&[
+                "batch",
+                file.to_str().unwrap(),
+                "--out",
+                rows.to_str().unwrap(),
+            ]);
+            assert_eq!(
+                b.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&b.stdout)
+            );
+        } else {
+            for (i, doc) in String::from_utf8(out.stdout)
+                .unwrap()
+                .split("---\n")
+                .skip(1)
+                .enumerate()
+            {
+                let one = dir.join(format!("case-{i}.yaml"));
+                std::fs::write(&one, doc).unwrap();
+                let a = causa(&["assess", one.to_str().unwrap()]);
+                assert_eq!(
+                    a.status.code(),
+                    Some(0),
+                    "{doc}\n{}",
+                    String::from_utf8_lossy(&a.stderr)
+                );
+            }
+        }
+    }
+    // A file with reports that cannot be imported writes nothing and names each of them.
+    let out = causa(&[
+        "import",
+        "openfda",
+        "fixtures/openfda-edge/malformed-records.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for i in 1..=3 {
+        assert!(
+            err.contains(&format!("malformed-records.json#/results/{i}\n")),
+            "{err}"
+        );
+    }
+    assert!(!err.contains("2018-13-99"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
