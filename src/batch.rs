@@ -178,8 +178,35 @@ fn csv_rows(out: &mut String, position: &str, case_id: &str, digest: &str, rows:
         push_csv_field(out, x.category);
         out.push(',');
         push_csv_field(out, &x.reason);
+        let i = &x.information;
+        if i.total() > 0 {
+            use std::fmt::Write as _;
+            let _ = write!(
+                out,
+                ",{},{},{},{},{}",
+                i.facts,
+                i.knowledge,
+                i.assessor,
+                i.unknown,
+                flags(x)
+            );
+        } else {
+            out.push_str(",,,,,");
+        }
         out.push_str(&tail);
         out.push('\n');
+    }
+}
+
+/// What a result's row flags: `insufficient` (most answers found no
+/// information), `provisional` (a question only an assessor answers took its
+/// default), both joined by `;`, or nothing.
+fn flags(x: &eval::Row) -> &'static str {
+    match (x.information.insufficient(), x.provisional) {
+        (true, true) => "insufficient;provisional",
+        (true, false) => "insufficient",
+        (false, true) => "provisional",
+        (false, false) => "",
     }
 }
 
@@ -194,8 +221,22 @@ fn ndjson_row(out: &mut String, position: &str, case_id: &str, digest: &str, x: 
     } else {
         format!("\"reason\":{},", text(&x.reason))
     };
+    // What a result rested on, and its flags; nothing for other rows.
+    let i = &x.information;
+    let information = if i.total() > 0 {
+        format!(
+            "\"flags\":{},\"information\":{{\"assessor\":{},\"facts\":{},\"knowledge\":{},\"unknown\":{}}},",
+            text(flags(x)),
+            i.assessor,
+            i.facts,
+            i.knowledge,
+            i.unknown
+        )
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
-        "{{\"case_digest\":{},\"case_id\":{},\"category\":{},\"drug\":{},\"method\":{},\"reaction\":{},{reason}\"record\":{},\"score\":{score}}}",
+        "{{\"case_digest\":{},\"case_id\":{},\"category\":{},\"drug\":{},{information}\"method\":{},\"reaction\":{},{reason}\"record\":{},\"score\":{score}}}",
         text(digest),
         text(case_id),
         text(x.category),
@@ -266,8 +307,7 @@ fn push_csv_field(out: &mut String, f: &str) {
     }
 }
 
-pub const CSV_HEADER: &str =
-    "record,case_id,drug,reaction,method,score,category,reason,case_digest";
+pub const CSV_HEADER: &str = "record,case_id,drug,reaction,method,score,category,reason,facts,knowledge,assessor,unknown,flags,case_digest";
 
 /// Runs a batch: every record of every input, `jobs` threads, rows to `out`,
 /// rejected records to `errors` (position and reason), a progress bar on
@@ -327,6 +367,36 @@ pub fn run(
 mod tests {
     use super::*;
 
+    /// A result's row carries what it rested on and its flags.
+    #[test]
+    fn result_rows_carry_their_information() {
+        let x = eval::Row {
+            drug: "d",
+            reaction: "r",
+            method: "naranjo",
+            score: Some(2),
+            category: "possible",
+            not_applicable: false,
+            reason: "".into(),
+            information: eval::Tally {
+                facts: 2,
+                knowledge: 1,
+                assessor: 0,
+                unknown: 7,
+            },
+            provisional: true,
+        };
+        let mut line = String::new();
+        csv_rows(&mut line, "f:1", "c", "sha256:0", std::slice::from_ref(&x));
+        assert_eq!(line, "f:1,c,d,r,naranjo,2,possible,,2,1,0,7,insufficient;provisional,sha256:0\n");
+        let mut line = String::new();
+        ndjson_row(&mut line, "f:1", "c", "sha256:0", &x);
+        let v: serde_json::Value = serde_json::from_str(&line).expect("JSON");
+        assert_eq!(v["information"]["unknown"], 7);
+        assert_eq!(v["flags"], "insufficient;provisional");
+        assert_eq!(line, serde_json::to_string(&v).expect("JSON"), "keys in sorted order");
+    }
+
     /// The hand-written rows are the ones `serde_json` and the CSV quoting rules give.
     #[test]
     fn rows_are_written_as_before() {
@@ -368,7 +438,8 @@ mod tests {
                 csv_rows(&mut lines, odd, odd, odd, &[x.clone(), x.clone()]);
                 let score = x.score.map_or(String::new(), |s| s.to_string());
                 let expected = [
-                    odd, odd, odd, "r", "naranjo", &score, "possible", reason, odd,
+                    odd, odd, odd, "r", "naranjo", &score, "possible", reason, "", "", "", "", "",
+                    odd,
                 ]
                 .iter()
                 .map(|f| csv_field(f))

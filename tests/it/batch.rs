@@ -180,7 +180,7 @@ fn reports_with_nothing_to_score_give_a_not_scored_row_each() {
     let csv = run("csv");
     assert_eq!(
         csv.lines().next().unwrap(),
-        "record,case_id,drug,reaction,method,score,category,reason,case_digest"
+        "record,case_id,drug,reaction,method,score,category,reason,facts,knowledge,assessor,unknown,flags,case_digest"
     );
     assert_eq!(csv.lines().count(), 1 + 5);
     let rows: Vec<serde_json::Value> = run("ndjson")
