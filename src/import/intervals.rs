@@ -55,7 +55,7 @@ fn days_text((min, max): (i64, i64)) -> String {
 }
 
 /// The days a time written by an importer may be: a date at its precision.
-fn absolute(v: &Value) -> Option<DayRange> {
+pub(super) fn absolute(v: &Value) -> Option<DayRange> {
     match crate::time::parse_time(v.as_str()?) {
         Ok(crate::time::TimeExpr::Absolute(r)) => Some(r),
         _ => None,

@@ -225,7 +225,7 @@ fn years(age: f64, unit: Option<&str>) -> Option<(f64, &'static str)> {
 }
 
 /// A number of years rounded to two decimals, as notes and case files show it.
-pub(crate) fn rounded(years: f64) -> f64 {
+pub(super) fn rounded(years: f64) -> f64 {
     (years * 100.0).round() / 100.0
 }
 

@@ -297,3 +297,76 @@ fn a_malformed_openfda_record_is_a_rejected_row_with_its_reason_and_the_others_a
     assert!(!rows.contains("EDGE-2") && !rows.contains("EDGE-3") && !rows.contains("EDGE-4"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn e2b_batch_rows_carry_the_c11_case_ids() {
+    let dir = std::env::temp_dir().join(format!("causa-batch-c11-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ids = |input: &str| -> Vec<(String, String)> {
+        let out = dir.join("rows.csv");
+        let o = causa(&["batch", input, "--out", out.to_str().unwrap()]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+        let mut ids: Vec<(String, String)> = std::fs::read_to_string(&out)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[0].to_owned(), f[1].to_owned())
+            })
+            .collect();
+        ids.dedup();
+        ids
+    };
+    // Two ICSRs in one batch: C.1.1 `TEST-CASE-1` and `TEST-CASE-2`; their
+    // message ids (N.2.r.1) are `TEST-MESSAGE-1` and `TEST-MESSAGE-2`.
+    let file = "fixtures/e2b-edge/two-icsrs.xml";
+    assert_eq!(
+        ids(file),
+        [
+            (
+                format!("{file}#PORR_IN049016UV[1]"),
+                "e2b-TEST-CASE-1".to_owned()
+            ),
+            (
+                format!("{file}#PORR_IN049016UV[2]"),
+                "e2b-TEST-CASE-2".to_owned()
+            ),
+        ]
+    );
+    // The shared instances: Scenario 1's C.1.1 is `US-APHARMA-8744554B` (its
+    // N.2.r.1 is `21ec1492-3aea-4069-a2ab-08002b30309d`); Scenario 6's C.1.1 is
+    // also `US-APHARMA-8744554B`: both files say so.
+    for instance in [
+        "fixtures/e2b/FAERS2022Scenario1.xml",
+        "fixtures/e2b/FAERS2022Scenario6.xml",
+    ] {
+        assert_eq!(
+            ids(instance),
+            [(
+                format!("{instance}#PORR_IN049016UV[1]"),
+                "e2b-US-APHARMA-8744554B".to_owned()
+            )]
+        );
+    }
+    // An ICSR with a date the calendar does not have is a rejected record.
+    let out = dir.join("rows.csv");
+    let o = causa(&[
+        "batch",
+        "fixtures/e2b-edge/impossible-date.xml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let errors = std::fs::read_to_string(format!("{}.errors.csv", out.display())).unwrap();
+    assert!(
+        errors.contains("`20181399` is not a date of the calendar"),
+        "{errors}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -957,3 +957,211 @@ fn input_format_forces_how_a_file_is_read() {
     std::fs::remove_file(&out).ok();
     std::fs::remove_file(format!("{}.errors.csv", out.display())).ok();
 }
+
+/// The cases `causa import e2b` writes for a file, one JSON value per ICSR.
+fn imported_e2b(file: &str) -> Vec<serde_json::Value> {
+    let out = causa(&["import", "e2b", file, "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn an_e2b_case_keeps_the_patient_seriousness_narrative_and_comments() {
+    let s1 = &imported_e2b("fixtures/e2b/FAERS2022Scenario1.xml")[0];
+    // C.1.1 `<id extension="US-APHARMA-8744554B" root="2.16.840.1.113883.3.989.2.1.3.1"/>`,
+    // not N.2.r.1 `21ec1492-3aea-4069-a2ab-08002b30309d`.
+    assert_eq!(s1["id"], "e2b-US-APHARMA-8744554B");
+    // D.2.2 `<value value="48" unit="a"/>`, D.5 `<administrativeGenderCode code="1"/>`.
+    assert_eq!(s1["patient"]["age"], 48.0);
+    assert_eq!(s1["patient"]["sex"], "male");
+    // E.i.3.2d (code 35) and E.i.3.2f (code 26) `value="true"` for reaction 1, only 26 for reaction 2.
+    assert_eq!(
+        s1["reactions"][0]["seriousness"],
+        serde_json::json!(["disability", "other-medically-important"])
+    );
+    assert_eq!(
+        s1["reactions"][1]["seriousness"],
+        serde_json::json!(["other-medically-important"])
+    );
+    // E.i.7 codes 3 and 1.
+    assert_eq!(s1["reactions"][0]["outcome"], "not-recovered");
+    assert_eq!(s1["reactions"][1]["outcome"], "recovered");
+    // C.1.3 code 1, C.1.8.1, H.1 `<text>`, H.2 (author code 3) and H.4 (author code 1).
+    let report = &s1["report"];
+    assert_eq!(report["type"], "spontaneous");
+    assert_eq!(report["worldwide_id"], "US-APHARMA-8744554B");
+    assert!(
+        report["narrative"]
+            .as_str()
+            .unwrap()
+            .starts_with("Case Narrative Including Clinical Course")
+    );
+    assert_eq!(report["reporter_comments"], "Repoeter Comments");
+    assert_eq!(report["sender_comments"], "Sender Comments");
+    // G.k.2.3.r.1 `<name>Ingredient A</name>` is the name the knowledge base is
+    // asked about; G.k.2.2 `<name>Drug A</name>` stays the id and the source.
+    let drug_a = &s1["drugs"][0];
+    assert_eq!(drug_a["id"], "drug-a");
+    assert_eq!(drug_a["name"], "Ingredient A");
+    assert!(
+        drug_a["source_ref"]
+            .as_str()
+            .unwrap()
+            .ends_with(", product Drug A")
+    );
+    // D.7.2 `<value xsi:type="ED">None</value>`; D.8.r.1 CureAll without a reaction.
+    let notes = s1["notes"].to_string();
+    assert!(
+        notes.contains("medical history as written (D.7.2): None"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("past drug CureAll (D.8.r) is given without a reaction"),
+        "{notes}"
+    );
+
+    let s6 = &imported_e2b("fixtures/e2b/FAERS2022Scenario6.xml")[0];
+    // D.2.2 `value="10" unit="a"`, D.3 `value="48.2" unit="kg"`.
+    assert_eq!(
+        s6["patient"]["age"], 10.0,
+        "the gestation period (code 16) is not the age"
+    );
+    assert_eq!(s6["patient"]["weight"], 48.2);
+    // Reaction 1: E.i.3.2a death, c hospitalisation, f other; reaction 2: d disabling, f other.
+    assert_eq!(
+        s6["reactions"][0]["seriousness"],
+        serde_json::json!(["death", "hospitalization", "other-medically-important"])
+    );
+    assert_eq!(
+        s6["reactions"][1]["seriousness"],
+        serde_json::json!(["disability", "other-medically-important"])
+    );
+    // E.i.1.2 "Altered Consciousness" is the term; E.i.1.1 `<originalText language="por">` stays beside it.
+    assert_eq!(s6["reactions"][0]["term"], "Altered Consciousness");
+    assert!(
+        s6["reactions"][0]["source_ref"]
+            .as_str()
+            .unwrap()
+            .ends_with("as reported: consciência alterada (por)")
+    );
+    let report = &s6["report"];
+    assert_eq!(
+        report["reporter_comments"],
+        "It appears very likely that the primary drug is responsible for all the reactions."
+    );
+    assert_eq!(
+        report["sender_comments"],
+        "The condition came on suddenly, and was a complete surprise to the responsible clinicians."
+    );
+    // H.3.r.1b: two MedDRA codes, no text.
+    assert_eq!(
+        report["sender_diagnosis"],
+        "MedDRA 10047319; MedDRA 10047334"
+    );
+    // D.8.r: ACCURETIC and "Spine and Nerve Balance Core Formula", each with a
+    // D.8.r.7 reaction code, are not drugs of the case: previous reactions.
+    assert_eq!(
+        s6["patient"]["previous_reactions"],
+        serde_json::json!([
+            {"drug": "ACCURETIC", "reaction": "MedDRA 10067994"},
+            {"drug": "Spine and Nerve Balance Core Formula", "reaction": "MedDRA 10050987"}
+        ])
+    );
+    // D.7.1.r: both items are marked family history (D.7.1.r.6 true): not the patient's conditions.
+    assert!(s6["patient"].get("conditions").is_none());
+    assert!(
+        s6["notes"]
+            .to_string()
+            .contains("medical history MedDRA 10061122 is family history (D.7.1.r.6)")
+    );
+
+    // The edge file: D.2.2 `value="18" unit="mo"`, D.3 11.5 kg, D.5 code 2,
+    // D.7.1.r with dates (one continuing, D.7.1.r.3), D.8.r Amoxicillin (a drug
+    // of the case, with a reaction) and Cefaclor (not).
+    let p = &imported_e2b("fixtures/e2b-edge/patient-history.xml")[0];
+    assert_eq!(
+        p["patient"]["age"], 1.5,
+        "18 months; the note says so: {}",
+        p["notes"]
+    );
+    assert!(
+        p["notes"]
+            .to_string()
+            .contains("the patient's age (D.2.2) is given as 18 months: read as 1.5 years")
+    );
+    assert_eq!(p["patient"]["sex"], "female");
+    assert_eq!(p["patient"]["weight"], 11.5);
+    assert_eq!(
+        p["patient"]["conditions"],
+        serde_json::json!([
+            {"id": "history-1", "name": "Otitis media", "onset": "2019-12", "end": "2020-01-05"},
+            {"id": "history-2", "name": "MedDRA 10000003", "onset": "2019"}
+        ])
+    );
+    assert_eq!(
+        p["drugs"][0]["earlier_exposures"],
+        serde_json::json!([{"when": "2019-06-01..2019-06-10", "outcome": "reaction", "reaction": "Urticaria"}])
+    );
+    assert_eq!(
+        p["patient"]["previous_reactions"],
+        serde_json::json!([{"drug": "Cefaclor", "reaction": "Serum sickness-like reaction"}])
+    );
+}
+
+#[test]
+fn drugs_not_administered_are_never_scored() {
+    let file = "fixtures/e2b-edge/not-administered-and-not-reactions.xml";
+    // Drug Z has G.k.1 code 4 (drug not administered); Drug Y has no G.k.1 and
+    // its name says "(No drug exposure)"; Amoxicillin is the suspect (code 1).
+    let case = &imported_e2b(file)[0];
+    let roles: Vec<(&str, &str)> = case["drugs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["name"].as_str().unwrap(), d["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("Amoxicillin", "suspect"),
+            ("Drug Z (No drug exposure)", "not-administered"),
+            ("Drug Y (No drug exposure)", "not-administered")
+        ]
+    );
+    assert!(case["notes"].to_string().contains(
+        "Drug Y (No drug exposure) has no role (G.k.1) and its name says it was not taken"
+    ));
+    let out = causa(&["assess", file, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let drugs: std::collections::BTreeSet<&str> = v["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["drug"].as_str().unwrap())
+        .collect();
+    assert_eq!(drugs.into_iter().collect::<Vec<_>>(), ["amoxicillin"]);
+}
+
+#[test]
+fn an_e2b_date_the_calendar_does_not_have_refuses_that_icsr() {
+    // E.i.4 `<low value="20181399"/>`.
+    let file = "fixtures/e2b-edge/impossible-date.xml";
+    let out = causa(&["import", "e2b", file]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("E.i.4 (start) of reaction r1 `20181399` is not a date of the calendar"),
+        "{err}"
+    );
+}

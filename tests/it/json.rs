@@ -208,3 +208,42 @@ proptest! {
         readers_agree(&line(&damaged));
     }
 }
+
+#[test]
+fn every_imported_case_loads_and_both_readers_agree_on_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut read = 0;
+    for dir in [
+        "fixtures/openfda",
+        "fixtures/openfda-edge",
+        "fixtures/e2b",
+        "fixtures/e2b-edge",
+    ] {
+        let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json" || x == "xml"))
+            .collect();
+        files.sort();
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let reports =
+                causa::import::cases_of(&path.display().to_string(), text, Default::default())
+                    .expect("an openFDA or E2B file");
+            // Reports the importer refuses are its own errors; every case it writes loads.
+            for (name, text) in reports.into_iter().flatten() {
+                let file = SourceFile { name, text };
+                if let Err(d) = shipped().load_case(&file) {
+                    panic!(
+                        "an imported case does not load:\n{}\n{}",
+                        file.text,
+                        d.render()
+                    );
+                }
+                readers_agree(&file);
+                read += 1;
+            }
+        }
+    }
+    assert!(read >= 15, "{read} imported cases");
+}
