@@ -4,9 +4,13 @@
 //! it, and adds one G.k.9.i.2.r relatedness assessment (`causalityAssessment`
 //! with code 39) per assessed drug x reaction pair and method, after the
 //! assessments the ICSR already holds. Source (G.k.9.i.2.r.1) is `causa` and
-//! its version, method (.r.2) the method id and rule version, result (.r.3)
-//! the category and score (`Probable, score 6`); the reaction and the drug are referenced by their
-//! XML ids (`subject1`, `subject2`), as in the assessments already there.
+//! its version, or the assessing organisation or person given as `source`
+//! (then the method field carries causa's version); method (.r.2) the method
+//! id and rule version, result (.r.3) the category and score (`Probable, score
+//! 6`); the reaction and the drug are referenced by their XML ids (`subject1`,
+//! `subject2`), as in the assessments already there. A pair whose drug or
+//! reaction has no XML id of its own cannot be referenced; an ICSR with pairs
+//! to assess of which none can be is listed in `Exported::failures` with why.
 //!
 //! The new elements, written with quick-xml, are spliced into the original
 //! text at one point per ICSR, so every other byte of the input stays as it
@@ -39,6 +43,8 @@ pub struct Exported {
     /// Assessments not added because their drug or reaction has no XML id
     /// naming it alone (none, empty, or repeated), so no entry could point at it.
     pub unlinked: usize,
+    /// ICSRs that had pairs to assess, none of which could be referenced: why, one line each.
+    pub failures: Vec<String>,
 }
 
 /// Where new assessments go in one ICSR, and what goes there.
@@ -48,7 +54,14 @@ struct Insertion {
 }
 
 /// Adds the assessments of every ICSR of `text` (the content of `file`).
-pub fn e2b(file: &str, text: &str, rules: &RuleSet, options: &Options) -> Result<Exported, Error> {
+/// `source` names who assesses (G.k.9.i.2.r.1); by default causa itself.
+pub fn e2b(
+    file: &str,
+    text: &str,
+    rules: &RuleSet,
+    options: &Options,
+    source: Option<&str>,
+) -> Result<Exported, Error> {
     let not_e2b = |why: String| Error::Usage {
         message: format!("`{file}`: {why}"),
         help: Some(
@@ -94,6 +107,7 @@ pub fn e2b(file: &str, text: &str, rules: &RuleSet, options: &Options) -> Result
     }
     let mut insertions = Vec::new();
     let (mut added, mut present, mut unlinked) = (0, 0, 0);
+    let mut failures = Vec::new();
     for (msg, pointer, links, case) in &read {
         let assessment = eval::assess(rules, case, options);
         let place = msg
@@ -106,8 +120,22 @@ pub fn e2b(file: &str, text: &str, rules: &RuleSet, options: &Options) -> Result
             .filter(|ca| e2b_code(*ca) == Some("39"))
             .map(import::relatedness)
             .collect();
-        let (ours, without_ids) = ours(&assessment, links);
-        unlinked += without_ids;
+        let (ours, without_ids) = ours(&assessment, links, source);
+        unlinked += without_ids.len();
+        if ours.is_empty() && !without_ids.is_empty() {
+            let mut reasons: Vec<&str> = Vec::new();
+            for w in &without_ids {
+                if !reasons.contains(&w.as_str()) {
+                    reasons.push(w);
+                }
+            }
+            failures.push(format!(
+                "{pointer} (case {}): none of its {} assessment(s) can be added, as {}",
+                case.id,
+                without_ids.len(),
+                reasons.join("; ")
+            ));
+        }
         let mut new = Vec::new();
         for r in ours {
             if existing.contains(&r) || new.contains(&r) {
@@ -153,14 +181,24 @@ pub fn e2b(file: &str, text: &str, rules: &RuleSet, options: &Options) -> Result
         added,
         present,
         unlinked,
+        failures,
     })
 }
 
 /// Our assessments of an ICSR, one per applicable drug x reaction pair and
-/// method, and how many pairs could not be linked to XML ids.
-fn ours(assessment: &CaseAssessment, links: &E2bLinks) -> (Vec<Relatedness>, usize) {
-    let source = fit(format!("causa {}", assessment.engine_version));
-    let mut unlinked = 0;
+/// method, and for each pair that could not be linked to XML ids, why (each
+/// reason once).
+fn ours(
+    assessment: &CaseAssessment,
+    links: &E2bLinks,
+    source: Option<&str>,
+) -> (Vec<Relatedness>, Vec<String>) {
+    let engine = format!("causa {}", assessment.engine_version);
+    let (source, method_suffix) = match source.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => (fit(s.to_owned()), format!(" ({engine})")),
+        None => (fit(engine), String::new()),
+    };
+    let mut unlinked = Vec::new();
     let mut out = Vec::new();
     for a in assessment
         .assessments
@@ -170,7 +208,20 @@ fn ours(assessment: &CaseAssessment, links: &E2bLinks) -> (Vec<Relatedness>, usi
         let drug = links.drugs.iter().find(|(id, _)| *id == a.drug);
         let reaction = links.reactions.iter().find(|(_, id)| *id == a.reaction);
         let (Some(drug), Some(reaction)) = (drug, reaction) else {
-            unlinked += 1;
+            let why = |id: &str| {
+                links.unusable.iter().find(|(x, _)| x == id).map_or_else(
+                    || format!("`{id}` has no XML id of its own"),
+                    |(_, w)| w.clone(),
+                )
+            };
+            let mut reasons = Vec::new();
+            if drug.is_none() {
+                reasons.push(why(&a.drug));
+            }
+            if reaction.is_none() {
+                reasons.push(why(&a.reaction));
+            }
+            unlinked.push(reasons.join(" and "));
             continue;
         };
         let score = a.score.map(|s| format!(", score {s}")).unwrap_or_default();
@@ -180,7 +231,7 @@ fn ours(assessment: &CaseAssessment, links: &E2bLinks) -> (Vec<Relatedness>, usi
         }
         out.push(Relatedness {
             source: source.clone(),
-            method: fit(format!("{} {}", a.method, a.method_version)),
+            method: fit(format!("{} {}{method_suffix}", a.method, a.method_version)),
             result: fit(result),
             reaction: reaction.0.clone(),
             drug: drug.1.clone(),

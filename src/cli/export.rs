@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 pub enum ExportCommand {
     /// An E2B(R3) ICSR with causa's assessments added as further relatedness assessments (G.k.9.i.2.r), everything else unchanged
     #[command(
-        after_help = "Examples:\n  causa export e2b icsr.xml --out icsr-assessed.xml\n  causa export e2b icsr.xml --method naranjo --method who-umc > icsr-assessed.xml\n\nOne assessment per assessed drug x reaction pair and applicable method (suspect and interacting drugs;\nALDEN also scores concomitants): source `causa VERSION`, method `ID RULE-VERSION`, result `Category, score N`. Every other byte of the file is kept; an\nassessment the file already holds is not added again, so exporting an exported file changes nothing."
+        after_help = "Examples:\n  causa export e2b icsr.xml --out icsr-assessed.xml\n  causa export e2b icsr.xml --method naranjo --method who-umc > icsr-assessed.xml\n\nOne assessment per assessed drug x reaction pair and applicable method (suspect and interacting drugs;\nALDEN also scores concomitants): source `causa VERSION` (or --source), method `ID RULE-VERSION`, result `Category, score N`. Every other byte of the file is kept; an\nassessment the file already holds is not added again, so exporting an exported file changes nothing.\nA pair whose drug or reaction has no XML id of its own cannot be referenced; when an ICSR has pairs to\nassess and none can be, the command says why and exits 2."
     )]
     E2b {
         /// The ICSR file (MCCI_IN200100UV01 batch or a single PORR_IN049016UV message)
@@ -26,26 +26,61 @@ pub enum ExportCommand {
         /// Set a policy switch (repeatable), e.g. tolerance-under-desensitization=negative
         #[arg(long = "policy", value_name = "NAME=VALUE")]
         policies: Vec<String>,
+        /// The assessing organisation or person (G.k.9.i.2.r.1); causa and its version then go in the method field
+        #[arg(long, value_name = "TEXT")]
+        source: Option<String>,
     },
 }
 
-fn export_e2b(
-    file: &Path,
-    out: Option<&Path>,
-    methods: &[String],
-    dir: Option<&Path>,
-    policies: &[String],
-) -> Result<String, Error> {
-    let rules = load_rules(dir)?;
-    let options = options(&rules, methods, None, policies)?;
-    let text = std::fs::read_to_string(file).map_err(|e| Error::read(file, e))?;
-    let name = file.display().to_string();
-    let exported = crate::export::e2b(&name, &text, &rules, &options)?;
-    let Some(out) = out else {
+/// What `export e2b` does with one file.
+struct Export<'a> {
+    file: &'a Path,
+    out: Option<&'a Path>,
+    methods: &'a [String],
+    rules: Option<&'a Path>,
+    policies: &'a [String],
+    source: Option<&'a str>,
+}
+
+fn export_e2b(x: &Export) -> Result<String, Error> {
+    let rules = load_rules(x.rules)?;
+    let options = options(&rules, x.methods, None, x.policies)?;
+    let text = std::fs::read_to_string(x.file).map_err(|e| Error::read(x.file, e))?;
+    let name = x.file.display().to_string();
+    let exported = crate::export::e2b(&name, &text, &rules, &options, x.source)?;
+    // Nothing could be added to an ICSR that had pairs to assess: say why, exit 2.
+    if !exported.failures.is_empty() {
+        let written = match x.out {
+            Some(out) if exported.added > 0 => {
+                write(out, &exported.xml)?;
+                format!(
+                    "; the {} assessment(s) that could be added to the other ICSRs are written to {}",
+                    exported.added,
+                    out.display()
+                )
+            }
+            None if exported.added > 0 => format!(
+                "; give --out to write the {} assessment(s) that could be added to the other ICSRs",
+                exported.added
+            ),
+            _ => "; nothing was written".to_owned(),
+        };
+        return Err(Error::Usage {
+            message: format!(
+                "`{name}`: nothing could be added to {} ICSR(s): {}{written}",
+                exported.failures.len(),
+                exported.failures.join(" | ")
+            ),
+            help: Some(
+                "an assessment references its reaction (E.i) and drug (G.k) by their XML ids: give each one an id of its own; `causa assess` shows the results that could not be written"
+                    .into(),
+            ),
+        });
+    }
+    let Some(out) = x.out else {
         return Ok(exported.xml);
     };
-    std::fs::write(out, &exported.xml)
-        .map_err(|e| Error::Write(format!("cannot write `{}`: {e}", out.display())))?;
+    write(out, &exported.xml)?;
     let unlinked = if exported.unlinked > 0 {
         format!(
             ", {} not added because their drug or reaction has no XML id of its own (see the notes of `causa assess`)",
@@ -63,6 +98,11 @@ fn export_e2b(
     ))
 }
 
+fn write(out: &Path, xml: &str) -> Result<(), Error> {
+    std::fs::write(out, xml)
+        .map_err(|e| Error::Write(format!("cannot write `{}`: {e}", out.display())))
+}
+
 pub(super) fn run(command: &ExportCommand) -> Result<String, Error> {
     match command {
         ExportCommand::E2b {
@@ -71,6 +111,14 @@ pub(super) fn run(command: &ExportCommand) -> Result<String, Error> {
             methods,
             rules,
             policies,
-        } => export_e2b(file, out.as_deref(), methods, rules.as_deref(), policies),
+            source,
+        } => export_e2b(&Export {
+            file,
+            out: out.as_deref(),
+            methods,
+            rules: rules.as_deref(),
+            policies,
+            source: source.as_deref(),
+        }),
     }
 }

@@ -68,6 +68,8 @@ pub(crate) struct E2bLinks {
     pub drugs: Vec<(String, String)>,
     /// (XML reaction id, case reaction id)
     pub reactions: Vec<(String, String)>,
+    /// Why a drug or reaction of the case has no usable XML id: (case id, why).
+    pub unusable: Vec<(String, String)>,
 }
 
 /// A date of the ICSR at its precision, checked as the case reader will
@@ -108,7 +110,7 @@ pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> Result<(Value, E2
     };
     let (mut reactions, mut reaction_ids) = reactions(msg, pointer, &mut problems);
     // Links by id need ids that name one reaction: an empty or repeated id links nothing.
-    usable_ids(&mut reaction_ids, "reaction", &mut notes);
+    let mut unusable = usable_ids(&mut reaction_ids, "reaction", &mut notes);
     let reaction_of = |xml_id: &str| {
         reaction_ids
             .iter()
@@ -314,7 +316,7 @@ pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> Result<(Value, E2
             drugs.push(drug);
         }
     }
-    usable_ids(&mut drug_ids, "drug", &mut notes);
+    unusable.extend(usable_ids(&mut drug_ids, "drug", &mut notes));
     apply_intervals(&intervals, &mut drugs, &mut reactions, &mut notes);
     let patient = patient::patient(msg, &mut drugs, &drug_names, &mut notes, &mut problems);
     for (drug, name) in drugs.iter_mut().zip(kb_names) {
@@ -370,6 +372,7 @@ pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> Result<(Value, E2
     let links = E2bLinks {
         drugs: drug_ids.into_iter().map(|(x, id)| (id, x)).collect(),
         reactions: reaction_ids,
+        unusable,
     };
     Ok((case, links))
 }
@@ -501,8 +504,13 @@ fn reactions(
 
 /// Drops the (XML id, case id) links whose XML id is empty or given to more
 /// than one element, with a note for each repeated id: such an id cannot say
-/// which element another part of the report means.
-fn usable_ids(links: &mut Vec<(String, String)>, what: &str, notes: &mut Vec<String>) {
+/// which element another part of the report means. Returns, for each case id
+/// left without a link, why.
+fn usable_ids(
+    links: &mut Vec<(String, String)>,
+    what: &str,
+    notes: &mut Vec<String>,
+) -> Vec<(String, String)> {
     let repeated: Vec<String> = links
         .iter()
         .filter(|(x, _)| !x.is_empty() && links.iter().filter(|(y, _)| y == x).count() > 1)
@@ -523,5 +531,17 @@ fn usable_ids(links: &mut Vec<(String, String)>, what: &str, notes: &mut Vec<Str
             noted.push(x);
         }
     }
+    let mut unusable = Vec::new();
+    for (x, id) in links.iter() {
+        if x.is_empty() {
+            unusable.push((id.clone(), format!("{what} `{id}` has no XML id")));
+        } else if repeated.contains(x) {
+            unusable.push((
+                id.clone(),
+                format!("{what} `{id}` shares its XML id {x} with another {what}"),
+            ));
+        }
+    }
     links.retain(|(x, _)| !x.is_empty() && !repeated.contains(x));
+    unusable
 }

@@ -346,7 +346,7 @@ fn an_interval_the_reports_dates_rule_out_is_set_aside_and_the_case_still_assess
 }
 
 #[test]
-fn a_repeated_reaction_id_links_nothing_and_export_counts_what_it_cannot_reference() {
+fn a_repeated_reaction_id_links_nothing_and_export_says_it_could_add_nothing() {
     let file = "fixtures/e2b-edge/repeated-reaction-id.xml";
     let notes = notes_of(file);
     assert!(
@@ -363,7 +363,41 @@ fn a_repeated_reaction_id_links_nothing_and_export_counts_what_it_cannot_referen
         .filter(|a| a["not_applicable"].is_null())
         .count();
     assert!(applicable > 0);
+    // Both reactions carry `<id root="R1"/>`: no assessment can point at either.
     let out = temp("repeated.xml");
+    std::fs::remove_file(&out).ok();
+    let o = causa(&["export", "e2b", file, "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "nothing could be added");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!(
+            "none of its {applicable} assessment(s) can be added, as reaction `r1` shares its XML id R1 with another reaction"
+        )),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
+fn an_icsr_whose_drugs_share_an_id_exports_the_pairs_that_can_be_referenced() {
+    // Amoxicillin and Ibuprofen both carry `<id root="D1"/>`; Allopurinol has
+    // `<id root="D2"/>`; G.k.1 makes D1 and D2 suspects.
+    let file = "fixtures/e2b-edge/shared-drug-id.xml";
+    let v = assess_json(Path::new(file));
+    let applicable = |drug: &str| {
+        v["assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["not_applicable"].is_null() && a["drug"] == drug)
+            .count()
+    };
+    let (referenced, shared) = (
+        applicable("allopurinol"),
+        applicable("amoxicillin") + applicable("ibuprofen"),
+    );
+    assert!(referenced > 0 && shared > 0);
+    let out = temp("shared-drug-id.xml");
     let summary = ok(&causa(&[
         "export",
         "e2b",
@@ -373,11 +407,103 @@ fn a_repeated_reaction_id_links_nothing_and_export_counts_what_it_cannot_referen
     ]));
     assert!(
         summary.contains(&format!(
-            "0 assessment(s) added, 0 already present, {applicable} not added because their drug or reaction has no XML id of its own"
+            "{referenced} assessment(s) added, 0 already present, {shared} not added"
         )),
         "{summary}"
     );
-    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(file).unwrap());
+    let xml = std::fs::read_to_string(&out).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let ours: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "causalityAssessment")
+        .filter(|n| {
+            n.descendants()
+                .any(|d| d.text().is_some_and(|t| t.starts_with("causa ")))
+        })
+        .map(|n| {
+            n.descendants()
+                .find(|d| d.tag_name().name() == "productUseReference")
+                .and_then(|p| p.first_element_child())
+                .and_then(|i| i.attribute("root"))
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ours.len(), referenced);
+    assert!(ours.iter().all(|id| *id == "D2"), "{ours:?}");
+
+    // When every suspect shares the id, nothing can be added: exit 2, with the reason, nothing written.
+    let only = temp("shared-drug-id-only.xml");
+    std::fs::remove_file(&only).ok();
+    let o = causa(&[
+        "export",
+        "e2b",
+        "fixtures/e2b-edge/shared-drug-id-only.xml",
+        "--out",
+        only.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("nothing could be added to 1 ICSR(s)")
+            && err.contains("drug `amoxicillin` shares its XML id D1 with another drug")
+            && err.contains("drug `ibuprofen` shares its XML id D1 with another drug"),
+        "{err}"
+    );
+    assert!(!only.exists());
+    // Without --out, standard output stays empty.
+    let o = causa(&["export", "e2b", "fixtures/e2b-edge/shared-drug-id-only.xml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn source_names_the_assessing_organisation_and_the_method_keeps_causa() {
+    let source = "Centre régional de pharmacovigilance, Dr A. Martin";
+    let out = temp("with-source.xml");
+    ok(&causa(&[
+        "export",
+        "e2b",
+        INSTANCES[0],
+        "--method",
+        "naranjo",
+        "--source",
+        source,
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let xml = std::fs::read_to_string(&out).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    // Ours: the assessments whose method (G.k.9.i.2.r.2) names causa.
+    let ours: Vec<(String, String)> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "causalityAssessment")
+        .filter_map(|n| {
+            let text = |parent: &str| {
+                n.descendants()
+                    .find(|d| d.tag_name().name() == parent)
+                    .and_then(|p| {
+                        p.descendants()
+                            .find(|d| d.tag_name().name() == "originalText")
+                    })
+                    .and_then(|t| t.text())
+                    .map(str::to_owned)
+            };
+            let method = text("methodCode")?;
+            method
+                .contains("causa")
+                .then(|| (text("author").unwrap_or_default(), method))
+        })
+        .collect();
+    // Scenario 1: two suspect drugs x two reactions, one method.
+    assert_eq!(ours.len(), 4, "{ours:?}");
+    for (author, method) in &ours {
+        assert_eq!(author, source, "G.k.9.i.2.r.1");
+        assert!(
+            method.starts_with("naranjo ") && method.ends_with(&format!(" (causa {version})")),
+            "{method}"
+        );
+    }
 }
 
 #[test]
