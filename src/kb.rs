@@ -177,12 +177,50 @@ pub fn normalize(name: &str) -> String {
     out
 }
 
-/// [`normalize`] for any text: words joined by one space, lowercased.
+/// [`normalize`] for any text: words joined by one space, lowercased, and
+/// the accents of Latin letters dropped, as reports in French, Spanish,
+/// Portuguese, Italian or German often write terms without them
+/// (`NECROLYSE EPIDERMIQUE TOXIQUE` for `nécrolyse épidermique toxique`).
 fn normalize_any(name: &str) -> String {
-    name.split_whitespace()
+    let lower = name
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-        .to_lowercase()
+        .to_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    for c in lower.chars() {
+        match unaccented(c) {
+            Some(plain) => out.push_str(plain),
+            // Combining accents (a decomposed `é`) go with their letter.
+            None if ('\u{300}'..='\u{36f}').contains(&c) => {}
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// The unaccented spelling of a lowercase accented Latin letter.
+fn unaccented(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+        'ç' | 'ć' | 'č' => "c",
+        'ď' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => "e",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' => "i",
+        'ł' => "l",
+        'ñ' | 'ń' | 'ň' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
+        'ř' => "r",
+        'ś' | 'š' => "s",
+        'ť' => "t",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => "u",
+        'ý' | 'ÿ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        'æ' => "ae",
+        'œ' => "oe",
+        'ß' => "ss",
+        _ => return None,
+    })
 }
 
 /// Whether `normalize(name) == normalized`, without building the normalized
@@ -252,22 +290,29 @@ impl KnowledgeBase {
         self.phenotypes.iter().find(|p| p.id == id)
     }
 
-    /// The phenotype whose id, name or synonym (or a supplied MedDRA code) matches a reported term.
+    /// The phenotype a reported term names: the one listing its MedDRA code
+    /// (a PT or LLT code) first, as the code says what the reporter's words
+    /// were coded to; else the one whose id, name or synonym (in any language
+    /// listed) matches the term.
     pub fn phenotype_for_term(&self, term: &str, meddra_code: Option<&str>) -> Option<&Phenotype> {
-        let by_name = if self.index.built_for == (self.drugs.len(), self.phenotypes.len()) {
-            self.index
-                .phenotypes
-                .get(&normalize(term))
-                .and_then(|&i| self.phenotypes.get(i))
-        } else {
-            self.phenotype_by_scan(term)
-        };
-        by_name.or_else(|| {
-            let code = meddra_code?.trim();
-            self.phenotypes
-                .iter()
-                .find(|p| p.meddra_codes.iter().any(|c| c == code))
+        self.phenotype_by_code(meddra_code).or_else(|| {
+            if self.index.built_for == (self.drugs.len(), self.phenotypes.len()) {
+                self.index
+                    .phenotypes
+                    .get(&normalize(term))
+                    .and_then(|&i| self.phenotypes.get(i))
+            } else {
+                self.phenotype_by_scan(term)
+            }
         })
+    }
+
+    /// The phenotype listing a MedDRA code, if any.
+    fn phenotype_by_code(&self, meddra_code: Option<&str>) -> Option<&Phenotype> {
+        let code = meddra_code?.trim();
+        self.phenotypes
+            .iter()
+            .find(|p| p.meddra_codes.iter().any(|c| c == code))
     }
 
     /// The phenotype whose id, name or synonym matches a term, by comparing every name.
@@ -284,30 +329,28 @@ impl KnowledgeBase {
         term: &str,
         meddra_code: Option<&str>,
     ) -> Option<&Phenotype> {
-        self.phenotype_by_scan(term).or_else(|| {
-            let code = meddra_code?.trim();
-            self.phenotypes
-                .iter()
-                .find(|p| p.meddra_codes.iter().any(|c| c == code))
-        })
+        self.phenotype_by_code(meddra_code)
+            .or_else(|| self.phenotype_by_scan(term))
     }
 
-    /// The entry saying a reported term is not an adverse reaction, if any.
+    /// The entry saying a reported term is not an adverse reaction, if any:
+    /// by its MedDRA code first, then by name.
     pub fn not_reaction_for_term(
         &self,
         term: &str,
         meddra_code: Option<&str>,
     ) -> Option<&NotReaction> {
-        let n = normalize(term);
-        self.not_reactions
-            .iter()
-            .find(|x| x.names.iter().any(|m| normalizes_to(m, &n)))
-            .or_else(|| {
-                let code = meddra_code?.trim();
-                self.not_reactions
-                    .iter()
-                    .find(|x| x.meddra_codes.iter().any(|c| c == code))
-            })
+        let by_code = meddra_code.map(str::trim).and_then(|code| {
+            self.not_reactions
+                .iter()
+                .find(|x| x.meddra_codes.iter().any(|c| c == code))
+        });
+        by_code.or_else(|| {
+            let n = normalize(term);
+            self.not_reactions
+                .iter()
+                .find(|x| x.names.iter().any(|m| normalizes_to(m, &n)))
+        })
     }
 
     pub fn knowledge(&self, drug_id: &str, phenotype_id: &str) -> Option<&Knowledge> {
@@ -499,6 +542,109 @@ mod tests {
         );
         assert!(problems.contains("`empty` has no names"), "{problems}");
         assert!(problems.contains("kb/a-not-reactions.yaml:"), "{problems}");
+    }
+
+    #[test]
+    fn a_meddra_code_is_matched_before_the_name() {
+        let p = |id: &str, names: &[&str], codes: &[&str]| Phenotype {
+            id: id.to_owned(),
+            names: names.iter().map(|n| (*n).to_owned()).collect(),
+            meddra_codes: codes.iter().map(|c| (*c).to_owned()).collect(),
+            latency: None,
+            mechanism: None,
+            scar: false,
+            contraindicates_reexposure: false,
+            source: String::new(),
+            origin: String::new(),
+        };
+        let kb = KnowledgeBase {
+            phenotypes: vec![
+                p("rash", &["rash"], &[]),
+                p("urticaria", &["hives"], &["100"]),
+            ],
+            ..KnowledgeBase::default()
+        };
+        let id = |term: &str, code: Option<&str>| {
+            kb.phenotype_for_term(term, code).map(|p| p.id.clone())
+        };
+        // The code says what the reporter's words were coded to.
+        assert_eq!(id("rash", Some("100")), Some("urticaria".into()));
+        assert_eq!(id("rash", Some(" 100 ")), Some("urticaria".into()));
+        // A code nobody lists leaves the name to decide.
+        assert_eq!(id("rash", Some("999")), Some("rash".into()));
+        assert_eq!(id("something else", Some("999")), None);
+        assert_eq!(
+            kb.phenotype_for_term_by_scan("rash", Some("100"))
+                .map(|p| p.id.as_str()),
+            Some("urticaria")
+        );
+    }
+
+    #[test]
+    fn accents_and_case_do_not_stop_a_match() {
+        assert_eq!(
+            normalize("NÉCROLYSE  ÉPIDERMIQUE toxique"),
+            "necrolyse epidermique toxique"
+        );
+        assert_eq!(normalize("Angio-Œdème"), "angio-oedeme");
+        // A decomposed accent (e + U+0301) reads as the composed one.
+        assert_eq!(normalize("ne\u{301}crolyse"), normalize("nécrolyse"));
+        assert_eq!(normalize("Quincke-Ödem"), "quincke-odem");
+        assert!(normalizes_to(
+            "nécrolyse épidermique toxique",
+            "necrolyse epidermique toxique"
+        ));
+    }
+
+    #[test]
+    fn reported_terms_in_the_reporters_language_and_codes_find_the_shipped_phenotypes() {
+        let set = crate::rules::load(&crate::rules::shipped_files()).unwrap();
+        let kb = &set.kb;
+        let id = |term: &str, code: Option<&str>| {
+            kb.phenotype_for_term(term, code).map(|p| p.id.as_str())
+        };
+        // FAERS2022Scenario1.xml, E.i.1.2: `<value xsi:type="ED">THROMBOSE VEINEUSE PROFONDE</value>`
+        // with E.i.2.1b code 10027940, which no phenotype lists.
+        assert_eq!(
+            id("THROMBOSE VEINEUSE PROFONDE", Some("10027940")),
+            Some("deep-vein-thrombosis")
+        );
+        // Without accents, as reports often write them.
+        assert_eq!(id("NECROLYSE EPIDERMIQUE TOXIQUE", None), Some("sjs-ten"));
+        assert_eq!(id("síndrome de Stevens-Johnson", None), Some("sjs-ten"));
+        // CTCAE v4.03 codes: 10044223 Toxic epidermal necrolysis, 10046735 Urticaria.
+        assert_eq!(id("not given", Some("10044223")), Some("sjs-ten"));
+        assert_eq!(id("MedDRA 10046735", Some("10046735")), Some("urticaria"));
+        // Every shipped code names one phenotype.
+        let mut codes: Vec<&str> = kb
+            .phenotypes
+            .iter()
+            .flat_map(|p| p.meddra_codes.iter().map(String::as_str))
+            .chain(
+                kb.not_reactions
+                    .iter()
+                    .flat_map(|x| x.meddra_codes.iter().map(String::as_str)),
+            )
+            .collect();
+        let all = codes.len();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), all, "a MedDRA code listed twice");
+    }
+
+    #[test]
+    fn procedures_product_issues_social_circumstances_and_no_event_are_not_reactions() {
+        let set = crate::rules::load(&crate::rules::shipped_files()).unwrap();
+        let kb = &set.kb;
+        let kind = |term: &str| kb.not_reaction_for_term(term, None).map(|x| x.id.as_str());
+        // Terms of the openFDA records the project was tried on.
+        assert_eq!(kind("Product adhesion issue"), Some("product-issue"));
+        assert_eq!(kind("Product storage error"), Some("medication-error"));
+        assert_eq!(kind("NO ADVERSE EVENT"), Some("no-adverse-event"));
+        assert_eq!(kind("Renal transplant"), Some("procedure"));
+        assert_eq!(kind("Sinus operation"), Some("procedure"));
+        assert_eq!(kind("Smoker"), Some("social-circumstance"));
+        assert_eq!(kind("Rash"), None);
     }
 
     #[test]

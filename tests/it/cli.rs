@@ -1118,7 +1118,7 @@ fn an_e2b_case_keeps_the_patient_seriousness_narrative_and_comments() {
 }
 
 #[test]
-fn drugs_not_administered_are_never_scored() {
+fn non_reactions_and_drugs_not_administered_are_not_scored() {
     let file = "fixtures/e2b-edge/not-administered-and-not-reactions.xml";
     // Drug Z has G.k.1 code 4 (drug not administered); Drug Y has no G.k.1 and
     // its name says "(No drug exposure)"; Amoxicillin is the suspect (code 1).
@@ -1150,6 +1150,41 @@ fn drugs_not_administered_are_never_scored() {
         .map(|a| a["drug"].as_str().unwrap())
         .collect();
     assert_eq!(drugs.into_iter().collect::<Vec<_>>(), ["amoxicillin"]);
+    // E.i terms "Product adhesion issue", "Renal transplant" and "NO ADVERSE
+    // EVENT" are listed as not scored, with what they report; "Rash" is assessed.
+    let not_scored: Vec<(&str, &str)> = v["not_scored"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["term"].as_str().unwrap(), x["reason"].as_str().unwrap()))
+        .collect();
+    let reason_of = |term: &str| {
+        not_scored
+            .iter()
+            .find(|(t, _)| *t == term)
+            .map(|(_, r)| *r)
+            .unwrap_or_else(|| panic!("{term} is scored: {not_scored:?}"))
+    };
+    assert_eq!(not_scored.len(), 3, "{not_scored:?}");
+    assert!(
+        reason_of("Product adhesion issue")
+            .starts_with("reports a product quality issue, not an adverse reaction")
+    );
+    assert!(
+        reason_of("Renal transplant")
+            .starts_with("reports a surgical or medical procedure, not an adverse reaction")
+    );
+    assert!(
+        reason_of("NO ADVERSE EVENT")
+            .starts_with("reports that no adverse event occurred, not an adverse reaction")
+    );
+    let terms: std::collections::BTreeSet<&str> = v["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["reaction_term"].as_str().unwrap())
+        .collect();
+    assert_eq!(terms.into_iter().collect::<Vec<_>>(), ["Rash"]);
 }
 
 #[test]
