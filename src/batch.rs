@@ -388,13 +388,20 @@ mod tests {
         };
         let mut line = String::new();
         csv_rows(&mut line, "f:1", "c", "sha256:0", std::slice::from_ref(&x));
-        assert_eq!(line, "f:1,c,d,r,naranjo,2,possible,,2,1,0,7,insufficient;provisional,sha256:0\n");
+        assert_eq!(
+            line,
+            "f:1,c,d,r,naranjo,2,possible,,2,1,0,7,insufficient;provisional,sha256:0\n"
+        );
         let mut line = String::new();
         ndjson_row(&mut line, "f:1", "c", "sha256:0", &x);
         let v: serde_json::Value = serde_json::from_str(&line).expect("JSON");
         assert_eq!(v["information"]["unknown"], 7);
         assert_eq!(v["flags"], "insufficient;provisional");
-        assert_eq!(line, serde_json::to_string(&v).expect("JSON"), "keys in sorted order");
+        assert_eq!(
+            line,
+            serde_json::to_string(&v).expect("JSON"),
+            "keys in sorted order"
+        );
     }
 
     /// The hand-written rows are the ones `serde_json` and the CSV quoting rules give.

@@ -12,6 +12,7 @@ mod assess;
 mod batch;
 mod export;
 mod import;
+mod kb;
 mod log;
 mod rules;
 
@@ -19,6 +20,7 @@ pub use assess::AssessArgs;
 pub use batch::BatchArgs;
 pub use export::ExportCommand;
 pub use import::{CaseFormat, ImportCommand};
+pub use kb::{GapsFormat, KbCommand};
 pub use log::LogCommand;
 pub use rules::{GraphFormat, RulesCommand};
 
@@ -62,6 +64,9 @@ pub enum Command {
     /// Check assessment logs
     #[command(subcommand)]
     Log(LogCommand),
+    /// What the knowledge base lacks for a set of reports
+    #[command(subcommand)]
+    Kb(KbCommand),
 }
 
 pub(crate) fn parse_day(s: &str) -> Result<NaiveDate, String> {
@@ -80,6 +85,7 @@ pub fn run(cli: Cli) -> Result<(String, i32), Error> {
         Command::Export(command) => export::run(&command).map(plain),
         Command::Rules(command) => rules::run(command),
         Command::Log(command) => log::run(&command).map(plain),
+        Command::Kb(command) => kb::run(&command),
     }
 }
 
@@ -90,6 +96,21 @@ pub fn load_rules(dir: Option<&Path>) -> Result<RuleSet, Error> {
         None => crate::rules::shipped_files(),
     };
     crate::rules::load(&files).map_err(Error::Invalid)
+}
+
+/// Loads the rules as [`load_rules`] does, with the user's listedness table when one is given.
+pub fn load_rules_with(dir: Option<&Path>, listedness: Option<&Path>) -> Result<RuleSet, Error> {
+    let mut rules = load_rules(dir)?;
+    if let Some(path) = listedness {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+        let file = SourceFile {
+            name: path.display().to_string(),
+            text,
+        };
+        let table = crate::kb::listedness::read(&file, &rules.kb).map_err(Error::Invalid)?;
+        rules.kb.listedness = Some(table);
+    }
+    Ok(rules)
 }
 
 /// Reads and validates the cases of a file: a case file, or an openFDA

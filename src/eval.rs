@@ -45,11 +45,22 @@ pub struct Options {
     pub policy: Option<Policy>,
 }
 
+/// The listedness table an assessment used: file, digest and the documents it cites.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListednessStamp {
+    pub file: String,
+    pub digest: String,
+    pub documents: Vec<String>,
+}
+
 /// Everything assessed for one case.
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseAssessment {
     pub engine_version: &'static str,
     pub rules_digest: String,
+    /// The user's listedness table, when one was given: it decides listedness
+    /// before the knowledge base, so it is stamped beside the rule set.
+    pub listedness: Option<ListednessStamp>,
     pub case_digest: String,
     pub case_id: String,
     pub source: Option<String>,
@@ -424,6 +435,11 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
     CaseAssessment {
         engine_version: ENGINE_VERSION,
         rules_digest: rules.digest.clone(),
+        listedness: rules.kb.listedness.as_ref().map(|t| ListednessStamp {
+            file: t.file.clone(),
+            digest: t.digest.clone(),
+            documents: t.documents(),
+        }),
         case_digest: case.digest.clone(),
         case_id: case.id.clone(),
         source: case.source.clone(),

@@ -287,9 +287,13 @@ fn insertion(
     };
     let mut w = Writer::new_with_indent(Vec::new(), step, size);
     let stamp = format!(
-        " G.k.9.i.2.r added by causa {}: rules {}, case {}, policy {} ",
+        " G.k.9.i.2.r added by causa {}: rules {}{}, case {}, policy {} ",
         assessment.engine_version,
         assessment.rules_digest,
+        assessment
+            .listedness
+            .as_ref()
+            .map_or(String::new(), |t| format!(", listedness {}", t.digest)),
         assessment.case_digest,
         assessment
             .policy

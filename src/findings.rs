@@ -12,7 +12,9 @@
 
 mod challenge;
 mod exposure;
+mod generic;
 mod history;
+mod knowledge;
 mod latency;
 mod timing;
 
@@ -173,6 +175,8 @@ pub struct Pair<'a> {
     at_onset: Option<&'a crate::case::Exposure>,
     /// What the knowledge base knows of this drug and reaction, found once.
     knowledge: Option<&'a crate::kb::Knowledge>,
+    /// The row of the user's listedness table for this drug and reaction, if any.
+    listed: Option<&'a crate::kb::listedness::ListedRow>,
 }
 
 /// Reasoning text, written only for a traced pair ([`Pair::traced`]).
@@ -207,7 +211,19 @@ impl<'a> Pair<'a> {
         let d = &case.drugs[drug];
         let phenotype = phenotype_of(kb, &case.reactions[reaction]);
         let kb_drug = kb.drug(&d.name).or_else(|| kb.drug(&d.id));
+        let r = &case.reactions[reaction];
+        let listed = kb.listedness.as_ref().and_then(|t| {
+            let names = [d.name.as_str(), d.id.as_str()];
+            t.row_for(
+                &names,
+                kb_drug.map(|k| k.id.as_str()),
+                &r.term,
+                r.meddra_code.as_deref(),
+                phenotype.map(|p| p.id.as_str()),
+            )
+        });
         Pair {
+            listed,
             case,
             kb,
             drug,
@@ -272,16 +288,32 @@ impl<'a> Pair<'a> {
 
     /// Whether a drug named elsewhere is one the knowledge base declares similar to this pair's drug.
     pub fn is_similar_drug(&self, name: &str) -> bool {
-        self.kb_drug_id().is_some_and(|k| {
-            self.kb
-                .drug(name)
-                .is_some_and(|x| x.id != k && self.kb.are_similar(&x.id, k))
-        })
+        self.similarity(name).is_some()
+    }
+
+    /// Why a drug named elsewhere counts as similar to this pair's drug, if it does.
+    pub fn similarity(&self, name: &str) -> Option<String> {
+        let k = self.kb_drug_id()?;
+        let x = self.kb.drug(name)?;
+        if x.id == k {
+            return None;
+        }
+        self.kb.similarity(&x.id, k)
+    }
+
+    /// The row of the user's listedness table for this drug and reaction, if any.
+    pub fn listed(&self) -> Option<&'a crate::kb::listedness::ListedRow> {
+        self.listed
     }
 
     /// The knowledge base's entry for this drug and this reaction's phenotype.
     pub fn knowledge(&self) -> Option<&'a crate::kb::Knowledge> {
         self.knowledge
+    }
+
+    /// The drug's knowledge-base entry, if it has one.
+    pub fn kb_drug(&self) -> Option<&'a crate::kb::KbDrug> {
+        self.kb_drug
     }
 
     pub fn kb_drug_id(&self) -> Option<&'a str> {
@@ -325,7 +357,7 @@ pub fn compute(id: FindingId, pair: &Pair) -> Finding {
         FindingId::Rechallenge => challenge::rechallenge(pair),
         FindingId::AlternativeCauses => history::alternative_causes(pair),
         FindingId::UnderlyingDisease => history::underlying_disease(pair),
-        FindingId::PreviousKnowledge => history::previous_knowledge(pair),
+        FindingId::PreviousKnowledge => knowledge::previous_knowledge(pair),
         FindingId::ObjectiveEvidence => history::objective_evidence(pair),
         FindingId::ToxicDrugLevel => history::toxic_drug_level(pair),
         FindingId::DoseResponse => challenge::dose_response(pair),
@@ -337,7 +369,7 @@ pub fn compute(id: FindingId, pair: &Pair) -> Finding {
         FindingId::DrugPresence => exposure::drug_presence(pair),
         FindingId::Prechallenge => exposure::prechallenge(pair),
         FindingId::DrugContinued => exposure::drug_continued(pair),
-        FindingId::Notoriety => exposure::notoriety(pair),
+        FindingId::Notoriety => knowledge::notoriety(pair),
     }
 }
 

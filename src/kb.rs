@@ -5,10 +5,17 @@
 //! plausibility of alternative causes. It holds data only: no clinical logic,
 //! and nothing about any particular drug is written in Rust.
 
+mod classes;
 pub mod doc;
+pub mod gaps;
+pub mod listedness;
 mod load;
+mod names;
+mod windows;
 
+pub use classes::{Class, Subject};
 pub use load::load;
+pub use names::{normalize, normalizes_to};
 
 use crate::case::Plausibility;
 pub use doc::{Listedness, Risk};
@@ -23,6 +30,11 @@ pub struct KnowledgeBase {
     pub notoriety: Vec<Notoriety>,
     pub treatments: Vec<Treatment>,
     pub not_reactions: Vec<NotReaction>,
+    pub classes: Vec<Class>,
+    /// The user's listedness table (`--listedness`), if one was given.
+    pub listedness: Option<listedness::ListednessTable>,
+    /// How time to onset is read for a reaction with no latency window, if at all.
+    pub generic_time: Option<GenericTime>,
     /// How many elimination half-lives clear a drug (default 5), and where that is set.
     pub elimination_half_lives: (f64, String),
     /// Drugs and phenotypes by normalized name, built by [`load`].
@@ -123,9 +135,18 @@ pub struct Windows {
     pub plausible: (i64, i64),
 }
 
+/// The generic reading of time to onset ([`doc::GenericTimeDoc`]).
+#[derive(Debug, Clone)]
+pub struct GenericTime {
+    pub answer: doc::GenericAnswer,
+    pub source: String,
+    pub origin: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Knowledge {
-    pub drug: String,
+    /// The drug, or the class, the entry is about.
+    pub subject: Subject,
     pub phenotype: String,
     pub listedness: Listedness,
     pub frequency: Option<String>,
@@ -153,97 +174,13 @@ pub struct DiseaseCause {
 
 #[derive(Debug, Clone)]
 pub struct Notoriety {
-    pub drug: String,
+    /// The drug, or the class, the entry is about.
+    pub subject: Subject,
     pub phenotype: String,
     pub plausibility: Plausibility,
     pub risk: Option<doc::Risk>,
     pub source: String,
     pub origin: String,
-}
-
-/// Lowercases and collapses whitespace, for matching names as people write them.
-pub fn normalize(name: &str) -> String {
-    if !name.is_ascii() {
-        return normalize_any(name);
-    }
-    // ASCII (all but a few names): one pass, one allocation, the same text.
-    let mut out = String::with_capacity(name.len());
-    for word in name.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-    }
-    out
-}
-
-/// [`normalize`] for any text: words joined by one space, lowercased, and
-/// the accents of Latin letters dropped, as reports in French, Spanish,
-/// Portuguese, Italian or German often write terms without them
-/// (`NECROLYSE EPIDERMIQUE TOXIQUE` for `nécrolyse épidermique toxique`).
-fn normalize_any(name: &str) -> String {
-    let lower = name
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    let mut out = String::with_capacity(lower.len());
-    for c in lower.chars() {
-        match unaccented(c) {
-            Some(plain) => out.push_str(plain),
-            // Combining accents (a decomposed `é`) go with their letter.
-            None if ('\u{300}'..='\u{36f}').contains(&c) => {}
-            None => out.push(c),
-        }
-    }
-    out
-}
-
-/// The unaccented spelling of a lowercase accented Latin letter.
-fn unaccented(c: char) -> Option<&'static str> {
-    Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
-        'ç' | 'ć' | 'č' => "c",
-        'ď' => "d",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => "e",
-        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' => "i",
-        'ł' => "l",
-        'ñ' | 'ń' | 'ň' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
-        'ř' => "r",
-        'ś' | 'š' => "s",
-        'ť' => "t",
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => "u",
-        'ý' | 'ÿ' => "y",
-        'ź' | 'ż' | 'ž' => "z",
-        'æ' => "ae",
-        'œ' => "oe",
-        'ß' => "ss",
-        _ => return None,
-    })
-}
-
-/// Whether `normalize(name) == normalized`, without building the normalized
-/// text: lookups compare a case's term with every name of the knowledge base.
-/// ASCII names (all but a few) are compared word by word; any other name is
-/// normalized, so the answer is always exactly `normalize`'s.
-pub fn normalizes_to(name: &str, normalized: &str) -> bool {
-    if !name.is_ascii() {
-        return normalize(name) == normalized;
-    }
-    let mut want = normalized.bytes();
-    for (i, word) in name.split_whitespace().enumerate() {
-        if i > 0 && want.next() != Some(b' ') {
-            return false;
-        }
-        if !word
-            .bytes()
-            .all(|b| want.next() == Some(b.to_ascii_lowercase()))
-        {
-            return false;
-        }
-    }
-    want.next().is_none()
 }
 
 impl Default for KnowledgeBase {
@@ -256,6 +193,9 @@ impl Default for KnowledgeBase {
             notoriety: Vec::new(),
             treatments: Vec::new(),
             not_reactions: Vec::new(),
+            classes: Vec::new(),
+            listedness: None,
+            generic_time: None,
             elimination_half_lives: (5.0, "default".to_owned()),
             index: Index::default(),
         }
@@ -353,22 +293,6 @@ impl KnowledgeBase {
         })
     }
 
-    pub fn knowledge(&self, drug_id: &str, phenotype_id: &str) -> Option<&Knowledge> {
-        self.knowledge
-            .iter()
-            .find(|k| k.drug == drug_id && k.phenotype == phenotype_id)
-    }
-
-    /// Whether two knowledge-base drugs are declared similar (either way round).
-    pub fn are_similar(&self, a: &str, b: &str) -> bool {
-        let declares = |x: &str, y: &str| {
-            self.drugs
-                .iter()
-                .any(|d| d.id == x && d.similar.iter().any(|s| s == y))
-        };
-        declares(a, b) || declares(b, a)
-    }
-
     pub fn disease(&self, name: &str) -> Option<&Disease> {
         let n = normalize(name);
         self.diseases
@@ -395,12 +319,6 @@ impl KnowledgeBase {
             .iter()
             .find(|t| t.names.iter().any(|n| text.contains(&words(n))))
     }
-
-    pub fn notoriety(&self, drug_id: &str, phenotype_id: &str) -> Option<&Notoriety> {
-        self.notoriety
-            .iter()
-            .find(|x| x.drug == drug_id && x.phenotype == phenotype_id)
-    }
 }
 
 impl DiseaseCause {
@@ -418,33 +336,10 @@ impl DiseaseCause {
     }
 }
 
-/// Checks a pair of windows: each `[low, high]` in order, `plausible` containing `typical`.
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::diagnostic::SourceFile;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// The one-pass normalization of ASCII text gives what the general one gives.
-        #[test]
-        fn normalize_of_ascii_is_that_of_any_text(
-            a in "[ \t\n\x0b\x0c\rAbZz09-]{0,12}",
-        ) {
-            prop_assert_eq!(normalize(&a), normalize_any(&a));
-        }
-
-        /// The allocation-free comparison answers exactly as comparing normalized texts.
-        #[test]
-        fn normalizes_to_agrees_with_normalize(
-            a in "[ \t\n\x0b\x0cAbZz\u{3a3}\u{130}\u{a0}-]{0,8}",
-            b in "[ \t\n\x0b\x0cAbZz\u{3a3}\u{130}\u{a0}-]{0,8}",
-        ) {
-            let nb = normalize(&b);
-            prop_assert_eq!(normalizes_to(&a, &nb), normalize(&a) == nb);
-            prop_assert!(normalizes_to(&a, &normalize(&a)));
-        }
-    }
 
     /// The indexed lookups find what comparing with every name finds, in the shipped knowledge base.
     #[test]
@@ -491,26 +386,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn normalizes_to_examples() {
-        assert!(normalizes_to(
-            "  Stevens-Johnson   Syndrome ",
-            "stevens-johnson syndrome"
-        ));
-        assert!(!normalizes_to(
-            "Stevens-Johnson",
-            "stevens-johnson syndrome"
-        ));
-        assert!(!normalizes_to(
-            "Stevens-Johnson syndrome x",
-            "stevens-johnson syndrome"
-        ));
-        assert!(normalizes_to(
-            "\u{3a3}A\u{3a3}",
-            &normalize("\u{3a3}A\u{3a3}")
-        ));
     }
 
     fn file(name: &str, text: &str) -> SourceFile {
@@ -578,22 +453,6 @@ mod tests {
                 .map(|p| p.id.as_str()),
             Some("urticaria")
         );
-    }
-
-    #[test]
-    fn accents_and_case_do_not_stop_a_match() {
-        assert_eq!(
-            normalize("NÉCROLYSE  ÉPIDERMIQUE toxique"),
-            "necrolyse epidermique toxique"
-        );
-        assert_eq!(normalize("Angio-Œdème"), "angio-oedeme");
-        // A decomposed accent (e + U+0301) reads as the composed one.
-        assert_eq!(normalize("ne\u{301}crolyse"), normalize("nécrolyse"));
-        assert_eq!(normalize("Quincke-Ödem"), "quincke-odem");
-        assert!(normalizes_to(
-            "nécrolyse épidermique toxique",
-            "necrolyse epidermique toxique"
-        ));
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub fn line(record: &Record, last: Option<(&str, u64)>) -> String {
         .iter()
         .map(|p| json!({"switch": p.switch, "value": p.value}))
         .collect();
-    let entry = json!({
+    let mut entry = json!({
         "seq": seq,
         "prev": prev,
         "assessed_at": record.assessed_at,
@@ -54,6 +54,10 @@ pub fn line(record: &Record, last: Option<(&str, u64)>) -> String {
         "overrides": record.overrides,
         "results": results,
     });
+    // Only a run with a listedness table says so, so that other entries read as before.
+    if let Some(t) = &a.listedness {
+        entry["listedness"] = json!({"file": t.file, "digest": t.digest});
+    }
     let hash = entry_hash(&entry);
     let mut s = json!({"entry": entry, "hash": hash}).to_string();
     s.push('\n');

@@ -1,7 +1,7 @@
 //! `causa assess`: the reports of case files, openFDA or E2B(R3) files, as of
 //! a day or over time, with an optional tamper-evident log.
 
-use super::{load_cases, load_rules, options, parse_day};
+use super::{load_cases, load_rules_with, options, parse_day};
 use crate::Error;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::eval;
@@ -46,6 +46,9 @@ pub struct AssessArgs {
     /// Use the rules in this directory instead of the shipped ones
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
+    /// Your listedness table (CSV or YAML: drug, meddra_code and/or term, listed, document, version), decided against your reference safety information; it takes precedence over the knowledge base for previous knowledge
+    #[arg(long, value_name = "FILE")]
+    listedness: Option<PathBuf>,
     /// Show how every method's result changed with each dated piece of information
     #[arg(long, conflicts_with = "as_of")]
     pub timeline: bool,
@@ -68,12 +71,13 @@ pub(super) fn run(args: &AssessArgs) -> Result<String, Error> {
         as_of,
         format,
         rules: dir,
+        listedness,
         policies,
         timeline,
         log,
         assessed_at,
     } = args;
-    let rules = load_rules(dir.as_deref())?;
+    let rules = load_rules_with(dir.as_deref(), listedness.as_deref())?;
     let options = options(&rules, methods, *as_of, policies)?;
     // Read and check every case first, so every problem is shown at once.
     let mut cases = Vec::new();

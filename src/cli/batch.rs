@@ -1,7 +1,7 @@
 //! `causa batch`: many records in, one row per drug x reaction pair and method
 //! out, rejected records to an errors file.
 
-use super::{load_rules, method_or_hint, parse_day};
+use super::{load_rules_with, method_or_hint, parse_day};
 use crate::Error;
 use crate::eval::Options;
 use crate::import::InputFormat;
@@ -40,11 +40,14 @@ pub struct BatchArgs {
     /// Use the rules in this directory instead of the shipped ones
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// Your listedness table (CSV or YAML: drug, meddra_code and/or term, listed, document, version), decided against your reference safety information; it takes precedence over the knowledge base for previous knowledge
+    #[arg(long, value_name = "FILE")]
+    pub listedness: Option<PathBuf>,
 }
 
 pub(super) fn run(args: &BatchArgs) -> Result<(String, i32), Error> {
     use std::io::IsTerminal as _;
-    let rules = load_rules(args.rules.as_deref())?;
+    let rules = load_rules_with(args.rules.as_deref(), args.listedness.as_deref())?;
     for m in &args.methods {
         method_or_hint(&rules, m)?;
     }

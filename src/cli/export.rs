@@ -1,6 +1,6 @@
 //! `causa export e2b`: our assessments written back into an ICSR.
 
-use super::{load_rules, options};
+use super::{load_rules_with, options};
 use crate::Error;
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
@@ -23,6 +23,9 @@ pub enum ExportCommand {
         /// Use the rules in this directory instead of the shipped ones
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
+        /// Your listedness table (CSV or YAML: drug, meddra_code and/or term, listed, document, version), decided against your reference safety information; it takes precedence over the knowledge base for previous knowledge
+        #[arg(long, value_name = "FILE")]
+        listedness: Option<PathBuf>,
         /// Set a policy switch (repeatable), e.g. tolerance-under-desensitization=negative
         #[arg(long = "policy", value_name = "NAME=VALUE")]
         policies: Vec<String>,
@@ -38,12 +41,13 @@ struct Export<'a> {
     out: Option<&'a Path>,
     methods: &'a [String],
     rules: Option<&'a Path>,
+    listedness: Option<&'a Path>,
     policies: &'a [String],
     source: Option<&'a str>,
 }
 
 fn export_e2b(x: &Export) -> Result<String, Error> {
-    let rules = load_rules(x.rules)?;
+    let rules = load_rules_with(x.rules, x.listedness)?;
     let options = options(&rules, x.methods, None, x.policies)?;
     let text = std::fs::read_to_string(x.file).map_err(|e| Error::read(x.file, e))?;
     let name = x.file.display().to_string();
@@ -110,6 +114,7 @@ pub(super) fn run(command: &ExportCommand) -> Result<String, Error> {
             out,
             methods,
             rules,
+            listedness,
             policies,
             source,
         } => export_e2b(&Export {
@@ -117,6 +122,7 @@ pub(super) fn run(command: &ExportCommand) -> Result<String, Error> {
             out: out.as_deref(),
             methods,
             rules: rules.as_deref(),
+            listedness: listedness.as_deref(),
             policies,
             source: source.as_deref(),
         }),

@@ -67,7 +67,12 @@ pub(super) fn header(case: &Case) -> CaseHeader {
             s
         })
         .collect();
-    for r in p.previous_reactions.iter().flatten().filter(|r| case.is_known(r.known)) {
+    for r in p
+        .previous_reactions
+        .iter()
+        .flatten()
+        .filter(|r| case.is_known(r.known))
+    {
         let when = r.date.map_or(String::new(), |d| format!(" ({d})"));
         history.push(format!("earlier {} with {}{when}", r.reaction, r.drug));
     }
@@ -78,14 +83,22 @@ pub(super) fn header(case: &Case) -> CaseHeader {
         .map(|r| ReactionLine {
             id: r.id.clone(),
             term: r.term.clone(),
-            onset: r.onset.map_or_else(|| "not dated".to_owned(), |d| d.to_string()),
+            onset: r
+                .onset
+                .map_or_else(|| "not dated".to_owned(), |d| d.to_string()),
             end: r.end.map_or_else(String::new, |d| d.to_string()),
-            outcome: r.outcome.map_or_else(|| "not given".to_owned(), |o| kebab(&o)),
+            outcome: r
+                .outcome
+                .map_or_else(|| "not given".to_owned(), |o| kebab(&o)),
             grade: r.severity_grade.map_or_else(String::new, |g| g.to_string()),
             seriousness: if r.seriousness.is_empty() {
                 "none given".to_owned()
             } else {
-                r.seriousness.iter().map(kebab).collect::<Vec<_>>().join(", ")
+                r.seriousness
+                    .iter()
+                    .map(kebab)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             },
         })
         .collect();

@@ -7,8 +7,6 @@ use super::latency::{course, course_start};
 use super::{Finding, Pair, ev, found, kebab};
 use crate::case::{ActionTaken, Course, Exposure, Impairment, StepOutcome};
 
-use crate::kb::Risk;
-
 /// The exposure in effect at onset.
 fn current<'a>(pair: &Pair<'a>) -> Option<&'a Exposure> {
     pair.exposure_at_onset()
@@ -363,7 +361,12 @@ pub(super) fn prechallenge(pair: &Pair) -> Finding {
                 .phenotype_for_term(&p.reaction, None)
                 .is_some_and(|x| x.id == ph.id)
         });
-        let e = || ev(&p.path, format!("{}: {}", p.drug, p.reaction));
+        let e = || {
+            let why = pair
+                .similarity(&p.drug)
+                .map_or(String::new(), |w| format!(" (similar: {w})"));
+            ev(&p.path, format!("{}: {}{why}", p.drug, p.reaction))
+        };
         match (same_drug, similar, same_kind) {
             (true, _, true) => consider(5, "same-reaction-same-drug", &e),
             (false, true, true) => consider(4, "same-reaction-similar-drug", &e),
@@ -546,63 +549,4 @@ pub(super) fn drug_continued(pair: &Pair) -> Finding {
             vec![ev(format!("{}.action_taken", drug.path), action)],
         )
     }
-}
-
-/// The drug's risk class for the phenotype: from the knowledge base's notoriety
-/// entry, else "suspected" when the reaction is labelled or reported with it.
-pub(super) fn notoriety(pair: &Pair) -> Finding {
-    let drug = &pair.case.drugs[pair.drug];
-    let (Some(ph), Some(kd)) = (pair.phenotype(), pair.kb_drug_id()) else {
-        return found!(
-            pair,
-            "unknown",
-            format!(
-                "{} or this reaction is not in the knowledge base",
-                drug.name
-            ),
-            vec![ev(format!("{}.name", drug.path), &drug.name)],
-        );
-    };
-    if let Some(n) = pair.kb.notoriety(kd, &ph.id)
-        && let Some(risk) = n.risk
-    {
-        let outcome = match risk {
-            Risk::High => "high",
-            Risk::Associated => "associated",
-            Risk::Suspected => "suspected",
-            Risk::NotSuspected => "not-suspected",
-        };
-        return found!(
-            pair,
-            outcome,
-            format!("{kd} is {outcome} risk for {}", ph.id),
-            vec![ev(&n.origin, &n.source)],
-        );
-    }
-    if let Some(k) = pair.knowledge()
-        && matches!(
-            k.listedness,
-            crate::kb::Listedness::Labelled | crate::kb::Listedness::Reported
-        )
-    {
-        return found!(
-            pair,
-            "suspected",
-            format!(
-                "{} with {kd} is {} but no risk class is known: suspected",
-                ph.id,
-                kebab(&k.listedness)
-            ),
-            vec![ev(&k.origin, &k.source)],
-        );
-    }
-    found!(
-        pair,
-        "unknown",
-        format!("nothing is known of {kd} and {}", ph.id),
-        vec![ev(
-            "rules/kb",
-            format!("no notoriety or knowledge entry for {kd} and {}", ph.id),
-        )],
-    )
 }

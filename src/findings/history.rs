@@ -4,7 +4,7 @@
 
 use super::{Evidence, Finding, Pair, ev, finding, found, kebab};
 use crate::case::{CaseItem, Drug, Plausibility, Role, Supports};
-use crate::kb::{Listedness, Phenotype};
+use crate::kb::Phenotype;
 use crate::policy;
 
 pub(super) fn alternative_causes(pair: &Pair) -> Finding {
@@ -165,7 +165,7 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
                 continue;
             }
         }
-        let (strength, known) = association(pair, i);
+        let (strength, known) = super::knowledge::association(pair, i);
         let Some(known) = known.filter(|_| strength > 0) else {
             // Nothing links it to this reaction: considered, and it moves nothing.
             if co_suspect && pair.traced() {
@@ -186,7 +186,7 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
             continue;
         }
         // Rated against what is known of the drug under assessment.
-        let (own, _) = association(pair, pair.drug);
+        let (own, _) = super::knowledge::association(pair, pair.drug);
         let mut plausibility = if strength > own {
             Plausibility::MorePlausible
         } else if strength == own {
@@ -233,7 +233,7 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
                         _ => "less plausible",
                     },
                     case.drugs[pair.drug].name,
-                    association(pair, pair.drug)
+                    super::knowledge::association(pair, pair.drug)
                         .1
                         .unwrap_or_else(|| "no known association".to_owned()),
                 ),
@@ -307,65 +307,6 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
     consulted(finding(outcome, reasoning, evidence))
 }
 
-/// How strongly a drug of the case is known to cause this pair's phenotype:
-/// 3 high-risk, 2 associated or labelled, 1 occasional reports, 0 nothing known;
-/// with the knowledge-base entry that says so.
-fn association(pair: &Pair, drug: usize) -> (u8, Option<String>) {
-    let Some(ph) = pair.phenotype() else {
-        return (0, None);
-    };
-    let d = &pair.case.drugs[drug];
-    let Some(kd) = pair.kb.drug(&d.name).or_else(|| pair.kb.drug(&d.id)) else {
-        return (0, None);
-    };
-    let notoriety = pair.kb.notoriety(&kd.id, &ph.id).map(|n| {
-        let s = match n.plausibility {
-            Plausibility::MorePlausible => 3,
-            Plausibility::EquallyPlausible => 2,
-            Plausibility::LessPlausible => 1,
-            Plausibility::Excluded => 0,
-        };
-        (
-            s,
-            format!(
-                "{} notoriety for {} ({}, {})",
-                kebab(&n.plausibility),
-                ph.id,
-                n.source,
-                n.origin
-            ),
-        )
-    });
-    let listed = pair.kb.knowledge(&kd.id, &ph.id).map(|k| {
-        let s = match k.listedness {
-            Listedness::Labelled => 2,
-            Listedness::Reported => 1,
-            Listedness::Unknown | Listedness::Against => 0,
-        };
-        (
-            s,
-            format!(
-                "{} for {} ({}, {})",
-                kebab(&k.listedness),
-                ph.id,
-                k.source,
-                k.origin
-            ),
-        )
-    });
-    match (notoriety, listed) {
-        (Some(a), Some(b)) => {
-            if a.0 >= b.0 {
-                (a.0, Some(a.1))
-            } else {
-                (b.0, Some(b.1))
-            }
-        }
-        (Some(a), None) | (None, Some(a)) => (a.0, Some(a.1)),
-        (None, None) => (0, None),
-    }
-}
-
 /// Why a concomitant drug cannot have caused a reaction with this onset, if the times say so:
 /// every exposure began after the onset, or ended longer before it than the phenotype's
 /// plausible latency.
@@ -400,62 +341,6 @@ fn drug_timing_rules_out(
             case.chain(d.exposures[0].stop_at, on)
         )
     })
-}
-
-pub(super) fn previous_knowledge(pair: &Pair) -> Finding {
-    let drug = &pair.case.drugs[pair.drug];
-    let Some(kd) = pair.kb_drug_id() else {
-        return found!(
-            pair,
-            "unknown",
-            format!("`{}` is not in the knowledge base", drug.name),
-            vec![ev(format!("{}.name", drug.path), &drug.name)],
-        );
-    };
-    let Some(ph) = pair.phenotype() else {
-        let r = &pair.case.reactions[pair.reaction];
-        return found!(
-            pair,
-            "unknown",
-            format!(
-                "the term `{}` matches no phenotype in the knowledge base",
-                r.term
-            ),
-            vec![ev(format!("{}.term", r.path), &r.term)],
-        );
-    };
-    match pair.knowledge() {
-        Some(k) => {
-            let outcome = match k.listedness {
-                Listedness::Labelled => "labelled",
-                Listedness::Reported => "reported",
-                Listedness::Unknown => "unknown",
-                Listedness::Against => "against",
-            };
-            if !pair.traced() {
-                return finding(outcome, String::new(), Vec::new());
-            }
-            let mut value = format!("{kd} / {}: {outcome}", ph.id);
-            if let Some(f) = &k.frequency {
-                value.push_str(&format!(", {f}"));
-            }
-            value.push_str(&format!(" ({})", k.source));
-            finding(
-                outcome,
-                format!("the knowledge base lists {} with {kd} as {outcome}", ph.id),
-                vec![ev(&k.origin, value)],
-            )
-        }
-        None if !pair.traced() => finding("unknown", String::new(), Vec::new()),
-        None => finding(
-            "unknown",
-            format!("the knowledge base has nothing on {} with {kd}", ph.id),
-            vec![ev(
-                "rules/kb",
-                format!("no knowledge entry for {kd} and {}", ph.id),
-            )],
-        ),
-    }
 }
 
 fn investigations_for<'a>(pair: &Pair<'a>) -> Vec<&'a crate::case::Investigation> {
@@ -609,12 +494,15 @@ pub(super) fn previous_reaction(pair: &Pair) -> Finding {
             vec![ev(&p.path, format!("{}: {}", p.drug, p.reaction))],
         );
     }
-    if let Some(p) = relevant.iter().find(|p| pair.is_similar_drug(&p.drug)) {
+    if let Some((p, why)) = relevant
+        .iter()
+        .find_map(|p| pair.similarity(&p.drug).map(|why| (p, why)))
+    {
         return found!(
             pair,
             "similar-drug",
             format!(
-                "a previous reaction to the similar drug {} is recorded",
+                "a previous reaction to the similar drug {} is recorded ({why})",
                 p.drug
             ),
             vec![ev(&p.path, format!("{}: {}", p.drug, p.reaction))],

@@ -190,8 +190,13 @@ pub(super) struct Window {
 pub(super) fn window(pair: &Pair, exposure: &Exposure) -> Option<Window> {
     let ph = pair.phenotype()?;
     let own = pair.knowledge().and_then(|k| {
-        k.latency
-            .map(|l| (l, k.origin.clone(), format!("{} and {}", k.drug, ph.id)))
+        k.latency.map(|l| {
+            (
+                l,
+                k.origin.clone(),
+                format!("{} and {}", pair.kb.subject_name(&k.subject), ph.id),
+            )
+        })
     });
     let (l, origin, of) = match own {
         Some(x) => x,

@@ -2,7 +2,7 @@
 //! the windows the knowledge base gives for it.
 
 use super::latency::{
-    NoLatency, chain, cycle_position, latency, window, window_classes, within_cycle,
+    Latency, NoLatency, chain, cycle_position, latency, window, window_classes, within_cycle,
 };
 use super::{Evidence, Finding, Pair, challenge, ev, finding, said};
 use crate::kb::doc::LatencyFrom;
@@ -94,37 +94,26 @@ pub(super) fn time_to_onset(pair: &Pair) -> Finding {
         );
     }
     let r = &pair.case.reactions[pair.reaction];
-    if pair.phenotype().is_none() {
+    let Some(ph) = pair.phenotype() else {
         if pair.traced() {
             evidence.push(ev(format!("{}.term", r.path), &r.term));
         }
-        return finding(
-            "unknown",
-            said!(
-                pair,
-                "{}; the term `{}` matches no phenotype in the knowledge base, so there is no window to compare with",
-                l.how,
-                r.term
-            ),
-            evidence,
+        let missing = said!(
+            pair,
+            "the term `{}` matches no phenotype in the knowledge base",
+            r.term
         );
-    }
+        return super::generic::time_to_onset(pair, Latency { evidence, ..l }, missing);
+    };
     let Some(w) = window(pair, l.first) else {
-        let ph = pair
-            .phenotype()
-            .map(|p| (p.origin.clone(), p.id.clone()))
-            .unwrap_or_default();
         if pair.traced() {
             evidence.push(ev(
-                &ph.0,
-                format!("phenotype `{}` has no latency window", ph.1),
+                &ph.origin,
+                format!("phenotype `{}` has no latency window", ph.id),
             ));
         }
-        return finding(
-            "unknown",
-            said!(pair, "{}; no latency window is known for {}", l.how, ph.1),
-            evidence,
-        );
+        let missing = said!(pair, "no latency window is known for {}", ph.id);
+        return super::generic::time_to_onset(pair, Latency { evidence, ..l }, missing);
     };
     let (t, p) = (w.typical, w.plausible);
     if pair.traced() {

@@ -30,7 +30,30 @@ pub struct KbFileDoc {
     /// medication errors, lack of effect): reported, never scored.
     #[serde(default)]
     pub not_reactions: Vec<Spanned<NotReactionDoc>>,
+    /// Named groups of drugs (a pharmacological class, or a class a risk
+    /// publication names) whose notoriety, knowledge and similarity apply to
+    /// every member.
+    #[serde(default)]
+    pub classes: Vec<Spanned<ClassDoc>>,
     pub settings: Option<SettingsDoc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassDoc {
+    pub id: Text,
+    /// How publications name the class; the first is shown in reports.
+    pub names: Vec<String>,
+    /// WHO ATC codes of the group, where it is one.
+    #[serde(default)]
+    pub atc: Vec<String>,
+    /// Ids of the knowledge-base drugs in the class.
+    pub members: Vec<Text>,
+    /// `true` when members count as similar drugs of one another
+    /// (cross-reactivity), for a previous reaction to a similar drug.
+    #[serde(default)]
+    pub similar: bool,
+    pub source: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,7 +168,9 @@ pub enum Listedness {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KnowledgeEntryDoc {
-    pub drug: Text,
+    /// The drug, or else the class (`class:`) the entry is about.
+    pub drug: Option<Text>,
+    pub class: Option<Text>,
     pub phenotype: Text,
     pub listedness: Listedness,
     pub frequency: Option<String>,
@@ -184,7 +209,9 @@ pub struct SubtypeDoc {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NotorietyDoc {
-    pub drug: Text,
+    /// The drug, or else the class (`class:`) the entry is about.
+    pub drug: Option<Text>,
+    pub class: Option<Text>,
     pub phenotype: Text,
     pub plausibility: Plausibility,
     /// The drug's risk class for the phenotype in epidemiological studies, where
@@ -213,4 +240,26 @@ pub enum Risk {
 pub struct SettingsDoc {
     /// A drug stopped this many elimination half-lives before onset is gone from the body.
     pub elimination_half_lives: Option<Spanned<f64>>,
+    /// How time to onset is read for a reaction whose phenotype has no
+    /// latency window, or that matches no phenotype.
+    pub generic_time_to_onset: Option<Spanned<GenericTimeDoc>>,
+}
+
+/// The generic reading of time to onset: an onset from the first dose until
+/// the drug is gone from the body (the set number of half-lives after the last
+/// dose) gives `answer`; an onset before the first dose is incompatible; any
+/// other onset is unknown.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenericTimeDoc {
+    pub answer: GenericAnswer,
+    pub source: String,
+}
+
+/// What an onset while the drug is present answers under the generic reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GenericAnswer {
+    Compatible,
+    CompatibleNotCoherent,
 }

@@ -3,70 +3,11 @@
 //! phenotypes named by entries, ambiguous names, duplicate entries, windows
 //! out of order, settings out of range).
 
+use super::windows::{check_latency, pos_of};
 use super::*;
 use crate::diagnostic::{Diagnostic, Diagnostics, Pos, SourceFile, from_yaml_error};
 use doc::KbFileDoc;
 use serde_saphyr::Spanned;
-
-/// A latency block's windows, checked.
-fn check_latency(diags: &mut Diagnostics, f: &SourceFile, l: &doc::LatencyDoc) -> Option<Latency> {
-    let first = check_windows(diags, f, &l.typical, &l.plausible)?;
-    let reexposure = match &l.reexposure {
-        Some(r) => Some(check_windows(diags, f, &r.typical, &r.plausible)?),
-        None => None,
-    };
-    Some(Latency {
-        typical: first.typical,
-        plausible: first.plausible,
-        reexposure,
-        from: l.from,
-    })
-}
-
-fn check_windows(
-    diags: &mut Diagnostics,
-    f: &SourceFile,
-    typical: &Spanned<[i64; 2]>,
-    plausible: &Spanned<[i64; 2]>,
-) -> Option<Windows> {
-    let t = (typical.value[0], typical.value[1]);
-    let w = (plausible.value[0], plausible.value[1]);
-    if t.0 > t.1 || w.0 > w.1 {
-        diags.push(
-            Diagnostic::new(
-                "kb::bad-window",
-                f,
-                pos_of(typical),
-                "a window must be written `[low, high]` with low <= high",
-            )
-            .with_help("for example `typical: [7, 21]`"),
-        );
-        return None;
-    }
-    if w.0 > t.0 || w.1 < t.1 {
-        diags.push(
-            Diagnostic::new(
-                "kb::bad-window",
-                f,
-                pos_of(plausible),
-                format!(
-                    "plausible window `[{}, {}]` does not contain the typical window `[{}, {}]`",
-                    w.0, w.1, t.0, t.1
-                ),
-            )
-            .with_help("widen `plausible` so that it contains `typical`"),
-        );
-        return None;
-    }
-    Some(Windows {
-        typical: t,
-        plausible: w,
-    })
-}
-
-fn pos_of<T>(s: &Spanned<T>) -> Pos {
-    Pos::from_location(&s.referenced)
-}
 
 /// Reads and checks every knowledge-base file, reporting all problems together.
 pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
@@ -86,7 +27,22 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
     let mut drug_names: BTreeMap<String, String> = BTreeMap::new();
     let mut phenotype_ids: BTreeMap<String, String> = BTreeMap::new();
     let mut phenotype_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut class_ids: BTreeMap<String, String> = BTreeMap::new();
     for (f, doc) in &docs {
+        for c in &doc.classes {
+            let id = c.value.id.value.trim().to_owned();
+            if let Some(first) = class_ids.insert(id.clone(), origin(f, pos_of(&c.value.id))) {
+                diags.push(
+                    Diagnostic::new(
+                        "kb::duplicate-id",
+                        f,
+                        pos_of(&c.value.id),
+                        format!("class `{id}` is defined twice"),
+                    )
+                    .with_help(format!("first defined at {first}")),
+                );
+            }
+        }
         for d in &doc.drugs {
             let id = d.value.id.value.trim().to_owned();
             if let Some(first) = drug_ids.insert(id.clone(), origin(f, pos_of(&d.value.id))) {
@@ -180,7 +136,76 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
             v
         };
 
+    // What a knowledge or notoriety entry is about: a drug or a class, one of the two.
+    let subject = |diags: &mut Diagnostics,
+                   f: &SourceFile,
+                   at: Pos,
+                   drug: &Option<Spanned<String>>,
+                   class: &Option<Spanned<String>>|
+     -> Option<Subject> {
+        match (drug, class) {
+            (Some(d), None) => Some(Subject::Drug(known_drug(diags, f, d))),
+            (None, Some(c)) => {
+                let v = c.value.trim().to_owned();
+                if !class_ids.contains_key(&v) {
+                    diags.push(
+                        Diagnostic::new(
+                            "kb::unknown-class",
+                            f,
+                            pos_of(c),
+                            format!("no class `{v}` in the knowledge base"),
+                        )
+                        .with_suggestion(&v, class_ids.keys().map(String::as_str)),
+                    );
+                }
+                Some(Subject::Class(v))
+            }
+            (Some(_), Some(_)) | (None, None) => {
+                diags.push(
+                    Diagnostic::new(
+                        "kb::missing-field",
+                        f,
+                        at,
+                        "an entry is about a drug (`drug:`) or a class (`class:`), one of the two",
+                    )
+                    .with_help("write `drug: <drug id>` or `class: <class id>`"),
+                );
+                None
+            }
+        }
+    };
+
     for (f, doc) in docs {
+        for c in doc.classes {
+            let at = pos_of(&c);
+            let c = c.value;
+            let id = c.id.value.trim().to_owned();
+            if c.members.is_empty() {
+                diags.push(
+                    Diagnostic::new(
+                        "kb::missing-field",
+                        f,
+                        at,
+                        format!("class `{id}` has no members"),
+                    )
+                    .with_help("list the ids of its drugs under `members`"),
+                );
+            }
+            let members = c
+                .members
+                .iter()
+                .map(|m| known_drug(&mut diags, f, m))
+                .collect();
+            kb.classes.push(Class {
+                id,
+                names: c.names,
+                atc: c.atc,
+                members,
+                similar: c.similar,
+                source: c.source,
+                origin: origin(f, at),
+            });
+        }
         for d in doc.drugs {
             let at = pos_of(&d);
             let d = d.value;
@@ -231,26 +256,28 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
         for k in doc.knowledge {
             let at = pos_of(&k);
             let k = k.value;
-            let drug = known_drug(&mut diags, f, &k.drug);
             let phenotype = known_phenotype(&mut diags, f, &k.phenotype);
+            let Some(drug) = subject(&mut diags, f, at, &k.drug, &k.class) else {
+                continue;
+            };
             if kb
                 .knowledge
                 .iter()
-                .any(|x| x.drug == drug && x.phenotype == phenotype)
+                .any(|x| x.subject == drug && x.phenotype == phenotype)
             {
                 diags.push(
                     Diagnostic::new(
                         "kb::duplicate-entry",
                         f,
                         at,
-                        format!("knowledge for `{drug}` and `{phenotype}` is given twice"),
+                        format!("knowledge for {drug} and `{phenotype}` is given twice"),
                     )
-                    .with_help("keep one entry per drug and phenotype"),
+                    .with_help("keep one entry per drug (or class) and phenotype"),
                 );
             }
             let latency = k.latency.and_then(|l| check_latency(&mut diags, f, &l));
             kb.knowledge.push(Knowledge {
-                drug,
+                subject: drug,
                 phenotype,
                 listedness: k.listedness,
                 frequency: k.frequency,
@@ -315,6 +342,17 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
                 id: d.id.value.trim().to_owned(),
                 names: d.names,
                 causes,
+            });
+        }
+        if let Some(g) = doc
+            .settings
+            .as_ref()
+            .and_then(|s| s.generic_time_to_onset.as_ref())
+        {
+            kb.generic_time = Some(GenericTime {
+                answer: g.value.answer,
+                source: g.value.source.clone(),
+                origin: origin(f, pos_of(g)),
             });
         }
         if let Some(s) = &doc.settings
@@ -395,25 +433,27 @@ pub fn load(files: &[SourceFile]) -> Result<KnowledgeBase, Diagnostics> {
         for n in doc.notoriety {
             let at = pos_of(&n);
             let n = n.value;
-            let drug = known_drug(&mut diags, f, &n.drug);
             let phenotype = known_phenotype(&mut diags, f, &n.phenotype);
+            let Some(drug) = subject(&mut diags, f, at, &n.drug, &n.class) else {
+                continue;
+            };
             if kb
                 .notoriety
                 .iter()
-                .any(|x| x.drug == drug && x.phenotype == phenotype)
+                .any(|x| x.subject == drug && x.phenotype == phenotype)
             {
                 diags.push(
                     Diagnostic::new(
                         "kb::duplicate-entry",
                         f,
                         at,
-                        format!("notoriety of `{drug}` for `{phenotype}` is given twice"),
+                        format!("notoriety of {drug} for `{phenotype}` is given twice"),
                     )
-                    .with_help("keep one entry per drug and phenotype"),
+                    .with_help("keep one entry per drug (or class) and phenotype"),
                 );
             }
             kb.notoriety.push(Notoriety {
-                drug,
+                subject: drug,
                 phenotype,
                 plausibility: n.plausibility,
                 risk: n.risk,

@@ -7,6 +7,7 @@ mod export;
 mod findings;
 mod fixtures;
 mod json;
+mod knowledge;
 mod laws;
 mod lean;
 mod report;

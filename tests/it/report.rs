@@ -64,7 +64,10 @@ fn each_result_says_what_it_rests_on_and_when_it_is_provisional() {
         "assessor_answers:\n  - { method: lcat, question: q1-adr-suspected, answer: \"yes\", justification: reported as a suspected reaction, assessor: Dr A. Ortega }\nconclusion:",
     );
     let md = markdown(&answered);
-    assert!(!md.contains("until an assessor answers `q1-adr-suspected`"), "{md}");
+    assert!(
+        !md.contains("until an assessor answers `q1-adr-suspected`"),
+        "{md}"
+    );
 }
 
 #[test]
