@@ -224,7 +224,18 @@ fn ours(
             unlinked.push(reasons.join(" and "));
             continue;
         };
-        let score = a.score.map(|s| format!(", score {s}")).unwrap_or_default();
+        let mut score = a.score.map(|s| format!(", score {s}")).unwrap_or_default();
+        // What a reader of the report sees beside the result goes with it.
+        let flags: Vec<&str> = [
+            a.insufficient.then_some("insufficient"),
+            (!a.provisional.is_empty()).then_some("provisional"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !flags.is_empty() {
+            score.push_str(&format!("; {}", flags.join(", ")));
+        }
         let mut result = format!("{}{score}", a.category_label);
         if result.chars().count() > MAX_FIELD {
             result = format!("{}{score}", a.category);

@@ -159,7 +159,7 @@ pub fn markdown(a: &CaseAssessment) -> String {
     let mut legend = Vec::new();
     if a.assessments.iter().any(|x| x.insufficient) {
         legend.push(
-            "\\* insufficient information: most of the method's answers found none in the case",
+            "\\* insufficient information: most of the method's answers had no information to go on",
         );
     }
     if a.assessments.iter().any(|x| !x.provisional.is_empty()) {

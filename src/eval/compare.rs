@@ -81,9 +81,11 @@ pub(super) fn compare_drugs(rules: &RuleSet, methods: &[&Method], assessments: &
                 assessor_input: None,
                 policy_change: None,
                 uncertain: None,
-                // Read from the other drugs' own totals; not counted among the answers.
+                // Read from the case's other drugs and their totals.
                 basis: "facts",
             });
+            a.information.facts += 1;
+            a.insufficient = a.information.insufficient();
             let category = &m.categories[cat];
             a.score = Some(new_total);
             a.category = category.id.clone();

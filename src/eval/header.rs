@@ -108,7 +108,15 @@ pub(super) fn header(case: &Case) -> CaseHeader {
         history,
         reactions,
         narrative: case.report.narrative.as_deref().map(excerpt),
-        conclusion: case.conclusion.clone(),
+        // As of a day, only a conclusion signed by then (an undated one cannot be placed).
+        conclusion: case
+            .conclusion
+            .clone()
+            .filter(|c| match (case.as_of, c.date) {
+                (None, _) => true,
+                (Some(day), Some(d)) => d.latest <= day,
+                (Some(_), None) => false,
+            }),
     }
 }
 

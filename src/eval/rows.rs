@@ -108,6 +108,8 @@ pub fn rows<'a>(rules: &'a RuleSet, case: &'a Case, options: &Options) -> Vec<Ro
                 .band_for(new_total)
                 .map_or(m.categories.len().saturating_sub(1), |(_, b)| b.category);
             let row = &mut out[me.0];
+            // The ranking is read from the case's drugs: one more answer from facts.
+            row.information.facts += 1;
             row.score = Some(new_total);
             row.category = &m.categories[cat].id;
         }

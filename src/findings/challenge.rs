@@ -707,8 +707,15 @@ pub(super) fn lasting_harm(pair: &Pair) -> Finding {
     let disabling = r
         .seriousness
         .contains(&crate::case::Seriousness::Disability);
+    let fatal = r.seriousness.contains(&crate::case::Seriousness::Death);
     match r.outcome {
         _ if disabling => found!(pair, "yes", "the reaction caused disability", evidence()),
+        _ if fatal => found!(
+            pair,
+            "yes",
+            "the reaction resulted in death (its seriousness)",
+            evidence()
+        ),
         Some(ReactionOutcome::Fatal | ReactionOutcome::RecoveredWithSequelae) => {
             found!(
                 pair,

@@ -528,18 +528,44 @@ pub(super) fn drug_continued(pair: &Pair) -> Finding {
     let action = drug
         .action_taken
         .map_or("not given".to_owned(), |a| kebab(&a));
-    // Stopped: withdrawn, or a dechallenge records its withdrawal.
+    // Stopped: withdrawn, a dechallenge records its withdrawal, or the
+    // exposure in effect at onset stopped (unless the action taken says the
+    // drug went on: an earlier course that ended says nothing of this one).
+    let continued = matches!(
+        drug.action_taken,
+        Some(ActionTaken::DoseNotChanged | ActionTaken::DoseIncreased)
+    );
     let stopped = matches!(drug.action_taken, Some(ActionTaken::Withdrawn))
         || case.dechallenges.iter().any(|d| {
             d.drug == pair.drug && d.reaction == pair.reaction && d.action == ActionTaken::Withdrawn
         })
-        || drug.exposures.iter().any(|e| e.stopped);
+        || (!continued && pair.exposure_at_onset().is_some_and(|e| e.stopped));
     if stopped {
         found!(
             pair,
             "stopped",
             "the drug was stopped",
             vec![ev(format!("{}.action_taken", drug.path), action)],
+        )
+    } else if continued {
+        found!(
+            pair,
+            "unknown",
+            format!(
+                "the drug was continued, and the reaction's outcome ({}) does not show it went on without harm",
+                reaction
+                    .outcome
+                    .map_or("not given".to_owned(), |o| kebab(&o))
+            ),
+            vec![
+                ev(format!("{}.action_taken", drug.path), action),
+                ev(
+                    format!("{}.outcome", reaction.path),
+                    reaction
+                        .outcome
+                        .map_or("not given".to_owned(), |o| kebab(&o)),
+                ),
+            ],
         )
     } else {
         found!(

@@ -168,11 +168,16 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
         let (strength, known) = super::knowledge::association(pair, i);
         let Some(known) = known.filter(|_| strength > 0) else {
             // Nothing links it to this reaction: considered, and it moves nothing.
-            if co_suspect && pair.traced() {
+            if pair.traced() {
+                let role = if co_suspect {
+                    "another suspect"
+                } else {
+                    "concomitant"
+                };
                 ruled_out.push(ev(
                     &d.path,
                     format!(
-                        "{}, another suspect: considered, no link to this reaction known",
+                        "{}, {role}: considered, no link to this reaction known",
                         d.name
                     ),
                 ));

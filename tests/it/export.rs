@@ -114,10 +114,22 @@ fn export_adds_one_assessment_per_pair_and_method_and_keeps_every_other_byte() {
             if !a["not_applicable"].is_null() {
                 continue;
             }
-            let score = a["score"]
+            let mut score = a["score"]
                 .as_i64()
                 .map(|s| format!(", score {s}"))
                 .unwrap_or_default();
+            // The flags the report shows beside the result.
+            let flags: Vec<&str> = [
+                (a["insufficient"] == true).then_some("insufficient"),
+                (a["provisional"].as_array().is_some_and(|p| !p.is_empty()))
+                    .then_some("provisional"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if !flags.is_empty() {
+                score.push_str(&format!("; {}", flags.join(", ")));
+            }
             expected.push(format!(
                 "{} x {} by causa {version}, {} {}: {}{score}",
                 a["drug"].as_str().unwrap(),

@@ -260,3 +260,70 @@ reactions:
     let (outcome, _, why) = step(text, "naranjo", "a", "q5-alternative-causes");
     assert_eq!(outcome, "less-plausible", "{why}");
 }
+
+#[test]
+fn an_earlier_course_that_ended_does_not_make_a_continued_drug_stopped() {
+    let text = "id: t
+drugs:
+  - id: a
+    name: allopurinol
+    role: suspect
+    action_taken: dose-not-changed
+    exposures:
+      - { id: c1, start: 2023-01-01, stop: 2023-02-01 }
+      - { id: c2, start: 2024-01-01 }
+reactions:
+  - { id: r, term: Stevens-Johnson syndrome, onset: day 15 of c2, outcome: not-recovered }
+";
+    let (outcome, points, why) = step(text, "alden", "a", "c4-dechallenge");
+    assert_eq!((outcome.as_str(), points), ("unknown", 0), "{why}");
+    assert!(why.contains("the drug was continued"), "{why}");
+}
+
+#[test]
+fn a_reaction_that_resulted_in_death_left_lasting_harm() {
+    let text = "id: t
+drugs:
+  - { id: a, name: amoxicillin, role: suspect, exposures: [{ id: c, start: 2024-01-01 }] }
+reactions:
+  - { id: r, term: maculopapular rash, onset: day 8 of c, seriousness: [death] }
+";
+    let (outcome, _, why) = step(text, "lcat", "a", "q4-lasting-harm");
+    assert_eq!(outcome, "yes", "{why}");
+}
+
+#[test]
+fn a_concomitant_nothing_links_to_the_reaction_is_listed_as_considered() {
+    let text = "id: t
+drugs:
+  - { id: a, name: amoxicillin, role: suspect, exposures: [{ id: c, start: 2024-01-01 }] }
+  - { id: p, name: paracetamol-like-x, role: concomitant, exposures: [{ id: pc, start: 2024-01-01 }] }
+reactions:
+  - { id: r, term: maculopapular rash, onset: day 8 of c }
+";
+    let case = causa::case::load(&SourceFile {
+        name: "t.yaml".into(),
+        text: text.into(),
+    })
+    .unwrap();
+    let a = eval::assess(
+        &shipped(),
+        &case,
+        &Options {
+            methods: vec!["sefv".into()],
+            ..Default::default()
+        },
+    );
+    let s = a.assessments[0]
+        .steps
+        .iter()
+        .find(|s| s.node == "e-alternative-causes")
+        .unwrap();
+    assert_eq!(s.outcome.as_deref(), Some("none-identified"));
+    assert!(
+        s.evidence.iter().any(|e| e.value
+            == "paracetamol-like-x, concomitant: considered, no link to this reaction known"),
+        "{:?}",
+        s.evidence
+    );
+}

@@ -50,7 +50,7 @@ fn each_result_says_what_it_rests_on_and_when_it_is_provisional() {
     let md = markdown(CASE);
     // Naranjo: q1 (knowledge), q2, q3 (facts); the other seven found nothing.
     assert!(
-        md.contains("Answers: 2 from the case's facts, 1 from the knowledge base, 0 from an assessor, 7 with no information. **Insufficient information**: 7 of 10 answers found none in the case."),
+        md.contains("Answers: 2 from the case's facts, 1 from the knowledge base, 0 from an assessor, 7 with no information. **Insufficient information**: 7 of 10 answers had no information to go on."),
         "{md}"
     );
     assert!(
@@ -78,4 +78,22 @@ fn a_finding_is_shown_once_and_referred_to_after() {
         .count();
     assert_eq!(shown, 1, "{md}");
     assert!(md.contains("The same finding as `lcat` step 2."), "{md}");
+}
+
+#[test]
+fn a_conclusion_signed_after_the_as_of_day_is_not_shown() {
+    let case = causa::case::load(&SourceFile {
+        name: "t.yaml".into(),
+        text: CASE.into(),
+    })
+    .unwrap();
+    let as_of = |day: &str| {
+        let options = Options {
+            as_of: Some(chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap()),
+            ..Default::default()
+        };
+        causa::report::markdown(&eval::assess(&shipped(), &case, &options))
+    };
+    assert!(!as_of("2024-03-10").contains("Signed by Dr A. Ortega"));
+    assert!(as_of("2024-03-20").contains("Signed by Dr A. Ortega on 2024-03-20."));
 }
