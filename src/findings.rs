@@ -26,7 +26,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
     /// A path into the case file (`reactions[0].onset`) or a place in the
-    /// knowledge base (`rules/kb/lenalidomide.yaml:12`).
+    /// knowledge base (`rules/kb/imids.yaml:12`).
     pub source: String,
     pub value: String,
 }

@@ -222,10 +222,11 @@ drugs:
 reactions:
   - { id: r, term: Stevens-Johnson syndrome, onset: 2024-02-19 }
 ";
-    // allopurinol 3 + 0 + 0 + 0 + 3 = 6 keeps 6; levetiracetam 3 + 0 + 0 + 0 + 0 = 3 loses a point.
+    // allopurinol 3 + 0 + 0 + 0 + 3 = 6 keeps 6; levetiracetam 3 + 0 + 0 + 0 - 1
+    // (not suspected, Frey 2017) = 2 loses a point.
     assert_eq!(
         alden_scores(text),
-        vec![("allo".to_string(), Some(6)), ("lev".to_string(), Some(2))]
+        vec![("allo".to_string(), Some(6)), ("lev".to_string(), Some(1))]
     );
 }
 

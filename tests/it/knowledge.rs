@@ -446,3 +446,72 @@ fn kb_gaps_names_every_report_it_could_not_read_and_exits_2() {
     assert!(text.contains("## Reports not read"), "{text}");
     assert!(text.contains(&bad), "{text}");
 }
+
+#[test]
+fn every_shipped_knowledge_base_entry_says_where_it_comes_from() {
+    let kb = crate::shipped().kb;
+    let mut missing = Vec::new();
+    let mut check = |what: String, source: &str| {
+        let s = source.trim();
+        // A citation, not a placeholder: some words, and no "TODO" or "test".
+        if s.len() < 12 || s.eq_ignore_ascii_case("test") || s.contains("TODO") {
+            missing.push(what);
+        }
+    };
+    for d in &kb.drugs {
+        check(format!("drug {} ({})", d.id, d.origin), &d.source);
+    }
+    for p in &kb.phenotypes {
+        check(format!("phenotype {} ({})", p.id, p.origin), &p.source);
+    }
+    for k in &kb.knowledge {
+        check(
+            format!("knowledge {} / {} ({})", k.subject, k.phenotype, k.origin),
+            &k.source,
+        );
+    }
+    for n in &kb.notoriety {
+        check(
+            format!("notoriety {} / {} ({})", n.subject, n.phenotype, n.origin),
+            &n.source,
+        );
+    }
+    for c in &kb.classes {
+        check(format!("class {} ({})", c.id, c.origin), &c.source);
+    }
+    for d in &kb.diseases {
+        for c in &d.causes {
+            check(
+                format!("disease {} / {} ({})", d.id, c.phenotype, c.origin),
+                &c.source,
+            );
+        }
+    }
+    if let Some(g) = &kb.generic_time {
+        check(format!("generic reading ({})", g.origin), &g.source);
+    }
+    assert!(missing.is_empty(), "entries without a source: {missing:#?}");
+    // The coverage the knowledge base promises: the drugs and classes the SJS/TEN
+    // risk publications name, each graded.
+    for drug in [
+        "nevirapine",
+        "lamotrigine",
+        "carbamazepine",
+        "phenobarbital",
+        "phenytoin",
+        "allopurinol",
+        "sertraline",
+        "pantoprazole",
+        "tramadol",
+        "piroxicam",
+        "meloxicam",
+        "sulfasalazine",
+        "ibuprofen",
+    ] {
+        let n = kb.notoriety(drug, "sjs-ten");
+        assert!(
+            n.is_some_and(|n| n.risk.is_some()),
+            "{drug}: no SJS/TEN risk class"
+        );
+    }
+}
