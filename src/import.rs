@@ -14,7 +14,8 @@
 //! holds, kept verbatim. `export` reuses the element helpers and the links.
 //!
 //! Each report is imported on its own: one that cannot be read (a malformed
-//! list, an impossible date) is [`Refused`] with its position and the reason,
+//! list, an unnamed drug or reaction, an impossible age or date) is
+//! [`Refused`] with its position and the reason,
 //! and the others go on. An importer never writes a value the case reader
 //! would reject: dates are checked with [`crate::time::parse_date`] first.
 
@@ -64,6 +65,12 @@ pub type Report = Result<(String, String), Refused>;
 /// A date as the case format writes it, checked as the case reader will
 /// check it; `Err` says why it is not a date.
 pub(crate) fn checked_date(date: String, what: &str, given: &str) -> Result<String, String> {
+    // The calendar has no year 0 (1 BC is followed by AD 1), though ISO 8601 counts one.
+    if date.starts_with("0000") {
+        return Err(format!(
+            "{what} `{given}` is not a date of the calendar: there is no year 0000"
+        ));
+    }
     crate::time::parse_date(&date)
         .map(|_| date)
         .map_err(|_| format!("{what} `{given}` is not a date of the calendar"))

@@ -5,8 +5,10 @@
 //! The entries of one active substance (`activesubstance.activesubstancename`,
 //! else `openfda.generic_name`, else the product name) are one drug: a product
 //! listed twice is one suspect with both entries as its exposures, never its
-//! own alternative cause. A report whose lists or dates cannot be read is
-//! refused with the reason, never turned into a case with less in it.
+//! own alternative cause. A report whose lists or dates cannot be read, that
+//! does not name a drug or reaction, or that gives an impossible age is
+//! refused with the reason, never turned into a case with less in it; a
+//! response without reports is refused as a whole.
 
 use super::{Imported, Refused, checked_date, drug_id, text};
 use serde_json::{Map, Value, json};
@@ -66,6 +68,14 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
+/// How a text field that gives nothing is missing, for a refusal: absent or blank.
+fn missing(obj: &Map<String, Value>, key: &str) -> String {
+    match obj.get(key) {
+        Some(Value::String(_)) => format!("`{key}` is blank"),
+        _ => format!("no `{key}`"),
+    }
+}
+
 /// openFDA date formats: 102 = CCYYMMDD, 610 = CCYYMM, 602 = CCYY; without a
 /// format, the length says which. `Err` for a date its format cannot read or
 /// the calendar does not have (20181399).
@@ -98,6 +108,9 @@ pub fn openfda(doc: &Value) -> Result<Vec<Result<Imported, Refused>>, String> {
         .get("results")
         .and_then(Value::as_array)
         .ok_or("no `results` array: not an openFDA drug-event response")?;
+    if results.is_empty() {
+        return Err("the openFDA response holds no reports (`results` is empty): the query that gave it matched nothing".to_owned());
+    }
     Ok(results
         .iter()
         .enumerate()
@@ -137,7 +150,12 @@ struct Entry<'a> {
     recurrence: Option<&'a str>,
 }
 
-fn entry<'a>(d: &'a Map<String, Value>, pointer: String) -> Result<Entry<'a>, String> {
+/// One drug entry as read; `Ok(Err(why))` for an entry that names no drug, so
+/// that every such entry of a report can be named at once.
+fn entry<'a>(
+    d: &'a Map<String, Value>,
+    pointer: String,
+) -> Result<Result<Entry<'a>, String>, String> {
     let at = pointer.as_str();
     let substance = match object(d, "activesubstance", at)? {
         Some(a) => field(a, "activesubstancename", &format!("{at}/activesubstance"))?,
@@ -159,12 +177,13 @@ fn entry<'a>(d: &'a Map<String, Value>, pointer: String) -> Result<Entry<'a>, St
     let product = field(d, "medicinalproduct", at)?;
     let key = substance.or(generic).or(product).map(str::to_uppercase);
     // openFDA separates the substances of a combination with a backslash.
-    let name = generic
-        .or(substance)
-        .or(product)
-        .unwrap_or("not given")
-        .replace('\\', " + ")
-        .to_lowercase();
+    let Some(name) = generic.or(substance).or(product) else {
+        return Ok(Err(format!(
+            "`{at}` names no drug ({}, and no `activesubstance/activesubstancename` or `openfda/generic_name`)",
+            missing(d, "medicinalproduct")
+        )));
+    };
+    let name = name.replace('\\', " + ").to_lowercase();
     let role = match field(d, "drugcharacterization", at)? {
         Some("1") => "suspect",
         Some("3") => "interacting",
@@ -197,7 +216,7 @@ fn entry<'a>(d: &'a Map<String, Value>, pointer: String) -> Result<Entry<'a>, St
     if let Some(s) = stop {
         exposure["stop"] = json!(s);
     }
-    Ok(Entry {
+    Ok(Ok(Entry {
         product,
         name,
         key,
@@ -207,7 +226,7 @@ fn entry<'a>(d: &'a Map<String, Value>, pointer: String) -> Result<Entry<'a>, St
         exposure,
         recurrence: field(d, "drugrecurreadministration", at)?,
         pointer,
-    })
+    }))
 }
 
 /// Ages in openFDA's units (`patientonsetageunit`: 800 decade, 801 year, 802
@@ -251,8 +270,9 @@ fn openfda_report(r: &Map<String, Value>, base: &str) -> Result<Value, String> {
                 unit.unwrap_or_default()
             )
         })?;
-        let value = rounded(value);
-        if !(0.0..=130.0).contains(&value) {
+        // `+ 0.0` writes an age of -0 as 0.
+        let value = rounded(value) + 0.0;
+        if number < 0.0 || !(0.0..=130.0).contains(&value) {
             return Err(format!(
                 "`{at}/patientonsetage` {age} {unit_name} is not a possible age"
             ));
@@ -281,11 +301,20 @@ fn openfda_report(r: &Map<String, Value>, base: &str) -> Result<Value, String> {
         p["weight"] = json!(kg);
     }
     let mut reactions = Vec::new();
+    // Reactions and drugs without a name: a pair cannot be assessed without both.
+    let mut unnamed = Vec::new();
     for (j, x) in objects(patient, "reaction", &at)?.into_iter().enumerate() {
         let pointer = format!("{at}/reaction/{j}");
+        let Some(term) = field(x, "reactionmeddrapt", &pointer)? else {
+            unnamed.push(format!(
+                "`{pointer}` names no reaction ({})",
+                missing(x, "reactionmeddrapt")
+            ));
+            continue;
+        };
         let mut reaction = json!({
             "id": format!("r{}", j + 1),
-            "term": field(x, "reactionmeddrapt", &pointer)?.unwrap_or("not given"),
+            "term": term,
             "source_ref": pointer,
         });
         // openFDA reactionoutcome: 1 recovered, 2 recovering, 3 not recovered, 4 sequelae, 5 fatal, 6 unknown.
@@ -309,11 +338,19 @@ fn openfda_report(r: &Map<String, Value>, base: &str) -> Result<Value, String> {
         );
     }
     seriousness(r, base, &mut reactions, &mut notes)?;
-    let entries: Vec<Entry> = objects(patient, "drug", &at)?
-        .into_iter()
-        .enumerate()
-        .map(|(k, d)| entry(d, format!("{at}/drug/{k}")))
-        .collect::<Result<_, _>>()?;
+    let mut entries: Vec<Entry> = Vec::new();
+    for (k, d) in objects(patient, "drug", &at)?.into_iter().enumerate() {
+        match entry(d, format!("{at}/drug/{k}"))? {
+            Ok(e) => entries.push(e),
+            Err(why) => unnamed.push(why),
+        }
+    }
+    if !unnamed.is_empty() {
+        return Err(format!(
+            "{}: a drug or reaction the report does not name cannot be assessed",
+            unnamed.join("; ")
+        ));
+    }
     let (drugs, rechallenges) = drugs(&entries, &reactions, &mut notes);
     let mut case = json!({
         "id": id,
@@ -507,10 +544,19 @@ fn drugs(
     (drugs, rechallenges)
 }
 
-/// Whether a file's text is an openFDA drug-event response rather than a case.
+/// Whether a file's text is an openFDA drug-event response rather than a case:
+/// a JSON object with reports (`patient`) under `results`, or whose `results`
+/// is an empty list (a case has no `results`), so that it is refused as empty.
 pub fn is_openfda(text: &str) -> bool {
     let t = text.trim_start();
-    t.starts_with('{') && t.contains("\"results\"") && t.contains("\"patient\"")
+    t.starts_with('{')
+        && t.contains("\"results\"")
+        && (t.contains("\"patient\"")
+            || serde_json::from_str::<Value>(t).is_ok_and(|v| {
+                v.get("results")
+                    .and_then(Value::as_array)
+                    .is_some_and(Vec::is_empty)
+            }))
 }
 
 /// The cases of an openFDA file as (name, case JSON text), each named

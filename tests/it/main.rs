@@ -6,6 +6,7 @@ mod diff;
 mod export;
 mod findings;
 mod fixtures;
+mod import_review;
 mod json;
 mod knowledge;
 mod laws;

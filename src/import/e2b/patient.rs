@@ -46,8 +46,9 @@ pub(super) fn patient(
         let unit = v.attribute("unit").unwrap_or("a");
         match (value.trim().parse::<f64>().ok(), years(unit)) {
             (Some(n), Some((per_unit, unit_name))) => {
-                let age = super::super::openfda::rounded(n * per_unit);
-                if (0.0..=130.0).contains(&age) {
+                // `+ 0.0` writes an age of -0 as 0.
+                let age = super::super::openfda::rounded(n * per_unit) + 0.0;
+                if n >= 0.0 && (0.0..=130.0).contains(&age) {
                     if unit != "a" {
                         notes.push(format!(
                             "the patient's age (D.2.2) is given as {value} {unit_name}: read as {age} years"
@@ -204,8 +205,10 @@ fn medical_history(
 }
 
 /// D.8.r: a past drug that is one of the case's drugs becomes an earlier
-/// exposure of it (with the reaction it caused, D.8.r.7, if any); any other
-/// past drug with a reaction becomes a previous reaction of the patient.
+/// exposure of it (with the reaction it caused, D.8.r.7, if any), unless its
+/// dates do not surely come before the exposures assessed (then it is only
+/// noted); any other past drug with a reaction becomes a previous reaction of
+/// the patient.
 fn drug_history(
     history: roxmltree::Node,
     drugs: &mut [Value],
@@ -265,6 +268,27 @@ fn drug_history(
         let same = |n: &String| n.trim().eq_ignore_ascii_case(name);
         match names.iter().position(|ns| ns.iter().any(same)) {
             Some(k) => {
+                // A dated entry of a drug under assessment may be the very course
+                // assessed, listed again with the reaction assessed: it is an
+                // earlier exposure only when its dates surely come before that course.
+                if let Some(why) = not_surely_earlier(&drugs[k], &when, &reaction_date) {
+                    let dates = [
+                        when.clone(),
+                        reaction_date.as_ref().map(|d| format!("reaction {d}")),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                    let reaction = reaction_term
+                        .as_ref()
+                        .map(|t| format!(" with {t}"))
+                        .unwrap_or_default();
+                    notes.push(format!(
+                        "past drug {name}{reaction} (D.8.r, {dates}) {why}: it may be the course under assessment, so it is listed here only, not read as an earlier exposure or a previous reaction"
+                    ));
+                    continue;
+                }
                 let mut earlier = json!({
                     "outcome": if reaction_term.is_some() { "reaction" } else { "unknown" },
                 });
@@ -272,26 +296,7 @@ fn drug_history(
                     earlier["reaction"] = json!(term);
                 }
                 if let Some(when) = when {
-                    // An earlier exposure comes before those under assessment; a date that does not is left out.
-                    let first_start = drugs[k]["exposures"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|e| absolute(&e["start"]))
-                        .map(|d| d.earliest)
-                        .min();
-                    let before = match (absolute(&json!(when)), first_start) {
-                        (Some(w), Some(s)) => w.latest < s,
-                        (Some(_), None) => true,
-                        (None, _) => false,
-                    };
-                    if before {
-                        earlier["when"] = json!(when);
-                    } else {
-                        notes.push(format!(
-                            "past drug {name} (D.8.r, {when}) does not come before the exposures to it under assessment: read as an earlier exposure of unknown date"
-                        ));
-                    }
+                    earlier["when"] = json!(when);
                 }
                 let drug = &mut drugs[k];
                 match drug["earlier_exposures"].as_array_mut() {
@@ -315,4 +320,83 @@ fn drug_history(
         }
     }
     previous
+}
+
+/// Why a dated D.8.r entry of a case drug cannot be placed before the drug's
+/// exposures in the report, or `None` when every date it gives (the course,
+/// the reaction) comes before the first of them. An undated entry is taken as
+/// D.8 defines it, the patient's past: nothing in the report says otherwise.
+fn not_surely_earlier(
+    drug: &Value,
+    when: &Option<String>,
+    reaction_date: &Option<String>,
+) -> Option<String> {
+    let given: Vec<&String> = when.iter().chain(reaction_date.iter()).collect();
+    if given.is_empty() {
+        return None;
+    }
+    let first_start = drug["exposures"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| absolute(&e["start"]))
+        .map(|d| d.earliest)
+        .min();
+    let Some(first_start) = first_start else {
+        return Some(
+            "cannot be placed before the exposure to it under assessment, whose start the report does not date"
+                .to_owned(),
+        );
+    };
+    let before = given
+        .iter()
+        .all(|d| absolute(&json!(d)).is_some_and(|d| d.latest < first_start));
+    (!before).then(|| {
+        format!("does not come before the exposure to it under assessment (started {first_start})")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(d: &str) -> Option<String> {
+        Some(d.to_owned())
+    }
+
+    #[test]
+    fn a_past_drug_is_earlier_only_when_every_date_it_gives_comes_before_the_course() {
+        let dated = json!({"exposures": [{"start": "2020-01-10"}, {"start": "2019-12"}]});
+        // Before the first start (the month 2019-12 may begin on the 1st).
+        assert_eq!(
+            not_surely_earlier(&dated, &date("2019-06-01..2019-06-10"), &None),
+            None
+        );
+        assert_eq!(not_surely_earlier(&dated, &None, &date("2019-11-30")), None);
+        // The same course, or a reaction dated within it.
+        for (when, reaction) in [
+            (date("2020-01-10..2020-01-12"), None),
+            (date("2019-11"), date("2020-01-12")),
+            (None, date("2019-12-15")),
+            (date("2019"), None),
+        ] {
+            assert!(
+                not_surely_earlier(&dated, &when, &reaction)
+                    .is_some_and(|why| why.starts_with("does not come before")),
+                "{when:?} {reaction:?}"
+            );
+        }
+        // A course the report does not date (or dates only by an interval) cannot be compared.
+        for undated in [
+            json!({"exposures": [{}]}),
+            json!({"exposures": [{"start": "10 days before r1"}]}),
+        ] {
+            assert!(
+                not_surely_earlier(&undated, &date("2019-06-01"), &None)
+                    .is_some_and(|why| why.contains("does not date")),
+            );
+        }
+        // An undated entry is the past D.8 says it is.
+        assert_eq!(not_surely_earlier(&dated, &None, &None), None);
+    }
 }
