@@ -352,7 +352,16 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         if !case.drugs.is_empty() && findings::phenotype_of(&rules.kb, reaction).is_none() {
             notes.push(match &reaction.phenotype {
                 Some(p) => format!("reaction `{}`: phenotype `{p}` is not in the knowledge base", reaction.id),
-                None => format!("reaction `{}`: the term `{}` matches no phenotype in the knowledge base; findings that need one answer unknown", reaction.id, reaction.term),
+                None => format!(
+                    "reaction `{}`: the term `{}` matches no phenotype in the knowledge base; {}",
+                    reaction.id,
+                    reaction.term,
+                    if rules.kb.generic_time.is_some() {
+                        "time to onset takes the knowledge base's generic reading, and other findings that need a phenotype answer unknown"
+                    } else {
+                        "findings that need one answer unknown"
+                    }
+                ),
             });
         }
     }

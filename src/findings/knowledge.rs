@@ -156,6 +156,31 @@ pub(super) fn previous_knowledge(pair: &Pair) -> Finding {
                 vec![ev(&k.origin, value)],
             )
         }
+        None => from_notoriety(pair, kd, ph),
+    }
+}
+
+/// Previous knowledge without a listedness entry: a notoriety entry naming
+/// the drug (or its class) as a cause of the phenotype says the reaction is
+/// known from published reports; else nothing is known.
+fn from_notoriety(pair: &Pair, kd: &str, ph: &crate::kb::Phenotype) -> Finding {
+    let named = pair
+        .kb
+        .notoriety(kd, &ph.id)
+        .filter(|n| n.plausibility != Plausibility::Excluded && n.risk != Some(Risk::NotSuspected));
+    match named {
+        Some(n) => found!(
+            pair,
+            "reported",
+            format!(
+                "the knowledge base names {kd} as a cause of {}{} ({} notoriety), with no listedness entry: reported",
+                ph.id,
+                pair.kb.through(&n.subject),
+                n.risk
+                    .map_or_else(|| kebab(&n.plausibility), |r| format!("{} risk", kebab(&r)))
+            ),
+            vec![ev(&n.origin, &n.source)],
+        ),
         None if !pair.traced() => finding("unknown", String::new(), Vec::new()),
         None => finding(
             "unknown",

@@ -20,6 +20,8 @@ struct Expectation {
     /// Policy settings (`NAME=VALUE`) this expectation is made under; default policy when empty.
     #[serde(default)]
     policy: Vec<String>,
+    /// A listedness table (a path from the crate root) the result is read with.
+    listedness: Option<String>,
     /// The result a publication gives for this pair and method, and where.
     published: Option<Published>,
     /// Why causa's result (`category`, `score`) differs from the published one.
@@ -94,7 +96,21 @@ fn every_fixture_gets_its_expected_categories() {
                 policy: policy_from(&e.policy),
                 ..Default::default()
             };
-            let result = eval::assess(&rules, &case, &options);
+            let with_table;
+            let rules = match &e.listedness {
+                Some(table) => {
+                    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(table);
+                    let mut r = shipped();
+                    r.kb.listedness = Some(
+                        causa::kb::listedness::read(&source(&path), &r.kb)
+                            .unwrap_or_else(|d| panic!("{}", d.render())),
+                    );
+                    with_table = r;
+                    &with_table
+                }
+                None => &rules,
+            };
+            let result = eval::assess(rules, &case, &options);
             let got = result
                 .assessments
                 .iter()
@@ -106,9 +122,12 @@ fn every_fixture_gets_its_expected_categories() {
                     )
                 });
             let when = format!(
-                "{} {}",
+                "{} {}{}",
                 e.as_of.as_deref().unwrap_or("all information"),
-                e.policy.join(" ")
+                e.policy.join(" "),
+                e.listedness
+                    .as_deref()
+                    .map_or(String::new(), |t| format!(" with {t}"))
             );
             assert_eq!(
                 got.category, e.category,
@@ -168,7 +187,7 @@ fn every_fixture_gets_its_expected_categories() {
         }
         let stated: BTreeSet<(&str, &str, &str)> = expected
             .iter()
-            .filter(|e| e.as_of.is_none() && e.policy.is_empty())
+            .filter(|e| e.as_of.is_none() && e.policy.is_empty() && e.listedness.is_none())
             .map(|e| (e.drug.as_str(), e.reaction.as_str(), e.method.as_str()))
             .collect();
         for a in &all.assessments {

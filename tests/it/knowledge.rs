@@ -515,3 +515,81 @@ fn every_shipped_knowledge_base_entry_says_where_it_comes_from() {
         );
     }
 }
+
+#[test]
+fn a_listedness_table_answers_naranjo_1_for_drugs_the_knowledge_base_lacks() {
+    let case = "fixtures/cases/chi-ibrutinib-cetuximab-vasculitis.yaml";
+    let table = "fixtures/listedness/chi-2020-authors-reference.csv";
+    let q1 = |report: &str| {
+        report
+            .lines()
+            .find(|l| l.contains("`q1-previous-reports`") && l.starts_with("| 1 |"))
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
+    let without = crate::causa(&["assess", case, "--method", "naranjo"]);
+    let without = String::from_utf8_lossy(&without.stdout).into_owned();
+    assert!(
+        q1(&without).contains("| dont-know | 0 |"),
+        "{}",
+        q1(&without)
+    );
+    let with = crate::causa(&["assess", case, "--method", "naranjo", "--listedness", table]);
+    assert!(with.status.success());
+    let with = String::from_utf8_lossy(&with.stdout).into_owned();
+    assert!(q1(&with).contains("| yes | +1 |"), "{}", q1(&with));
+    assert!(
+        with.contains(&format!("| Listedness table | `{table}` `sha256:")),
+        "{with}"
+    );
+    assert!(with.contains("lists vasculitis for ibrutinib"), "{with}");
+    // Known for the reaction through the table, the other suspect is now an alternative cause.
+    assert!(with.contains("another suspect cetuximab: listed for vasculitis in Stand-in for the authors' reference"), "{with}");
+}
+
+#[test]
+fn a_class_entry_reaches_a_published_case_and_the_report_says_so() {
+    let out = crate::causa(&[
+        "assess",
+        "fixtures/cases/idoj-2022-lornoxicam-ten.yaml",
+        "--method",
+        "alden",
+    ]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("| `c5-notoriety` What is the drug's notoriety for SJS/TEN? | strongly-associated | +3 |"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Lornoxicam is high risk for sjs-ten, through its class oxicam NSAIDs"),
+        "{report}"
+    );
+}
+
+#[test]
+fn thrombocytopenia_and_lung_disease_read_their_phenotypes_windows_and_hyponatraemia_the_generic_reading()
+ {
+    let time = |case: &str| {
+        let out = crate::causa(&["assess", case, "--method", "sefv"]);
+        let report = String::from_utf8_lossy(&out.stdout).into_owned();
+        report
+            .lines()
+            .find(|l| l.starts_with("1. `a-time-sequence`"))
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
+    let t = time("fixtures/cases/nguyen-piperacillin-tazobactam-rapid-thrombocytopenia.yaml");
+    assert!(
+        t.contains("compared with the thrombocytopenia first-exposure windows"),
+        "{t}"
+    );
+    let t = time("fixtures/cases/chen-lenalidomide-interstitial-lung-disease.yaml");
+    assert!(
+        t.contains("compared with the interstitial-lung-disease first-exposure windows"),
+        "{t}"
+    );
+    assert!(t.contains("**compatible**"), "{t}");
+    let t = time("fixtures/cases/svitek-ciprofloxacin-siadh-hyponatraemia.yaml");
+    assert!(t.contains("Generic reading (the term `"), "{t}");
+    assert!(t.contains("**compatible-not-coherent**"), "{t}");
+}
