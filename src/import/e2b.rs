@@ -211,15 +211,18 @@ pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> Result<(Value, E2
             kb_names.push(name);
             // G.k.4.r dosages: their effectiveTime (IVL_TS low/high; a nullFlavor stays unknown).
             let mut exposures = Vec::new();
-            for dose in
-                hl7(sa, "outboundRelationship2").filter_map(|r| child(r, "substanceAdministration"))
-            {
+            for dose in dosages(sa) {
                 let mut e = json!({});
                 if let Some(time) = child(dose, "effectiveTime") {
-                    let low = child(time, "low")
-                        .or_else(|| child(time, "comp").and_then(|c| child(c, "low")));
-                    let high = child(time, "high")
-                        .or_else(|| child(time, "comp").and_then(|c| child(c, "high")));
+                    // An SXPR_TS holds the dates in one of its `comp`s (after a PIVL_TS frequency, say).
+                    let period = if child(time, "low").is_some() || child(time, "high").is_some() {
+                        Some(time)
+                    } else {
+                        hl7(time, "comp")
+                            .find(|c| child(*c, "low").is_some() || child(*c, "high").is_some())
+                    };
+                    let low = period.and_then(|p| child(p, "low"));
+                    let high = period.and_then(|p| child(p, "high"));
                     let what = |which: &str| format!("G.k.4.r.{which} of {label}");
                     if let Some(d) = date(
                         low.and_then(|l| l.attribute("value")),
@@ -375,6 +378,18 @@ pub(crate) fn e2b_case(msg: roxmltree::Node, pointer: &str) -> Result<(Value, E2
         unusable,
     };
     Ok((case, links))
+}
+
+/// G.k.4.r: the dosages of a drug, the `substanceAdministration`s its
+/// `outboundRelationship2 typeCode="COMP"` hold, as events: an intended dose
+/// (`moodCode="INT"`, such as FDA's FLFS relationship) was not given.
+fn dosages<'a, 'i>(
+    sa: roxmltree::Node<'a, 'i>,
+) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> + use<'a, 'i> {
+    hl7(sa, "outboundRelationship2")
+        .filter(|r| r.attribute("typeCode") == Some("COMP"))
+        .filter_map(|r| child(r, "substanceAdministration"))
+        .filter(|d| d.attribute("moodCode") != Some("INT"))
 }
 
 /// Whether a node is the `organizer` of E2B category `code` (system .20):

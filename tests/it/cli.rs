@@ -772,10 +772,11 @@ fn e2b_instances_are_assessed_pair_by_pair_and_nulls_stay_unknown() {
         "{reported}"
     );
     let notes = v["notes"].to_string();
-    // G.k.9.i.3.1: 10 d from Drug A's start to each reaction. Reaction 1 is dated
-    // 2009-01-01, so Drug A started on 2008-12-22; reaction 2 has no date of its
-    // own and is placed 10 days after that start. The 10-minute G.k.9.i.3.2
-    // cannot be used: Drug A has three dosages.
+    // G.k.4.r: Drug A's two dosages are dated 2009-01-01 (start and last
+    // administration) in the second `comp` of their SXPR_TS. G.k.9.i.3.1: 10 d
+    // from Drug A's start to each reaction. Reaction 1 is dated 2009-01-01: the
+    // report's dates win over the interval. Reaction 2 has no date of its own
+    // and is placed 10 days after Drug A's start.
     let time_step = |reaction: &str| {
         v["assessments"]
             .as_array()
@@ -791,19 +792,21 @@ fn e2b_instances_are_assessed_pair_by_pair_and_nulls_stay_unknown() {
             .to_string()
     };
     assert!(
-        time_step("r1").contains("onset 10 days after the start of `drug-a`")
-            && time_step("r1").contains("start 2008-12-22, onset 2009-01-01"),
+        time_step("r1").contains("onset 0 days after the start of `drug-a`")
+            && time_step("r1").contains("start 2009-01-01, onset 2009-01-01"),
         "{}",
         time_step("r1")
     );
     assert!(
         time_step("r2").contains("10 days after the start of `drug-a`")
-            && time_step("r2").contains("2009-01-01"),
+            && time_step("r2").contains("start 2009-01-01, onset 2009-01-11"),
         "{}",
         time_step("r2")
     );
     assert!(
-        notes.contains("10 min from the last dose of Drug A to r1: the drug has several dosages"),
+        notes.contains("10 d from the start of Drug A to r1: the report's dates are used")
+            && notes
+                .contains("10 min from the last dose of Drug A to r1: the report's dates are used"),
         "{notes}"
     );
 }

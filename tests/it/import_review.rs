@@ -1,6 +1,7 @@
 //! The importers on the inputs of a review: a D.8 entry for the course
-//! assessed, openFDA reports that do not name a drug or reaction, an empty
-//! openFDA response, a negative age and the year 0000.
+//! assessed, dosage dates in an SXPR_TS and intended doses, openFDA reports
+//! that do not name a drug or reaction, an empty openFDA response, a negative
+//! age and the year 0000.
 
 use super::causa;
 use serde_json::{Value, json};
@@ -78,6 +79,42 @@ fn a_past_drug_entry_for_the_course_under_assessment_is_noted_only() {
     assert_eq!(
         history["drugs"][0]["earlier_exposures"],
         json!([{"when": "2019-06-01..2019-06-10", "outcome": "reaction", "reaction": "Urticaria"}])
+    );
+}
+
+#[test]
+fn dosage_dates_come_from_the_comp_that_holds_them_and_intended_doses_are_no_exposure() {
+    // An SXPR_TS whose first `comp` is a PIVL_TS (every 8 h) and second an
+    // IVL_TS 2020-01-10 to 2020-01-15; an FLFS relationship to an intended
+    // (`moodCode="INT"`) dose; G.k.9.i.3.1 of 10 days to a rash dated 2020-01-12.
+    let case = &imported("e2b", "fixtures/e2b-edge/dosage-dates-in-second-comp.xml")[0];
+    assert_eq!(
+        case["drugs"][0]["exposures"],
+        json!([{"start": "2020-01-10", "stop": "2020-01-15"}])
+    );
+    // The report's dates win over the interval.
+    assert_eq!(
+        case["notes"],
+        json!([
+            "G.k.9.i.3.1 gives 10 d from the start of Amoxicillin to r1: the report's dates are used"
+        ])
+    );
+    // FDA's scenario 6: Drug A's two dosages are dated 2009-01-01 in their
+    // second `comp`, and its FLFS intended dose is not a third exposure.
+    let s6 = &imported("e2b", "fixtures/e2b/FAERS2022Scenario6.xml")[0];
+    assert_eq!(
+        s6["drugs"][0]["exposures"],
+        json!([
+            {"start": "2009-01-01", "stop": "2009-01-01"},
+            {"start": "2009-01-01", "stop": "2009-01-01"}
+        ])
+    );
+    assert!(
+        s6["notes"].to_string().contains(
+            "G.k.9.i.3.1 gives 10 d from the start of Drug A to r1: the report's dates are used"
+        ),
+        "{}",
+        s6["notes"]
     );
 }
 
