@@ -51,6 +51,13 @@ struct Index {
     phenotypes: BTreeMap<String, usize>,
     /// The numbers of drugs and phenotypes indexed.
     built_for: (usize, usize),
+    /// Drug id, then phenotype id, to the knowledge entry that applies (the
+    /// drug's own or its classes'), resolved once at load.
+    knowledge: BTreeMap<String, BTreeMap<String, usize>>,
+    /// The same for notoriety.
+    notoriety: BTreeMap<String, BTreeMap<String, usize>>,
+    /// The numbers of knowledge entries, notoriety entries and classes resolved.
+    entries_for: (usize, usize, usize),
 }
 
 impl Index {
@@ -67,6 +74,46 @@ impl Index {
         for (i, p) in kb.phenotypes.iter().enumerate() {
             for name in std::iter::once(&p.id).chain(&p.names) {
                 index.phenotypes.entry(normalize(name)).or_insert(i);
+            }
+        }
+        index.entries_for = (kb.knowledge.len(), kb.notoriety.len(), kb.classes.len());
+        // Every drug an entry is about, itself or through a class, with the
+        // phenotype: the lookups by scanning resolve which entry applies.
+        fn about<'a>(kb: &'a KnowledgeBase, subject: &'a Subject) -> Vec<&'a str> {
+            match subject {
+                Subject::Drug(d) => vec![d.as_str()],
+                Subject::Class(c) => kb
+                    .class(c)
+                    .map(|c| c.members.iter().map(String::as_str).collect())
+                    .unwrap_or_default(),
+            }
+        }
+        for k in &kb.knowledge {
+            for drug in about(kb, &k.subject) {
+                if let Some(found) = kb.knowledge_by_scan(drug, &k.phenotype) {
+                    let i = kb.knowledge.iter().position(|x| std::ptr::eq(x, found));
+                    if let Some(i) = i {
+                        index
+                            .knowledge
+                            .entry(drug.to_owned())
+                            .or_default()
+                            .insert(k.phenotype.clone(), i);
+                    }
+                }
+            }
+        }
+        for n in &kb.notoriety {
+            for drug in about(kb, &n.subject) {
+                if let Some(found) = kb.notoriety_by_scan(drug, &n.phenotype) {
+                    let i = kb.notoriety.iter().position(|x| std::ptr::eq(x, found));
+                    if let Some(i) = i {
+                        index
+                            .notoriety
+                            .entry(drug.to_owned())
+                            .or_default()
+                            .insert(n.phenotype.clone(), i);
+                    }
+                }
             }
         }
         index
@@ -347,6 +394,28 @@ mod tests {
         let rules = crate::rules::load(&crate::rules::shipped_files()).expect("shipped rules");
         let kb = &rules.kb;
         assert_eq!(kb.index.built_for, (kb.drugs.len(), kb.phenotypes.len()));
+        assert!(kb.entries_indexed());
+        // Knowledge and notoriety, the drug's own or its classes', for every drug and phenotype.
+        for d in &kb.drugs {
+            for p in &kb.phenotypes {
+                let k = |x: Option<&Knowledge>| x.map(|x| x.origin.clone());
+                assert_eq!(
+                    k(kb.knowledge(&d.id, &p.id)),
+                    k(kb.knowledge_by_scan(&d.id, &p.id)),
+                    "{} {}",
+                    d.id,
+                    p.id
+                );
+                let n = |x: Option<&Notoriety>| x.map(|x| x.origin.clone());
+                assert_eq!(
+                    n(kb.notoriety(&d.id, &p.id)),
+                    n(kb.notoriety_by_scan(&d.id, &p.id)),
+                    "{} {}",
+                    d.id,
+                    p.id
+                );
+            }
+        }
         let mut names: Vec<String> = vec!["".into(), "  ".into(), "no such thing".into()];
         for d in &kb.drugs {
             names.extend(

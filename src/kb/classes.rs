@@ -100,6 +100,30 @@ impl KnowledgeBase {
     /// the most telling entry of a class it belongs to (labelled before
     /// reported; the first written among equals).
     pub fn knowledge(&self, drug_id: &str, phenotype_id: &str) -> Option<&Knowledge> {
+        if !self.entries_indexed() {
+            return self.knowledge_by_scan(drug_id, phenotype_id);
+        }
+        let i = *self.index.knowledge.get(drug_id)?.get(phenotype_id)?;
+        self.knowledge.get(i)
+    }
+
+    /// Whether the index of knowledge and notoriety entries is the one for
+    /// these lists (else lookups scan them).
+    pub(super) fn entries_indexed(&self) -> bool {
+        self.index.entries_for
+            == (
+                self.knowledge.len(),
+                self.notoriety.len(),
+                self.classes.len(),
+            )
+    }
+
+    /// [`KnowledgeBase::knowledge`] by scanning every entry.
+    pub(super) fn knowledge_by_scan(
+        &self,
+        drug_id: &str,
+        phenotype_id: &str,
+    ) -> Option<&Knowledge> {
         let of_phenotype = || {
             self.knowledge
                 .iter()
@@ -122,6 +146,19 @@ impl KnowledgeBase {
     /// A drug's notoriety for a phenotype: its own entry, else the highest
     /// risk stated for a class it belongs to (the first written among equals).
     pub fn notoriety(&self, drug_id: &str, phenotype_id: &str) -> Option<&Notoriety> {
+        if !self.entries_indexed() {
+            return self.notoriety_by_scan(drug_id, phenotype_id);
+        }
+        let i = *self.index.notoriety.get(drug_id)?.get(phenotype_id)?;
+        self.notoriety.get(i)
+    }
+
+    /// [`KnowledgeBase::notoriety`] by scanning every entry.
+    pub(super) fn notoriety_by_scan(
+        &self,
+        drug_id: &str,
+        phenotype_id: &str,
+    ) -> Option<&Notoriety> {
         let of_phenotype = || {
             self.notoriety
                 .iter()
