@@ -6,6 +6,12 @@
 //! backticks inside its message, and an optional help line. [`Diagnostics::render`]
 //! turns them into the text a person reads, with the source line and a caret.
 
+mod path;
+mod yaml;
+
+pub use path::{Located, path_at};
+pub use yaml::from_yaml_error;
+
 use std::fmt::Write as _;
 
 /// A source file as it was read, kept to quote lines in diagnostics.
@@ -44,8 +50,11 @@ pub struct Diagnostic {
     /// Lowercase, no final period; the offending value in backticks.
     pub message: String,
     pub help: Option<String>,
-    /// The quoted source line, captured when the diagnostic was made.
+    /// The quoted source line, captured when the diagnostic was made: at most
+    /// [`QUOTE_WIDTH`] characters around the column, marked `…` where cut.
     pub line_text: Option<String>,
+    /// The column of the caret within `line_text`, from 1.
+    pub caret: u64,
     /// Further places the problem involves, one line each ("line 8: ..."),
     /// shown after the quoted line.
     pub notes: Vec<String>,
@@ -58,13 +67,17 @@ impl Diagnostic {
         pos: Pos,
         message: impl Into<String>,
     ) -> Self {
-        let line_text = if pos.line > 0 {
+        let quoted = if pos.line > 0 {
             file.text
                 .lines()
                 .nth((pos.line - 1) as usize)
-                .map(str::to_owned)
+                .map(|line| quote(line, pos.column))
         } else {
             None
+        };
+        let (line_text, caret) = match quoted {
+            Some((t, c)) => (Some(t), c),
+            None => (None, pos.column),
         };
         Diagnostic {
             code,
@@ -73,6 +86,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             line_text,
+            caret,
             notes: Vec::new(),
         }
     }
@@ -86,6 +100,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             line_text: None,
+            caret: 0,
             notes: Vec::new(),
         }
     }
@@ -108,7 +123,7 @@ impl Diagnostic {
     }
 
     fn render_into(&self, out: &mut String) {
-        let _ = writeln!(out, "error[{}]: {}", self.code, self.message);
+        let _ = writeln!(out, "error[{}]: {}", self.code, bounded(&self.message));
         if self.pos.line == 0 {
             let _ = writeln!(out, "  --> {}", self.file);
         } else {
@@ -123,20 +138,66 @@ impl Diagnostic {
             let gutter = " ".repeat(number.len());
             let caret_pad: String = text
                 .chars()
-                .take(self.pos.column.saturating_sub(1) as usize)
+                .take(self.caret.saturating_sub(1) as usize)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             let _ = writeln!(out, "{gutter} |");
             let _ = writeln!(out, "{number} | {text}");
             let _ = writeln!(out, "{gutter} | {caret_pad}^");
         }
-        for note in &self.notes {
-            let _ = writeln!(out, "  = note: {note}");
+        for note in self.notes.iter().take(MAX_NOTES) {
+            let _ = writeln!(out, "  = note: {}", bounded(note));
+        }
+        if self.notes.len() > MAX_NOTES {
+            let _ = writeln!(out, "  = note: and {} more", self.notes.len() - MAX_NOTES);
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let _ = writeln!(out, "  = help: {}", bounded(help));
         }
     }
+}
+
+/// The most characters of a source line a diagnostic quotes.
+pub const QUOTE_WIDTH: usize = 120;
+/// The most characters of a message, note or help shown (a value quoted in
+/// one may be as long as the input).
+const MAX_TEXT: usize = 800;
+/// The most problems shown at once (the count says how many there are).
+const MAX_SHOWN: usize = 25;
+/// The most notes shown under one diagnostic.
+const MAX_NOTES: usize = 8;
+
+/// A line cut to [`QUOTE_WIDTH`] characters around `column` (from 1), with
+/// `…` where it was cut, and the column within what is kept.
+fn quote(line: &str, column: u64) -> (String, u64) {
+    let n = line.chars().count();
+    if n <= QUOTE_WIDTH {
+        return (line.to_owned(), column);
+    }
+    let col = (column.max(1) - 1) as usize;
+    let start = col.saturating_sub(QUOTE_WIDTH / 2).min(n - QUOTE_WIDTH);
+    let kept: String = line.chars().skip(start).take(QUOTE_WIDTH).collect();
+    let mut text = String::new();
+    let mut caret = (col - start + 1) as u64;
+    if start > 0 {
+        text.push('…');
+        caret += 1;
+    }
+    text.push_str(&kept);
+    if start + QUOTE_WIDTH < n {
+        text.push('…');
+    }
+    (text, caret)
+}
+
+/// A text cut to [`MAX_TEXT`] characters, marked where cut.
+fn bounded(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().count() <= MAX_TEXT {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut cut: String = text.chars().take(MAX_TEXT).collect();
+    cut.push_str("… (cut)");
+    std::borrow::Cow::Owned(cut)
 }
 
 /// The closest candidate to `given` by Jaro-Winkler similarity, if it is close enough to help.
@@ -187,11 +248,18 @@ impl Diagnostics {
     /// The text a person reads: every diagnostic with its source line, then a count.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        for d in &self.0 {
+        for d in self.0.iter().take(MAX_SHOWN) {
             d.render_into(&mut out);
             out.push('\n');
         }
         let n = self.0.len();
+        if n > MAX_SHOWN {
+            let _ = writeln!(
+                out,
+                "... and {} more, not shown: correct these first and run again\n",
+                n - MAX_SHOWN
+            );
+        }
         let _ = writeln!(
             out,
             "{} {} found",
@@ -208,67 +276,6 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
-/// Turns a serde-saphyr parse error into a diagnostic, adding a "did you mean"
-/// hint for unknown fields and unknown variants.
-pub fn from_yaml_error(file: &SourceFile, err: &serde_saphyr::Error) -> Diagnostic {
-    let pos = err
-        .location()
-        .map(|l| Pos::from_location(&l))
-        .unwrap_or(Pos::UNKNOWN);
-    let text = err.without_snippet().to_string();
-    // serde-saphyr appends " at line L, column C"; the position is shown separately.
-    let message = match text.rfind(" at line ") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
-    };
-    let message = if message.is_empty() {
-        "invalid YAML".to_owned()
-    } else {
-        message
-    };
-    let mut d = Diagnostic::new("yaml::invalid", file, pos, lowercase_first(&message));
-    if let Some((given, expected)) = parse_unknown_name(&message) {
-        let options: Vec<&str> = expected.iter().map(String::as_str).collect();
-        d = match suggest(&given, options.iter().copied()) {
-            Some(best) => d.with_help(format!("did you mean `{best}`?")),
-            None if !options.is_empty() => {
-                d.with_help(format!("expected one of: {}", options.join(", ")))
-            }
-            None => d,
-        };
-    }
-    d
-}
-
-/// Reads "unknown field `x`, expected one of a, b" (and the variant form) into its parts.
-fn parse_unknown_name(message: &str) -> Option<(String, Vec<String>)> {
-    let rest = message
-        .strip_prefix("unknown field `")
-        .or_else(|| message.strip_prefix("unknown variant `"))?;
-    let end = rest.find('`')?;
-    let given = rest[..end].to_owned();
-    let tail = &rest[end + 1..];
-    let list = tail
-        .split_once("expected one of ")
-        .map(|(_, l)| l)
-        .or_else(|| tail.split_once("expected ").map(|(_, l)| l))
-        .unwrap_or("");
-    let expected = list
-        .split(',')
-        .map(|s| s.trim().trim_matches('`').to_owned())
-        .filter(|s| !s.is_empty() && !s.contains(' '))
-        .collect();
-    Some((given, expected))
-}
-
-fn lowercase_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,14 +284,6 @@ mod tests {
     fn suggests_close_names_only() {
         assert_eq!(suggest("onest", ["onset", "outcome"]), Some("onset"));
         assert_eq!(suggest("zzzz", ["onset", "outcome"]), None);
-    }
-
-    #[test]
-    fn reads_unknown_field_messages() {
-        let (given, expected) =
-            parse_unknown_name("unknown field `onest`, expected one of onset, end").unwrap();
-        assert_eq!(given, "onest");
-        assert_eq!(expected, vec!["onset", "end"]);
     }
 
     #[test]

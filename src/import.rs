@@ -139,6 +139,50 @@ pub fn cases_of(file: &str, text: String, format: InputFormat) -> Result<Vec<Rep
     match format {
         InputFormat::E2b => e2b(file, &text),
         InputFormat::Openfda => openfda_cases(file, &text),
-        _ => Ok(vec![Ok((file.to_owned(), text))]),
+        _ => Ok(case_documents(file, text)),
     }
+}
+
+/// The cases of a case file: the file itself, or each document of a YAML
+/// stream (`---` between documents, as `causa import` writes several cases),
+/// named `FILE#N` and kept on its own lines so positions read as in the file.
+fn case_documents(file: &str, text: String) -> Vec<Report> {
+    let starts_document = |line: &str| {
+        line == "---"
+            || line.starts_with("--- ")
+            || line.starts_with("---\t")
+            || line.starts_with("---#")
+    };
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut documents: Vec<(usize, String)> = Vec::new();
+    let mut current = String::new();
+    let mut first_line = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if starts_document(bare) {
+            documents.push((first_line, std::mem::take(&mut current)));
+            // The separator's line stays blank, so the document keeps its line numbers.
+            first_line = i;
+            current.push('\n');
+            continue;
+        }
+        current.push_str(line);
+    }
+    documents.push((first_line, current));
+    let has_content = |t: &str| {
+        t.lines()
+            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && l.trim() != "...")
+    };
+    let documents: Vec<(usize, String)> = documents
+        .into_iter()
+        .filter(|(_, t)| has_content(t))
+        .collect();
+    if documents.len() <= 1 {
+        return vec![Ok((file.to_owned(), text))];
+    }
+    documents
+        .into_iter()
+        .enumerate()
+        .map(|(n, (first, t))| Ok((format!("{file}#{}", n + 1), "\n".repeat(first) + &t)))
+        .collect()
 }

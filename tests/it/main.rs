@@ -3,6 +3,7 @@
 mod batch;
 mod cli;
 mod diff;
+mod errors;
 mod export;
 mod findings;
 mod fixtures;
