@@ -59,12 +59,30 @@ pub fn case_files(dir: &Path) -> Result<Vec<PathBuf>, crate::Error> {
     Ok(files)
 }
 
+/// A file that cannot be read as a whole, as a rejected record: its position
+/// (`FILE:LINE:COLUMN` where it has one) and the reason with its hint.
+fn rejected(d: crate::diagnostic::Diagnostic) -> Rejected {
+    let position = if d.pos.line > 0 {
+        format!("{}:{}:{}", d.file, d.pos.line, d.pos.column)
+    } else {
+        d.file
+    };
+    let reason = match d.help {
+        Some(help) => format!("error[{}]: {}; {help}", d.code, d.message),
+        None => format!("error[{}]: {}", d.code, d.message),
+    };
+    (position, reason)
+}
+
 /// The records of one file: a case, or one per report of an openFDA or E2B(R3)
 /// file (a report the importer refuses is a rejected record with its reason).
 fn file_records(path: &Path, format: InputFormat) -> Vec<Result<Record, Rejected>> {
     let name = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match crate::diagnostic::encoding::utf8(&name, bytes) {
+            Ok(t) => t,
+            Err(d) => return vec![Err(rejected(*d))],
+        },
         Err(e) => return vec![Err((name, format!("cannot read: {e}")))],
     };
     match crate::import::cases_of(&name, text, format) {
@@ -75,7 +93,7 @@ fn file_records(path: &Path, format: InputFormat) -> Vec<Result<Record, Rejected
                 Err(refused) => Err((refused.position, refused.reason)),
             })
             .collect(),
-        Err(why) => vec![Err((name, why))],
+        Err(d) => vec![Err(rejected(*d))],
     }
 }
 
@@ -99,20 +117,50 @@ pub fn records(input: &Path, format: InputFormat) -> Result<Records, crate::Erro
         let f = std::fs::File::open(input).map_err(|e| crate::Error::read(input, e))?;
         let name = input.display().to_string();
         let lines = std::io::BufReader::new(f)
-            .lines()
+            .split(b'\n')
             .enumerate()
             .filter_map(move |(i, line)| {
                 let position = format!("{name}:{}", i + 1);
-                match line {
-                    Ok(l) if l.trim().is_empty() => None,
-                    Ok(text) => Some(Ok(Record { position, text })),
-                    Err(e) => Some(Err((position, format!("cannot read the line: {e}")))),
-                }
+                let bytes = match line {
+                    Ok(b) => b,
+                    Err(e) => return Some(Err((position, format!("cannot read the line: {e}")))),
+                };
+                Some(ndjson_record(position, bytes))
+                    .filter(|r| !matches!(r, Ok(Record { text, .. }) if text.trim().is_empty()))
             });
         return Ok(Box::new(lines));
     }
     std::fs::metadata(input).map_err(|e| crate::Error::read(input, e))?;
     Ok(Box::new(file_records(input, format).into_iter()))
+}
+
+/// One line of an NDJSON file as a record, or why it cannot be one: text
+/// that is not UTF-8 (with its column), or a line that is not a JSON object.
+fn ndjson_record(position: String, mut bytes: Vec<u8>) -> Result<Record, Rejected> {
+    if bytes.last() == Some(&b'\r') {
+        bytes.pop();
+    }
+    let text = match crate::diagnostic::encoding::utf8(&position, bytes) {
+        Ok(t) => t,
+        Err(d) => {
+            let help = d.help.unwrap_or_default();
+            return Err((
+                position,
+                format!(
+                    "error[{}]: {} (column {}); {help}",
+                    d.code, d.message, d.pos.column
+                ),
+            ));
+        }
+    };
+    let t = text.trim_start_matches('\u{feff}').trim();
+    if !t.is_empty() && !t.starts_with('{') {
+        return Err((
+            position,
+            "error[ndjson::not-an-object]: this line is not a JSON object; each line of an NDJSON file holds one case as a JSON object (`{\"id\": ...}`)".to_owned(),
+        ));
+    }
+    Ok(Record { position, text })
 }
 
 /// The rows for one record (each ending in a newline) and how many there

@@ -317,8 +317,21 @@ pub struct AssessorAnswer {
 
 /// Reads and validates a case file's text. YAML and JSON are both accepted (JSON is read as YAML).
 pub fn load(file: &SourceFile) -> Result<Case, Diagnostics> {
-    let doc: doc::CaseDoc = serde_saphyr::from_str(&file.text)
-        .map_err(|e| Diagnostics::from(crate::diagnostic::from_yaml_error(file, &e)))?;
+    use crate::diagnostic::json;
+    let is_json = json::is_json(&file.text);
+    let doc: doc::CaseDoc = serde_saphyr::from_str(&file.text).map_err(|e| {
+        // JSON is read as YAML, for the positions; a JSON text that is not
+        // JSON (a comment, a cut-off text) is told so in JSON's terms.
+        let syntax = is_json
+            .then(|| json::syntax_problem(&file.name, &file.text))
+            .flatten();
+        Diagnostics::from(syntax.unwrap_or_else(|| crate::diagnostic::from_yaml_error(file, &e)))
+    })?;
+    // What JSON itself rejects and YAML accepts (a trailing comma, a number
+    // in quotes) is refused, as JSON reads it.
+    if is_json && let Err(e) = serde_json::from_str::<doc::CaseDoc>(&file.text) {
+        return Err(json::problem(&file.name, &file.text, &e).into());
+    }
     let digest = digest_bytes(file.text.as_bytes());
     validate::validate(doc, file, digest)
 }

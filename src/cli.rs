@@ -102,7 +102,7 @@ pub fn load_rules(dir: Option<&Path>) -> Result<RuleSet, Error> {
 pub fn load_rules_with(dir: Option<&Path>, listedness: Option<&Path>) -> Result<RuleSet, Error> {
     let mut rules = load_rules(dir)?;
     if let Some(path) = listedness {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+        let text = Error::read_text(path)?;
         let file = SourceFile {
             name: path.display().to_string(),
             text,
@@ -121,15 +121,10 @@ pub fn load_cases(
     rules: &RuleSet,
     format: InputFormat,
 ) -> Result<Vec<case::Case>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+    let text = Error::read_text(path)?;
     let name = path.display().to_string();
-    let reports = crate::import::cases_of(&name, text, format).map_err(|why| Error::Usage {
-        message: format!("`{name}`: {why}"),
-        help: Some(
-            "give a case file, an openFDA drug-event response or an E2B(R3) ICSR (see --input-format)"
-                .into(),
-        ),
-    })?;
+    let reports =
+        crate::import::cases_of(&name, text, format).map_err(|d| Error::Invalid(d.into()))?;
     let mut out = Vec::new();
     let mut problems = Diagnostics::default();
     for report in reports {
@@ -150,7 +145,7 @@ pub fn load_cases(
 
 /// Reads and validates a case file, including its assessor answers against the rules.
 pub fn load_case(path: &Path, rules: &RuleSet) -> Result<case::Case, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+    let text = Error::read_text(path)?;
     rules
         .load_case(&SourceFile {
             name: path.display().to_string(),

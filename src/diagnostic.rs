@@ -6,7 +6,10 @@
 //! backticks inside its message, and an optional help line. [`Diagnostics::render`]
 //! turns them into the text a person reads, with the source line and a caret.
 
+pub mod encoding;
+pub mod json;
 mod path;
+pub mod xml;
 mod yaml;
 
 pub use path::{Located, path_at};
@@ -67,9 +70,19 @@ impl Diagnostic {
         pos: Pos,
         message: impl Into<String>,
     ) -> Self {
+        Diagnostic::in_text(code, &file.name, &file.text, pos, message)
+    }
+
+    /// [`Diagnostic::new`] for a text not held as a [`SourceFile`].
+    pub fn in_text(
+        code: &'static str,
+        name: &str,
+        text: &str,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Self {
         let quoted = if pos.line > 0 {
-            file.text
-                .lines()
+            text.lines()
                 .nth((pos.line - 1) as usize)
                 .map(|line| quote(line, pos.column))
         } else {
@@ -81,7 +94,7 @@ impl Diagnostic {
         };
         Diagnostic {
             code,
-            file: file.name.clone(),
+            file: name.to_owned(),
             pos,
             message: message.into(),
             help: None,
@@ -273,6 +286,12 @@ impl Diagnostics {
 impl From<Diagnostic> for Diagnostics {
     fn from(d: Diagnostic) -> Self {
         Diagnostics(vec![d])
+    }
+}
+
+impl From<Box<Diagnostic>> for Diagnostics {
+    fn from(d: Box<Diagnostic>) -> Self {
+        Diagnostics(vec![*d])
     }
 }
 

@@ -62,18 +62,19 @@ pub fn e2b(
     options: &Options,
     source: Option<&str>,
 ) -> Result<Exported, Error> {
-    let not_e2b = |why: String| Error::Usage {
-        message: format!("`{file}`: {why}"),
-        help: Some(
-            "give an E2B(R3) ICSR (HL7 v3 XML, MCCI_IN200100UV01 or PORR_IN049016UV)".into(),
-        ),
-    };
-    if !import::is_e2b(text) {
-        return Err(not_e2b("not an E2B(R3) ICSR".to_owned()));
+    let invalid = |d: crate::diagnostic::Diagnostic| Error::Invalid(d.into());
+    if !import::looks_like_xml(text) && !import::is_e2b(text) {
+        return Err(invalid(crate::diagnostic::xml::not_xml(file, text)));
     }
     let doc = roxmltree::Document::parse(text)
-        .map_err(|e| not_e2b(format!("not well-formed XML: {e}")))?;
-    let messages = import::e2b_messages(&doc).map_err(not_e2b)?;
+        .map_err(|e| invalid(crate::diagnostic::xml::not_well_formed(file, text, &e)))?;
+    let messages = import::e2b_messages(&doc).map_err(|_| {
+        invalid(crate::diagnostic::xml::not_e2b(
+            file,
+            text,
+            doc.root_element(),
+        ))
+    })?;
     // Read and check every ICSR first, so every problem is shown at once.
     let mut problems = Diagnostics::default();
     let mut read = Vec::new();

@@ -128,10 +128,16 @@ pub enum InputFormat {
 /// The cases of one file as (name, case text): the file itself when it is a
 /// case file, one per report of an openFDA or E2B(R3) file, each report that
 /// cannot be imported refused with its reason. `Err` says why the file as a
-/// whole cannot be read as the format given (or detected).
-pub fn cases_of(file: &str, text: String, format: InputFormat) -> Result<Vec<Report>, String> {
+/// whole cannot be read as the format given or detected: a file that starts
+/// with `<` is read as E2B(R3) XML, a JSON object with `results` or `meta` at
+/// its top as openFDA, so that each gets its own format's error.
+pub fn cases_of(
+    file: &str,
+    text: String,
+    format: InputFormat,
+) -> Result<Vec<Report>, Box<crate::diagnostic::Diagnostic>> {
     let format = match format {
-        InputFormat::Auto if is_e2b(&text) => InputFormat::E2b,
+        InputFormat::Auto if looks_like_xml(&text) || is_e2b(&text) => InputFormat::E2b,
         InputFormat::Auto if is_openfda(&text) => InputFormat::Openfda,
         InputFormat::Auto => InputFormat::Case,
         f => f,
@@ -141,6 +147,13 @@ pub fn cases_of(file: &str, text: String, format: InputFormat) -> Result<Vec<Rep
         InputFormat::Openfda => openfda_cases(file, &text),
         _ => Ok(case_documents(file, text)),
     }
+}
+
+/// Whether a text is XML (its first character, after a byte-order mark and blanks, is `<`).
+pub fn looks_like_xml(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<')
 }
 
 /// The cases of a case file: the file itself, or each document of a YAML

@@ -18,6 +18,7 @@ pub mod kb;
 pub mod log;
 pub mod policy;
 pub mod report;
+pub mod robustness;
 pub mod rules;
 pub mod time;
 
@@ -57,6 +58,14 @@ impl Error {
             path: path.display().to_string(),
             reason,
         }
+    }
+
+    /// A file's text: a file that cannot be read says why, one that is not
+    /// UTF-8 says where (line and column) and what to do.
+    pub fn read_text(path: &Path) -> Result<String, Error> {
+        let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
+        diagnostic::encoding::utf8(&path.display().to_string(), bytes)
+            .map_err(|d| Error::Invalid(d.into()))
     }
 
     /// 2 for problems with the user's input, 1 for anything else.

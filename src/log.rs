@@ -93,27 +93,41 @@ pub fn verify(text: &str) -> Result<usize, (usize, String)> {
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
         if raw.trim().is_empty() {
-            return Err((n, "an empty line was inserted".to_owned()));
+            return Err((n, "is empty: an empty line was inserted".to_owned()));
         }
-        let v: Value = serde_json::from_str(raw)
-            .map_err(|e| (n, format!("not a log line (not JSON: {e})")))?;
+        let v: Value = serde_json::from_str(raw).map_err(|e| {
+            let at = if e.classify() == serde_json::error::Category::Eof {
+                "it ends early: the log was cut off here".to_owned()
+            } else {
+                format!("at column {}, it is not JSON", e.column())
+            };
+            (n, format!("is not a log line ({at})"))
+        })?;
         let (Some(entry), Some(hash)) = (v.get("entry"), v.get("hash").and_then(Value::as_str))
         else {
-            return Err((n, "not a log line (no `entry` and `hash`)".to_owned()));
+            return Err((
+                n,
+                "is not a log line (it has no `entry` and `hash`)".to_owned(),
+            ));
         };
         if entry_hash(entry) != hash {
             return Err((
                 n,
-                "changed: its content no longer matches its hash".to_owned(),
+                "was changed: its content no longer matches its hash".to_owned(),
             ));
         }
         if entry.get("prev").and_then(Value::as_str) != Some(prev.as_str()) {
             return Err((
                 n,
-                format!(
-                    "does not follow line {}: a line was inserted, removed or reordered before it",
-                    n - 1
-                ),
+                if n == 1 {
+                    "does not start the chain: a line was removed, inserted or moved before it"
+                        .to_owned()
+                } else {
+                    format!(
+                        "does not follow line {}: a line was removed, inserted or moved between them",
+                        n - 1
+                    )
+                },
             ));
         }
         if entry.get("seq").and_then(Value::as_u64) != Some(n as u64) {

@@ -396,7 +396,7 @@ fn read_dir_into(
         if p.is_dir() {
             read_dir_into(base, &p, root, out)?;
         } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            let text = std::fs::read_to_string(&p).map_err(|e| crate::Error::read(&p, e))?;
+            let text = crate::Error::read_text(&p)?;
             let rel = p
                 .strip_prefix(base)
                 .unwrap_or(&p)

@@ -49,7 +49,7 @@ struct Export<'a> {
 fn export_e2b(x: &Export) -> Result<String, Error> {
     let rules = load_rules_with(x.rules, x.listedness)?;
     let options = options(&rules, x.methods, None, x.policies)?;
-    let text = std::fs::read_to_string(x.file).map_err(|e| Error::read(x.file, e))?;
+    let text = Error::read_text(x.file)?;
     let name = x.file.display().to_string();
     let exported = crate::export::e2b(&name, &text, &rules, &options, x.source)?;
     // Nothing could be added to an ICSR that had pairs to assess: say why, exit 2.

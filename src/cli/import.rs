@@ -50,16 +50,13 @@ pub enum CaseFormat {
 /// stops the command with every such problem, writing nothing.
 pub(super) fn run(import: &ImportCommand) -> Result<String, Error> {
     let (file, format) = import.file_and_format();
-    let text = std::fs::read_to_string(file).map_err(|e| Error::read(file, e))?;
+    let text = Error::read_text(file)?;
     let name = file.display().to_string();
     let read = match import {
         ImportCommand::Openfda { .. } => crate::import::openfda_cases(&name, &text),
         ImportCommand::E2b { .. } => crate::import::e2b(&name, &text),
     };
-    let reports = read.map_err(|why| Error::Usage {
-        message: format!("`{name}`: {why}"),
-        help: Some("give an openFDA drug-event response to `import openfda`, an E2B(R3) ICSR to `import e2b`".into()),
-    })?;
+    let reports = read.map_err(|d| Error::Invalid(d.into()))?;
     let rules = load_rules(None)?;
     let mut problems = Diagnostics::default();
     let mut out = String::new();

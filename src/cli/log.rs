@@ -78,13 +78,20 @@ pub(super) fn append(
 pub(super) fn run(command: &LogCommand) -> Result<String, Error> {
     match command {
         LogCommand::Verify { file } => {
-            let text = std::fs::read_to_string(file).map_err(|e| Error::read(file, e))?;
+            let text = Error::read_text(file)?;
             match crate::log::verify(&text) {
                 Ok(n) => Ok(format!("{}: ok, {n} lines, chain intact\n", file.display())),
-                Err((line, why)) => Err(Error::Tampered(format!(
-                    "{}:{line}: line {line} {why}",
-                    file.display()
-                ))),
+                Err((line, why)) => {
+                    let intact = match line {
+                        1 => String::new(),
+                        2 => "line 1 holds; ".to_owned(),
+                        n => format!("lines 1 to {} hold; ", n - 1),
+                    };
+                    Err(Error::Tampered(format!(
+                        "{}:{line}: line {line} {why}\n  = help: {intact}compare the log with a copy kept elsewhere (the last line's hash, noted when it was written, tells the two apart)",
+                        file.display()
+                    )))
+                }
             }
         }
     }

@@ -37,7 +37,7 @@ fn in_parent(located: Option<&Located>) -> String {
 }
 
 /// What a Rust type the reader expected is called in a file.
-fn kind(expected: &str) -> &str {
+pub(super) fn kind(expected: &str) -> &str {
     let e = expected.trim();
     if e.contains("f64") || e.contains("f32") || e.contains("floating point") {
         "a number (for example `72.5`)"
@@ -121,8 +121,9 @@ fn explain(err: &Error, located: Option<&Located>) -> (String, Option<String>, V
             format!("this value is not `true` or `false`{at}"),
             Some("write `true` or `false`".to_owned()),
         ),
+        // Reported where the mapping ends: the field belongs to the mapping the last key is in.
         Error::SerdeMissingField { field, .. } => (
-            format!("`{field}` is missing{at}"),
+            format!("`{field}` is missing{}", in_parent(located)),
             Some(format!("add `{field}:` with its value")),
         ),
         Error::SerdeUnknownField {
@@ -195,6 +196,40 @@ fn scanner_words(text: &str, at: &str) -> (String, Option<String>) {
         (
             format!("the file nests more deeply than a case or rule file does{at}"),
             Some("a case nests a few levels; check for runaway brackets or indentation".to_owned()),
+        )
+    } else if t.contains("expected mapping start") {
+        (
+            format!("a list or a single value is given{at}, where a mapping of fields is expected"),
+            Some(
+                "write `key: value` lines here, indented under the field, not `- item` lines"
+                    .to_owned(),
+            ),
+        )
+    } else if t.contains("expected string scalar") || t.contains("expected scalar") {
+        (
+            format!("a list or a mapping is given{at}, where one value is expected"),
+            Some("write a single value here (text in quotes if it holds `: ` or starts with `[` or `{`)".to_owned()),
+        )
+    } else if t.contains("unknown anchor") {
+        (
+            format!("an alias (`*name`) refers to no anchor (`&name`) defined before it{at}"),
+            Some(
+                "write the value itself, or define the anchor `&name` on an earlier value"
+                    .to_owned(),
+            ),
+        )
+    } else if t.contains("expected sequence start") {
+        (
+            format!("a mapping or a single value is given{at}, where a list is expected"),
+            Some("write `- item` lines here, or `[a, b]`".to_owned()),
+        )
+    } else if t.contains("only valid inside a block") || t.contains("flow") {
+        (
+            format!("a `{{` or `[` opened before this point is not closed{at}"),
+            Some(
+                "close the bracket on the line where it was opened (`{ key: value }`, `[a, b]`)"
+                    .to_owned(),
+            ),
         )
     } else if t.contains("did not find expected key")
         || t.contains("mapping values are not allowed")
@@ -276,11 +311,44 @@ pub fn from_yaml_error(file: &SourceFile, err: &Error) -> Diagnostic {
     while let Error::AliasError { error, .. } = inner {
         inner = error.without_snippet();
     }
-    let (message, help, notes) = explain(inner, located.as_ref());
+    let (mut message, mut help, notes) = explain(inner, located.as_ref());
+    let mut pos = pos;
+    if !has_content(&file.text) {
+        message = "the file is empty: it holds nothing but blank lines and comments".to_owned();
+        help = Some("write the file's fields as `key: value` lines (the README shows an example of each kind of file)".to_owned());
+    } else if message.starts_with("a tab character") {
+        // The reader reports the tab where the value before it began: point at the tab.
+        if let Some(tab) = first_indenting_tab(&file.text, pos.line) {
+            pos = tab;
+            message = "a tab character indents this line".to_owned();
+        }
+    }
     let mut d = Diagnostic::new("yaml::invalid", file, pos, message);
     d.notes = notes;
     match help {
         Some(h) => d.with_help(h),
         None => d,
     }
+}
+
+/// Whether a YAML text holds anything but blank lines, comments and document markers.
+fn has_content(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#') && t != "---" && t != "..."
+    })
+}
+
+/// The first tab in the indentation of a line at or after `from`.
+fn first_indenting_tab(text: &str, from: u64) -> Option<Pos> {
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1) as usize)
+        .find_map(|(i, line)| {
+            let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+            indent.chars().position(|c| c == '\t').map(|col| Pos {
+                line: i as u64 + 1,
+                column: col as u64 + 1,
+            })
+        })
 }

@@ -16,12 +16,24 @@ mod report;
 use super::drug_id;
 use super::hl7::{HL7, child, e2b_code, hl7, hl7_date, id_root, relatedness};
 use super::intervals::{Interval, apply_intervals};
+use crate::diagnostic::Diagnostic;
 use serde_json::{Value, json};
 
 /// Every ICSR of an E2B(R3) file, one case each, or refused with the reason.
-pub fn e2b(file: &str, text: &str) -> Result<Vec<super::Report>, String> {
-    let doc = roxmltree::Document::parse(text).map_err(|e| format!("not well-formed XML: {e}"))?;
-    Ok(e2b_messages(&doc)?
+pub fn e2b(file: &str, text: &str) -> Result<Vec<super::Report>, Box<Diagnostic>> {
+    if !super::looks_like_xml(text) && !super::is_e2b(text) {
+        return Err(Box::new(crate::diagnostic::xml::not_xml(file, text)));
+    }
+    let doc = roxmltree::Document::parse(text)
+        .map_err(|e| Box::new(crate::diagnostic::xml::not_well_formed(file, text, &e)))?;
+    let messages = e2b_messages(&doc).map_err(|_| {
+        Box::new(crate::diagnostic::xml::not_e2b(
+            file,
+            text,
+            doc.root_element(),
+        ))
+    })?;
+    Ok(messages
         .iter()
         .enumerate()
         .map(|(m, msg)| {
@@ -48,13 +60,11 @@ pub(crate) fn e2b_messages<'a, 'i>(
     doc: &'a roxmltree::Document<'i>,
 ) -> Result<Vec<roxmltree::Node<'a, 'i>>, String> {
     let root = doc.root_element();
-    let messages: Vec<roxmltree::Node> = if root.tag_name().name() == "PORR_IN049016UV" {
-        vec![root]
-    } else {
-        root.descendants()
-            .filter(|n| n.is_element() && n.tag_name().name() == "PORR_IN049016UV")
-            .collect()
-    };
+    // Only in HL7 v3's namespace: an element of the same name elsewhere is not an ICSR.
+    let messages: Vec<roxmltree::Node> = root
+        .descendants()
+        .filter(|n| super::hl7::is_hl7(n, "PORR_IN049016UV"))
+        .collect();
     if messages.is_empty() {
         return Err("no PORR_IN049016UV message: not an E2B(R3) ICSR".to_owned());
     }

@@ -11,6 +11,7 @@
 //! response without reports is refused as a whole.
 
 use super::{Imported, Refused, checked_date, drug_id, text};
+use crate::diagnostic::Diagnostic;
 use serde_json::{Map, Value, json};
 
 /// The text of an optional field: `None` when absent, null or blank; `Err`
@@ -104,10 +105,24 @@ fn openfda_date(obj: &Map<String, Value>, key: &str, at: &str) -> Result<Option<
 
 /// Every report of an openFDA drug-event response, each a case or refused with the reason.
 pub fn openfda(doc: &Value) -> Result<Vec<Result<Imported, Refused>>, String> {
-    let results = doc
-        .get("results")
-        .and_then(Value::as_array)
-        .ok_or("no `results` array: not an openFDA drug-event response")?;
+    // openFDA answers a query that matched nothing, or a bad one, with an error object.
+    if let Some(error) = doc.get("error").filter(|_| doc.get("results").is_none()) {
+        let code = error.get("code").and_then(Value::as_str).unwrap_or("error");
+        let message = error.get("message").and_then(Value::as_str).unwrap_or("");
+        return Err(format!(
+            "the file is an openFDA error response, not reports: {code}: {message}"
+        ));
+    }
+    let results = match doc.get("results") {
+        Some(Value::Array(r)) => r,
+        Some(other) => {
+            return Err(format!(
+                "`results` is {}, where openFDA gives a list of reports",
+                kind_of(other)
+            ));
+        }
+        None => return Err("no `results`: not an openFDA drug-event response".to_owned()),
+    };
     if results.is_empty() {
         return Err("the openFDA response holds no reports (`results` is empty): the query that gave it matched nothing".to_owned());
     }
@@ -545,25 +560,50 @@ fn drugs(
 }
 
 /// Whether a file's text is an openFDA drug-event response rather than a case:
-/// a JSON object with reports (`patient`) under `results`, or whose `results`
-/// is an empty list (a case has no `results`), so that it is refused as empty.
+/// a JSON object with `results` or `meta` at its top (a case has neither), so
+/// that one with no reports, or not valid JSON, gets openFDA's own error.
 pub fn is_openfda(text: &str) -> bool {
-    let t = text.trim_start();
-    t.starts_with('{')
-        && t.contains("\"results\"")
-        && (t.contains("\"patient\"")
-            || serde_json::from_str::<Value>(t).is_ok_and(|v| {
-                v.get("results")
-                    .and_then(Value::as_array)
-                    .is_some_and(Vec::is_empty)
-            }))
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    let keys = ["\"results\"", "\"meta\"", "\"error\""];
+    if !t.starts_with('{') || !keys.iter().any(|k| t.contains(k)) {
+        return false;
+    }
+    match serde_json::from_str::<Map<String, Value>>(t) {
+        Ok(top) => {
+            top.contains_key("results")
+                || top.contains_key("meta")
+                || top.get("error").is_some_and(|e| e.get("code").is_some())
+        }
+        // Not valid JSON: judged by its first key.
+        Err(_) => {
+            let first = t[1..].trim_start();
+            first.starts_with("\"meta\"") || first.starts_with("\"results\"")
+        }
+    }
 }
 
 /// The cases of an openFDA file as (name, case JSON text), each named
 /// `FILE#/results/i`, or refused with its position and the reason.
-pub fn openfda_cases(file: &str, text: &str) -> Result<Vec<super::Report>, String> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-    Ok(openfda(&doc)?
+pub fn openfda_cases(file: &str, text: &str) -> Result<Vec<super::Report>, Box<Diagnostic>> {
+    if let Some(d) = crate::diagnostic::json::syntax_problem(file, text) {
+        return Err(Box::new(d));
+    }
+    let doc: Value = serde_json::from_str(text).map_err(|e| {
+        Box::new(Diagnostic::whole_file(
+            "openfda::invalid",
+            file,
+            format!("not an openFDA response: {e}"),
+        ))
+    })?;
+    let reports = openfda(&doc).map_err(|why| {
+        let help = if why.contains("no reports") || why.contains("error response") {
+            "nothing to assess: a query that matches no report gives none; check or widen the query"
+        } else {
+            "give the JSON an openFDA /drug/event query returns: an object with `meta` and a `results` list of reports"
+        };
+        Box::new(Diagnostic::whole_file("openfda::invalid", file, why).with_help(help))
+    })?;
+    Ok(reports
         .into_iter()
         .map(|r| match r {
             Ok(i) => Ok((

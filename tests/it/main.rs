@@ -1,5 +1,6 @@
 //! Integration tests, built as one binary.
 
+mod bad_input;
 mod batch;
 mod cli;
 mod diff;
@@ -12,6 +13,7 @@ mod json;
 mod knowledge;
 mod laws;
 mod lean;
+mod replay;
 mod report;
 mod rules;
 mod times;
