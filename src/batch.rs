@@ -11,8 +11,11 @@ use crate::eval::{self, Options};
 use crate::import::InputFormat;
 use crate::rules::RuleSet;
 use rayon::prelude::*;
-use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
+
+mod input;
+pub use input::{STDIN, case_files, is_std, records};
 
 /// Records processed together; large enough to keep every core busy, small
 /// enough that memory does not grow with the input.
@@ -43,124 +46,6 @@ pub struct Summary {
     pub assessed: u64,
     pub rejected: u64,
     pub rows: u64,
-}
-
-/// The case files (`.yaml`, `.yml`, `.json`, and E2B `.xml`) of a directory, sorted by name.
-pub fn case_files(dir: &Path) -> Result<Vec<PathBuf>, crate::Error> {
-    let entries = std::fs::read_dir(dir).map_err(|e| crate::Error::read(dir, e))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json" || x == "xml")
-        })
-        .collect();
-    files.sort();
-    Ok(files)
-}
-
-/// A file that cannot be read as a whole, as a rejected record: its position
-/// (`FILE:LINE:COLUMN` where it has one) and the reason with its hint.
-fn rejected(d: crate::diagnostic::Diagnostic) -> Rejected {
-    let position = if d.pos.line > 0 {
-        format!("{}:{}:{}", d.file, d.pos.line, d.pos.column)
-    } else {
-        d.file
-    };
-    let reason = match d.help {
-        Some(help) => format!("error[{}]: {}; {help}", d.code, d.message),
-        None => format!("error[{}]: {}", d.code, d.message),
-    };
-    (position, reason)
-}
-
-/// The records of one file: a case, or one per report of an openFDA or E2B(R3)
-/// file (a report the importer refuses is a rejected record with its reason).
-fn file_records(path: &Path, format: InputFormat) -> Vec<Result<Record, Rejected>> {
-    let name = path.display().to_string();
-    let text = match std::fs::read(path) {
-        Ok(bytes) => match crate::diagnostic::encoding::utf8(&name, bytes) {
-            Ok(t) => t,
-            Err(d) => return vec![Err(rejected(*d))],
-        },
-        Err(e) => return vec![Err((name, format!("cannot read: {e}")))],
-    };
-    match crate::import::cases_of(&name, text, format) {
-        Ok(reports) => reports
-            .into_iter()
-            .map(|r| match r {
-                Ok((position, text)) => Ok(Record { position, text }),
-                Err(refused) => Err((refused.position, refused.reason)),
-            })
-            .collect(),
-        Err(d) => vec![Err(rejected(*d))],
-    }
-}
-
-/// The records of one input, in order: a directory's files sorted by name, an
-/// NDJSON file's lines, or the records of a single file.
-pub fn records(input: &Path, format: InputFormat) -> Result<Records, crate::Error> {
-    if input.is_dir() {
-        let files = case_files(input)?;
-        return Ok(Box::new(
-            files
-                .into_iter()
-                .flat_map(move |p| file_records(&p, format)),
-        ));
-    }
-    // NDJSON lines are case objects: read so unless another format is forced.
-    if matches!(format, InputFormat::Auto | InputFormat::Case)
-        && input
-            .extension()
-            .is_some_and(|x| x == "ndjson" || x == "jsonl")
-    {
-        let f = std::fs::File::open(input).map_err(|e| crate::Error::read(input, e))?;
-        let name = input.display().to_string();
-        let lines = std::io::BufReader::new(f)
-            .split(b'\n')
-            .enumerate()
-            .filter_map(move |(i, line)| {
-                let position = format!("{name}:{}", i + 1);
-                let bytes = match line {
-                    Ok(b) => b,
-                    Err(e) => return Some(Err((position, format!("cannot read the line: {e}")))),
-                };
-                Some(ndjson_record(position, bytes))
-                    .filter(|r| !matches!(r, Ok(Record { text, .. }) if text.trim().is_empty()))
-            });
-        return Ok(Box::new(lines));
-    }
-    std::fs::metadata(input).map_err(|e| crate::Error::read(input, e))?;
-    Ok(Box::new(file_records(input, format).into_iter()))
-}
-
-/// One line of an NDJSON file as a record, or why it cannot be one: text
-/// that is not UTF-8 (with its column), or a line that is not a JSON object.
-fn ndjson_record(position: String, mut bytes: Vec<u8>) -> Result<Record, Rejected> {
-    if bytes.last() == Some(&b'\r') {
-        bytes.pop();
-    }
-    let text = match crate::diagnostic::encoding::utf8(&position, bytes) {
-        Ok(t) => t,
-        Err(d) => {
-            let help = d.help.unwrap_or_default();
-            return Err((
-                position,
-                format!(
-                    "error[{}]: {} (column {}); {help}",
-                    d.code, d.message, d.pos.column
-                ),
-            ));
-        }
-    };
-    let t = text.trim_start_matches('\u{feff}').trim();
-    if !t.is_empty() && !t.starts_with('{') {
-        return Err((
-            position,
-            "error[ndjson::not-an-object]: this line is not a JSON object; each line of an NDJSON file holds one case as a JSON object (`{\"id\": ...}`)".to_owned(),
-        ));
-    }
-    Ok(Record { position, text })
 }
 
 /// The rows for one record (each ending in a newline) and how many there
@@ -393,7 +278,6 @@ pub fn run(
     if format == RowFormat::Csv && !validate_only {
         writeln!(out, "{CSV_HEADER}").map_err(w)?;
     }
-    writeln!(errors, "record,reason").map_err(w)?;
     let mut summary = Summary::default();
     for input in inputs {
         let mut stream = records(input, input_format)?;
@@ -415,10 +299,18 @@ pub fn run(
                         out.write_all(rows.as_bytes()).map_err(w)?;
                     }
                     Err((pos, why)) => {
+                        // The errors file holds a header only once there is a record to list.
+                        if summary.rejected == 0 {
+                            writeln!(errors, "record,reason").map_err(w)?;
+                        }
                         summary.rejected += 1;
                         writeln!(errors, "{},{}", csv_field(&pos), csv_field(&why)).map_err(w)?;
                     }
                 }
+            }
+            // A file of several reports holds more records than it was counted for.
+            if progress.length().is_some_and(|n| n < summary.read) {
+                progress.set_length(summary.read);
             }
             progress.set_position(summary.read);
         }

@@ -14,6 +14,7 @@ mod export;
 mod import;
 mod kb;
 mod log;
+mod progress;
 mod rules;
 
 pub use assess::AssessArgs;
@@ -74,19 +75,58 @@ pub(crate) fn parse_day(s: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("`{s}` is not a day: write it as YYYY-MM-DD, for example 2019-12-31"))
 }
 
-/// Runs a command and returns what it prints on stdout and the exit code
-/// (0, or 1 when `rules diff` finds a difference, 2 when `batch` rejected records).
-pub fn run(cli: Cli) -> Result<(String, i32), Error> {
-    let plain = |text: String| (text, 0);
-    match cli.command {
-        Command::Assess(args) => assess::run(&args).map(plain),
-        Command::Import(command) => import::run(&command).map(plain),
-        Command::Batch(args) => batch::run(&args),
-        Command::Export(command) => export::run(&command).map(plain),
-        Command::Rules(command) => rules::run(command),
-        Command::Log(command) => log::run(&command).map(plain),
-        Command::Kb(command) => kb::run(&command),
+/// What a command gives back: the data for stdout, the summary for stderr,
+/// and the exit code (0, or 1 when `rules diff` finds a difference, 2 when
+/// `batch` rejected records).
+#[derive(Debug, Default)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Output {
+    fn data(stdout: String) -> Output {
+        Output {
+            stdout,
+            ..Output::default()
+        }
     }
+}
+
+/// Runs a command.
+pub fn run(cli: Cli) -> Result<Output, Error> {
+    let coded = |(stdout, code): (String, i32)| Output {
+        stdout,
+        code,
+        ..Output::default()
+    };
+    match cli.command {
+        Command::Assess(args) => assess::run(&args).map(Output::data),
+        Command::Import(command) => import::run(&command).map(Output::data),
+        Command::Batch(args) => batch::run(&args),
+        Command::Export(command) => export::run(&command),
+        Command::Rules(command) => rules::run(command).map(coded),
+        Command::Log(command) => log::run(&command).map(Output::data),
+        Command::Kb(command) => kb::run(&command).map(coded),
+    }
+}
+
+/// A file's name and text, `-` being standard input (shown as `<stdin>`).
+pub(crate) fn read_input(path: &Path) -> Result<(String, String), Error> {
+    if crate::batch::is_std(path) {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map_err(|e| {
+            Error::Read {
+                path: crate::batch::STDIN.into(),
+                reason: e.to_string(),
+            }
+        })?;
+        let text = crate::diagnostic::encoding::utf8(crate::batch::STDIN, bytes)
+            .map_err(|d| Error::Invalid(d.into()))?;
+        return Ok((crate::batch::STDIN.to_owned(), text));
+    }
+    Ok((path.display().to_string(), Error::read_text(path)?))
 }
 
 /// Loads the shipped rules, or those in `dir`.
@@ -121,8 +161,7 @@ pub fn load_cases(
     rules: &RuleSet,
     format: InputFormat,
 ) -> Result<Vec<case::Case>, Error> {
-    let text = Error::read_text(path)?;
-    let name = path.display().to_string();
+    let (name, text) = read_input(path)?;
     let reports =
         crate::import::cases_of(&name, text, format).map_err(|d| Error::Invalid(d.into()))?;
     let mut out = Vec::new();

@@ -9,17 +9,18 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let cli = causa::cli::Cli::parse();
     match causa::cli::run(cli) {
-        Ok((out, code)) => {
+        Ok(out) => {
             let mut stdout = std::io::stdout().lock();
             if let Err(e) = stdout
-                .write_all(out.as_bytes())
+                .write_all(out.stdout.as_bytes())
                 .and_then(|_| stdout.flush())
                 && e.kind() != std::io::ErrorKind::BrokenPipe
             {
                 eprintln!("error: cannot write output: {e}");
                 std::process::exit(1);
             }
-            std::process::exit(code);
+            eprint!("{}", out.stderr);
+            std::process::exit(out.code);
         }
         Err(e) => {
             eprint!("{}", e.render());

@@ -28,7 +28,7 @@ Policy switches (the first value is the default):
 /// What `causa assess` takes.
 #[derive(Debug, clap::Args)]
 pub struct AssessArgs {
-    /// Case files (YAML, or JSON with the same structure), openFDA drug-event JSON, or E2B(R3) ICSRs
+    /// Case files (YAML, or JSON with the same structure), openFDA drug-event JSON, E2B(R3) ICSRs, folders of them (with their subfolders), or `-` for standard input
     #[arg(required = true, value_name = "CASE")]
     cases: Vec<PathBuf>,
     /// What the files hold; by default decided from each file's content
@@ -82,7 +82,33 @@ pub(super) fn run(args: &AssessArgs) -> Result<String, Error> {
     // Read and check every case first, so every problem is shown at once.
     let mut cases = Vec::new();
     let mut problems = Diagnostics::default();
+    // A folder is every case file in it and its subfolders.
+    let mut files = Vec::new();
     for p in paths {
+        if p.is_dir() {
+            let found = crate::batch::case_files(p)?;
+            if found.is_empty() {
+                problems.push(
+                    Diagnostic::whole_file(
+                        "case::empty-folder",
+                        &p.display().to_string(),
+                        "the folder holds no case file (`.yaml`, `.yml`, `.json`, `.xml`)",
+                    )
+                    .with_help("give case files, or a folder that holds some"),
+                );
+            }
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    if files.iter().filter(|p| crate::batch::is_std(p)).count() > 1 {
+        return Err(Error::Usage {
+            message: "`-` (standard input) is given more than once".into(),
+            help: Some("standard input can be read once: give `-` once".into()),
+        });
+    }
+    for p in &files {
         match load_cases(p, &rules, *input_format) {
             Ok(c) => cases.extend(c),
             Err(Error::Invalid(d)) => problems.extend(d),

@@ -3,6 +3,7 @@
 
 use super::{load_rules_with, method_or_hint, parse_day};
 use crate::Error;
+use crate::batch::is_std;
 use crate::eval::Options;
 use crate::import::InputFormat;
 use chrono::NaiveDate;
@@ -11,15 +12,15 @@ use std::path::{Path, PathBuf};
 /// What `causa batch` takes.
 #[derive(Debug, clap::Args)]
 pub struct BatchArgs {
-    /// Case files, openFDA or E2B(R3) files, directories of them, or NDJSON files of case objects
+    /// Case files, openFDA or E2B(R3) files, folders of them (with their subfolders), NDJSON files of case objects, or `-` for standard input
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Where to write the rows
+    /// Where to write the rows (`-`: standard output)
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     #[arg(long, value_enum, default_value_t = crate::batch::RowFormat::Csv)]
     pub format: crate::batch::RowFormat,
-    /// Where to write rejected records with their position and reason (default: OUT.errors.csv)
+    /// Where to write rejected records with their position and reason (default: OUT.errors.csv, or standard error when OUT is `-`); written only when a record is rejected
     #[arg(long, value_name = "FILE")]
     pub errors: Option<PathBuf>,
     /// What the inputs hold; by default decided from each file's content (and `.ndjson`/`.jsonl` for NDJSON)
@@ -45,38 +46,73 @@ pub struct BatchArgs {
     pub listedness: Option<PathBuf>,
 }
 
-pub(super) fn run(args: &BatchArgs) -> Result<(String, i32), Error> {
-    use std::io::IsTerminal as _;
+/// A file created only when something is first written to it, so that a
+/// batch with nothing rejected leaves no errors file.
+struct CreatedOnWrite {
+    path: PathBuf,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl std::io::Write for CreatedOnWrite {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.file.is_none() {
+            self.file = Some(std::io::BufWriter::new(std::fs::File::create(&self.path)?));
+        }
+        self.file.as_mut().map_or(Ok(0), |f| f.write(buf))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.as_mut().map_or(Ok(()), std::io::Write::flush)
+    }
+}
+
+pub(super) fn run(args: &BatchArgs) -> Result<super::Output, Error> {
     let rules = load_rules_with(args.rules.as_deref(), args.listedness.as_deref())?;
     for m in &args.methods {
         method_or_hint(&rules, m)?;
     }
+    if args.inputs.iter().filter(|p| is_std(p)).count() > 1 {
+        return Err(Error::Usage {
+            message: "`-` (standard input) is given more than once".into(),
+            help: Some("standard input can be read once: give `-` once".into()),
+        });
+    }
     for input in &args.inputs {
-        if !input.exists() {
+        if !is_std(input) && !input.exists() {
             return Err(Error::read(
                 input,
                 std::io::Error::from(std::io::ErrorKind::NotFound),
             ));
         }
     }
-    let create = |p: &Path| {
-        std::fs::File::create(p)
-            .map(std::io::BufWriter::new)
-            .map_err(|e| Error::Write(format!("{}: {e}", p.display())))
-    };
-    let errors_path = args
-        .errors
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("{}.errors.csv", args.out.display())));
-    let mut out = create(&args.out)?;
-    let mut errors = create(&errors_path)?;
-    let progress = if std::io::stderr().is_terminal() {
-        let p = indicatif::ProgressBar::new_spinner();
-        p.set_message("records");
-        p
+    let write_error = |p: &Path, e: std::io::Error| Error::Write(format!("{}: {e}", p.display()));
+    let mut out: Box<dyn std::io::Write + Send> = if is_std(&args.out) {
+        Box::new(std::io::BufWriter::new(std::io::stdout()))
     } else {
-        indicatif::ProgressBar::hidden()
+        let f = std::fs::File::create(&args.out).map_err(|e| write_error(&args.out, e))?;
+        Box::new(std::io::BufWriter::new(f))
     };
+    // Rejected records go to the errors file, or to stderr when the rows go to stdout.
+    let errors_path = match (&args.errors, is_std(&args.out)) {
+        (Some(p), _) => Some(p.clone()),
+        (None, false) => Some(PathBuf::from(format!("{}.errors.csv", args.out.display()))),
+        (None, true) => None,
+    };
+    let mut errors: Box<dyn std::io::Write + Send> = match &errors_path {
+        Some(p) if is_std(p) => Box::new(std::io::stdout()),
+        Some(p) => {
+            // An errors file left by an earlier run would list records this run did not reject.
+            if p.is_file() {
+                std::fs::remove_file(p).map_err(|e| write_error(p, e))?;
+            }
+            Box::new(CreatedOnWrite {
+                path: p.clone(),
+                file: None,
+            })
+        }
+        None => Box::new(std::io::stderr()),
+    };
+    let progress = super::progress::on_stderr(super::progress::count_records(&args.inputs));
     let options = Options {
         as_of: args.as_of,
         methods: args.methods.clone(),
@@ -103,14 +139,24 @@ pub(super) fn run(args: &BatchArgs) -> Result<(String, i32), Error> {
         )
     })?;
     progress.finish_and_clear();
-    let text = format!(
-        "records read {} = assessed {} + rejected {}; {} rows written to {}; rejected records in {}\n",
-        s.read,
-        s.assessed,
-        s.rejected,
-        s.rows,
-        args.out.display(),
-        errors_path.display()
+    let rows_to = if is_std(&args.out) {
+        "standard output".to_owned()
+    } else {
+        args.out.display().to_string()
+    };
+    let rejected_to = match (&errors_path, s.rejected) {
+        (_, 0) => "nothing rejected, no errors file".to_owned(),
+        (Some(p), _) if is_std(p) => "rejected records on standard output".to_owned(),
+        (Some(p), _) => format!("rejected records in {}", p.display()),
+        (None, _) => "rejected records above".to_owned(),
+    };
+    let summary = format!(
+        "records read {} = assessed {} + rejected {}; {} rows written to {rows_to}; {rejected_to}\n",
+        s.read, s.assessed, s.rejected, s.rows,
     );
-    Ok((text, if s.rejected > 0 { 2 } else { 0 }))
+    Ok(super::Output {
+        stdout: String::new(),
+        stderr: summary,
+        code: if s.rejected > 0 { 2 } else { 0 },
+    })
 }

@@ -12,9 +12,9 @@ pub enum ExportCommand {
         after_help = "Examples:\n  causa export e2b icsr.xml --out icsr-assessed.xml\n  causa export e2b icsr.xml --method naranjo --method who-umc > icsr-assessed.xml\n\nOne assessment per assessed drug x reaction pair and applicable method (suspect and interacting drugs;\nALDEN also scores concomitants): source `causa VERSION` (or --source), method `ID RULE-VERSION`, result `Category, score N`. Every other byte of the file is kept; an\nassessment the file already holds is not added again, so exporting an exported file changes nothing.\nA pair whose drug or reaction has no XML id of its own cannot be referenced; when an ICSR has pairs to\nassess and none can be, the command says why and exits 2."
     )]
     E2b {
-        /// The ICSR file (MCCI_IN200100UV01 batch or a single PORR_IN049016UV message)
+        /// The ICSR file (MCCI_IN200100UV01 batch or a single PORR_IN049016UV message), or `-` for standard input
         file: PathBuf,
-        /// Where to write the ICSR with the assessments added (default: standard output)
+        /// Where to write the ICSR with the assessments added (default, or `-`: standard output)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// Add only this method's assessments (repeatable); default: every method
@@ -46,15 +46,16 @@ struct Export<'a> {
     source: Option<&'a str>,
 }
 
-fn export_e2b(x: &Export) -> Result<String, Error> {
+fn export_e2b(x: &Export) -> Result<super::Output, Error> {
     let rules = load_rules_with(x.rules, x.listedness)?;
     let options = options(&rules, x.methods, None, x.policies)?;
-    let text = Error::read_text(x.file)?;
-    let name = x.file.display().to_string();
+    let (name, text) = super::read_input(x.file)?;
+    // `--out -` is standard output, as no --out is.
+    let out_file = x.out.filter(|p| !crate::batch::is_std(p));
     let exported = crate::export::e2b(&name, &text, &rules, &options, x.source)?;
     // Nothing could be added to an ICSR that had pairs to assess: say why, exit 2.
     if !exported.failures.is_empty() {
-        let written = match x.out {
+        let written = match out_file {
             Some(out) if exported.added > 0 => {
                 write(out, &exported.xml)?;
                 format!(
@@ -81,10 +82,6 @@ fn export_e2b(x: &Export) -> Result<String, Error> {
             ),
         });
     }
-    let Some(out) = x.out else {
-        return Ok(exported.xml);
-    };
-    write(out, &exported.xml)?;
     let unlinked = if exported.unlinked > 0 {
         format!(
             ", {} not added because their drug or reaction has no XML id of its own (see the notes of `causa assess`)",
@@ -93,13 +90,21 @@ fn export_e2b(x: &Export) -> Result<String, Error> {
     } else {
         String::new()
     };
-    Ok(format!(
-        "{name}: {} ICSR(s), {} assessment(s) added, {} already present{unlinked}; written to {}\n",
-        exported.messages,
-        exported.added,
-        exported.present,
-        out.display()
-    ))
+    let (stdout, written_to) = match out_file {
+        Some(out) => {
+            write(out, &exported.xml)?;
+            (String::new(), out.display().to_string())
+        }
+        None => (exported.xml, "standard output".to_owned()),
+    };
+    Ok(super::Output {
+        stdout,
+        stderr: format!(
+            "{name}: {} ICSR(s), {} assessment(s) added, {} already present{unlinked}; written to {written_to}\n",
+            exported.messages, exported.added, exported.present,
+        ),
+        code: 0,
+    })
 }
 
 fn write(out: &Path, xml: &str) -> Result<(), Error> {
@@ -107,7 +112,7 @@ fn write(out: &Path, xml: &str) -> Result<(), Error> {
         .map_err(|e| Error::Write(format!("cannot write `{}`: {e}", out.display())))
 }
 
-pub(super) fn run(command: &ExportCommand) -> Result<String, Error> {
+pub(super) fn run(command: &ExportCommand) -> Result<super::Output, Error> {
     match command {
         ExportCommand::E2b {
             file,

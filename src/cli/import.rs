@@ -13,6 +13,7 @@ pub enum ImportCommand {
         after_help = "Examples:\n  causa import openfda events.json > cases.yaml\n  causa import openfda events.json --format json > cases.ndjson && causa batch cases.ndjson --out results.csv"
     )]
     Openfda {
+        /// The openFDA file, or `-` for standard input
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = CaseFormat::Yaml)]
         format: CaseFormat,
@@ -22,6 +23,7 @@ pub enum ImportCommand {
         after_help = "Examples:\n  causa import e2b icsr.xml > cases.yaml\n  causa import e2b icsr.xml --format json > cases.ndjson"
     )]
     E2b {
+        /// The E2B(R3) file, or `-` for standard input
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = CaseFormat::Yaml)]
         format: CaseFormat,
@@ -50,8 +52,7 @@ pub enum CaseFormat {
 /// stops the command with every such problem, writing nothing.
 pub(super) fn run(import: &ImportCommand) -> Result<String, Error> {
     let (file, format) = import.file_and_format();
-    let text = Error::read_text(file)?;
-    let name = file.display().to_string();
+    let (name, text) = super::read_input(file)?;
     let read = match import {
         ImportCommand::Openfda { .. } => crate::import::openfda_cases(&name, &text),
         ImportCommand::E2b { .. } => crate::import::e2b(&name, &text),

@@ -54,7 +54,7 @@ fn a_batch_with_corrupted_records_accounts_for_every_record() {
     assert_eq!(o2.status.code(), Some(2));
     assert_eq!(rows1, rows2, "rows differ between --jobs 1 and --jobs 2");
     assert_eq!(errors1, errors2);
-    let summary = String::from_utf8_lossy(&o1.stdout);
+    let summary = String::from_utf8_lossy(&o1.stderr);
     // 40 good records and 12 corrupted ones; each good one gives one row per applicable method.
     assert!(
         summary.starts_with("records read 52 = assessed 40 + rejected 12;"),
@@ -94,7 +94,7 @@ fn a_batch_with_corrupted_records_accounts_for_every_record() {
         "--validate-only",
     ]);
     assert!(
-        String::from_utf8_lossy(&o.stdout)
+        String::from_utf8_lossy(&o.stderr)
             .starts_with("records read 52 = assessed 40 + rejected 12; 0 rows")
     );
     std::fs::remove_dir_all(&dir).ok();
@@ -172,7 +172,7 @@ fn reports_with_nothing_to_score_give_a_not_scored_row_each() {
             String::from_utf8_lossy(&o.stderr)
         );
         assert!(
-            String::from_utf8_lossy(&o.stdout)
+            String::from_utf8_lossy(&o.stderr)
                 .starts_with("records read 4 = assessed 4 + rejected 0; 5 rows")
         );
         std::fs::read_to_string(&out).unwrap()
@@ -249,9 +249,9 @@ fn a_malformed_openfda_record_is_a_rejected_row_with_its_reason_and_the_others_a
     ]);
     assert_eq!(o.status.code(), Some(2), "rejected records give exit 2");
     assert!(
-        String::from_utf8_lossy(&o.stdout).starts_with("records read 5 = assessed 2 + rejected 3;"),
+        String::from_utf8_lossy(&o.stderr).starts_with("records read 5 = assessed 2 + rejected 3;"),
         "{}",
-        String::from_utf8_lossy(&o.stdout)
+        String::from_utf8_lossy(&o.stderr)
     );
     let errors = std::fs::read_to_string(&errors).unwrap();
     let rejected: Vec<(&str, &str)> = errors
@@ -369,4 +369,133 @@ fn e2b_batch_rows_carry_the_c11_case_ids() {
         "{errors}"
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A fresh folder for one test, removed when dropped.
+struct Folder(std::path::PathBuf);
+
+impl Folder {
+    fn new(test: &str) -> Folder {
+        let dir = std::env::temp_dir().join(format!("causa-batch-{test}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Folder(dir)
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs the binary with `stdin` as standard input.
+fn causa_with_stdin(args: &[&str], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_causa"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("written");
+    child.wait_with_output().expect("it ends")
+}
+
+#[test]
+fn a_dash_is_standard_input_and_standard_output_and_summaries_go_to_stderr() {
+    let ndjson = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/bad-input/batch/mixed-lines.ndjson"),
+    )
+    .expect("fixture");
+    let o = causa_with_stdin(&["batch", "-", "--out", "-"], &ndjson);
+    assert_eq!(o.status.code(), Some(2));
+    let rows = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    // Only data on stdout: the header and the rows of line 1, the one good record.
+    assert!(rows.starts_with("record,case_id,"), "{rows}");
+    assert!(
+        rows.lines()
+            .skip(1)
+            .all(|l| l.starts_with("<stdin>:1,line-1,")),
+        "{rows}"
+    );
+    // The rejected records and the summary on stderr, each with its line.
+    assert!(err.contains("<stdin>:2,error[json::invalid]"), "{err}");
+    assert!(err.contains("<stdin>:7,error[input::not-utf8]"), "{err}");
+    assert!(
+        err.contains("records read 6 = assessed 1 + rejected 5;")
+            && err.contains("rows written to standard output"),
+        "{err}"
+    );
+    // A case file on standard input reads as the file would.
+    let case = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/cases/lamotrigine-ten.yaml"),
+    )
+    .expect("fixture");
+    let piped = causa_with_stdin(&["assess", "-", "--format", "json"], &case);
+    let named = causa(&[
+        "assess",
+        "fixtures/cases/lamotrigine-ten.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(piped.status.code(), Some(0));
+    assert_eq!(piped.stdout, named.stdout);
+}
+
+#[test]
+fn folders_are_read_with_their_subfolders_and_no_errors_file_is_left_when_nothing_is_rejected() {
+    let f = Folder::new("tree");
+    let sub = f.0.join("2024").join("march");
+    std::fs::create_dir_all(&sub).unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases");
+    std::fs::copy(root.join("lamotrigine-ten.yaml"), f.0.join("a.yaml")).unwrap();
+    std::fs::copy(
+        root.join("naproxen-sjs-single-dose.yaml"),
+        sub.join("b.yaml"),
+    )
+    .unwrap();
+    // A hidden folder (an editor's or a version control's) is not read.
+    std::fs::create_dir_all(f.0.join(".git")).unwrap();
+    std::fs::write(f.0.join(".git").join("c.yaml"), "not a case").unwrap();
+    let out = f.0.join("rows.csv");
+    let errors = format!("{}.errors.csv", out.display());
+    // An errors file from an earlier run is not left to mislead.
+    std::fs::write(&errors, "record,reason\nold,old\n").unwrap();
+    let o = causa(&[
+        "batch",
+        f.0.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("records read 2 = assessed 2 + rejected 0;"),
+        "{err}"
+    );
+    assert!(err.contains("nothing rejected, no errors file"), "{err}");
+    assert!(!std::path::Path::new(&errors).exists());
+    let rows = std::fs::read_to_string(&out).unwrap();
+    assert!(rows.contains("/2024/march/b.yaml,"), "{rows}");
+    // `assess DIR` assesses every case in it.
+    let a = causa(&["assess", f.0.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(
+        a.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&a.stderr)
+    );
+    let all: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(all.as_array().map(Vec::len), Some(2));
 }

@@ -620,7 +620,7 @@ fn imported_openfda_cases_feed_a_batch() {
     );
     assert_eq!(b.status.code(), Some(0));
     assert!(
-        String::from_utf8_lossy(&b.stdout).starts_with("records read 4 = assessed 4 + rejected 0;")
+        String::from_utf8_lossy(&b.stderr).starts_with("records read 4 = assessed 4 + rejected 0;")
     );
     let strip = |p: &std::path::Path| -> Vec<String> {
         std::fs::read_to_string(p)
@@ -822,7 +822,7 @@ fn a_directory_of_e2b_files_goes_through_batch() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&o.stdout).starts_with("records read 2 = assessed 2 + rejected 0;")
+        String::from_utf8_lossy(&o.stderr).starts_with("records read 2 = assessed 2 + rejected 0;")
     );
     std::fs::remove_file(&out).ok();
     std::fs::remove_file(format!("{}.errors.csv", out.display())).ok();
@@ -955,7 +955,7 @@ fn input_format_forces_how_a_file_is_read() {
     ]);
     assert_eq!(b.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&b.stdout).starts_with("records read 1 = assessed 0 + rejected 1;")
+        String::from_utf8_lossy(&b.stderr).starts_with("records read 1 = assessed 0 + rejected 1;")
     );
     std::fs::remove_file(&out).ok();
     std::fs::remove_file(format!("{}.errors.csv", out.display())).ok();

@@ -21,6 +21,12 @@ fn ok(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
 }
 
+/// The summary a successful export writes on stderr (its data goes to stdout or --out).
+fn ok_summary(out: &Output) -> String {
+    ok(out);
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
 fn temp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("causa-export-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -43,7 +49,7 @@ fn export_adds_one_assessment_per_pair_and_method_and_keeps_every_other_byte() {
         let original = std::fs::read_to_string(instance).unwrap();
         let name = Path::new(instance).file_name().unwrap().to_str().unwrap();
         let out = temp(name);
-        let summary = ok(&causa(&[
+        let summary = ok_summary(&causa(&[
             "export",
             "e2b",
             instance,
@@ -178,7 +184,7 @@ fn exporting_an_exported_file_changes_nothing() {
             "--out",
             once.to_str().unwrap(),
         ]));
-        let summary = ok(&causa(&[
+        let summary = ok_summary(&causa(&[
             "export",
             "e2b",
             once.to_str().unwrap(),
@@ -204,7 +210,7 @@ fn exporting_an_exported_file_changes_nothing() {
 #[test]
 fn one_method_adds_only_that_methods_assessments() {
     let out = temp("naranjo-only.xml");
-    let summary = ok(&causa(&[
+    let summary = ok_summary(&causa(&[
         "export",
         "e2b",
         INSTANCES[0],
@@ -250,7 +256,7 @@ fn a_batch_file_of_several_icsrs_gets_each_its_own_assessments() {
     let input = temp("two-messages.xml");
     std::fs::write(&input, &two).unwrap();
     let out = temp("two-messages-out.xml");
-    let summary = ok(&causa(&[
+    let summary = ok_summary(&causa(&[
         "export",
         "e2b",
         input.to_str().unwrap(),
@@ -410,7 +416,7 @@ fn an_icsr_whose_drugs_share_an_id_exports_the_pairs_that_can_be_referenced() {
     );
     assert!(referenced > 0 && shared > 0);
     let out = temp("shared-drug-id.xml");
-    let summary = ok(&causa(&[
+    let summary = ok_summary(&causa(&[
         "export",
         "e2b",
         file,

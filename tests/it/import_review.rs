@@ -40,7 +40,7 @@ fn batch_with_errors(file: &str, name: &str) -> (String, String) {
     assert_eq!(o.status.code(), Some(2), "rejected records give exit 2");
     let errors = std::fs::read_to_string(format!("{}.errors.csv", out.display())).unwrap();
     std::fs::remove_dir_all(&dir).ok();
-    (String::from_utf8_lossy(&o.stdout).into_owned(), errors)
+    (String::from_utf8_lossy(&o.stderr).into_owned(), errors)
 }
 
 #[test]
