@@ -16,6 +16,7 @@ mod kb;
 mod log;
 mod progress;
 mod rules;
+mod shell;
 
 pub use assess::AssessArgs;
 pub use batch::BatchArgs;
@@ -68,6 +69,23 @@ pub enum Command {
     /// What the knowledge base lacks for a set of reports
     #[command(subcommand)]
     Kb(KbCommand),
+    /// Print the shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "Examples:\n  causa completions bash > ~/.local/share/bash-completion/completions/causa\n  causa completions zsh > \"${fpath[1]}/_causa\"\n  causa completions fish > ~/.config/fish/completions/causa.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of causa, or write a page per command into a folder
+    #[command(
+        after_help = "Examples:\n  causa manpage > causa.1 && man ./causa.1\n  causa manpage --dir ~/.local/share/man/man1"
+    )]
+    Manpage {
+        /// Write causa.1 and causa-COMMAND.1 for each command into this folder
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 pub(crate) fn parse_day(s: &str) -> Result<NaiveDate, String> {
@@ -109,6 +127,8 @@ pub fn run(cli: Cli) -> Result<Output, Error> {
         Command::Rules(command) => rules::run(command).map(coded),
         Command::Log(command) => log::run(&command).map(Output::data),
         Command::Kb(command) => kb::run(&command).map(coded),
+        Command::Completions { shell } => Ok(Output::data(shell::completions(shell))),
+        Command::Manpage { dir } => shell::manpage(dir.as_deref()),
     }
 }
 

@@ -1203,3 +1203,54 @@ fn an_e2b_date_the_calendar_does_not_have_refuses_that_icsr() {
         "{err}"
     );
 }
+
+#[test]
+fn completions_cover_every_command_and_its_options() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = causa(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        for word in [
+            "assess",
+            "batch",
+            "export",
+            "as-of",
+            "listedness",
+            "input-format",
+        ] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    // The bash script defines the completion function and registers it for causa.
+    let bash = String::from_utf8_lossy(&causa(&["completions", "bash"]).stdout).into_owned();
+    assert!(
+        bash.contains("_causa()") && bash.contains("complete -F _causa"),
+        "{bash}"
+    );
+    let wrong = causa(&["completions", "tcsh"]);
+    assert_eq!(wrong.status.code(), Some(2));
+}
+
+#[test]
+fn manual_pages_are_written_for_causa_and_each_command() {
+    let page = causa(&["manpage"]);
+    assert_eq!(page.status.code(), Some(0));
+    let roff = String::from_utf8_lossy(&page.stdout);
+    assert!(roff.contains(".TH causa 1"), "{roff}");
+    assert!(roff.contains("assess") && roff.contains("batch"), "{roff}");
+    let dir = std::env::temp_dir().join(format!("causa-man-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = causa(&["manpage", "--dir", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    for command in ["assess", "batch", "import", "export", "rules", "log", "kb"] {
+        let text = std::fs::read_to_string(dir.join(format!("causa-{command}.1")))
+            .unwrap_or_else(|e| panic!("causa-{command}.1: {e}"));
+        assert!(text.contains(&format!(".TH causa-{command} 1")), "{text}");
+    }
+    let batch = std::fs::read_to_string(dir.join("causa-batch.1")).unwrap();
+    assert!(
+        batch.contains("errors") && batch.contains("standard input"),
+        "{batch}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
