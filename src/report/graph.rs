@@ -81,10 +81,12 @@ pub fn dot(method: &Method, taken: &BTreeSet<(usize, usize)>) -> String {
                 )
             })
             .collect();
+        // Each line escaped on its own, then joined with DOT's line break `\n`.
+        let lines: Vec<String> = bands.iter().map(|b| escape(b)).collect();
         let _ = writeln!(
             out,
             "  \"score-band\" [shape=diamond, label=\"score bands\\n{}\"];",
-            escape(&bands.join("\\n"))
+            lines.join("\\n")
         );
     }
     for (i, n) in method.nodes.iter().enumerate() {
@@ -123,7 +125,22 @@ pub fn mermaid(method: &Method, taken: &BTreeSet<(usize, usize)>) -> String {
         let _ = writeln!(out, "  c{i}([\"{}\"])", clean(&c.label));
     }
     if method.has_score() {
-        let _ = writeln!(out, "  bands{{\"score bands\"}}");
+        let bands: Vec<String> = method
+            .bands
+            .iter()
+            .map(|b| {
+                format!(
+                    "{}: {}",
+                    clean(&method.categories[b.category].id),
+                    crate::eval::band_text(*b)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  bands{{\"score bands<br/>{}\"}}",
+            bands.join("<br/>")
+        );
     }
     let mut link = 0;
     let mut bold = Vec::new();

@@ -321,6 +321,20 @@ fn rules_graph_draws_the_path_a_case_takes() {
         !mermaid.contains("linkStyle"),
         "no case, nothing highlighted"
     );
+    // Score bands: one line each, DOT's line break written once (`\n`, never `\\n`).
+    let naranjo = String::from_utf8(causa(&["rules", "graph", "naranjo"]).stdout).unwrap();
+    assert!(
+        naranjo.contains("label=\"score bands\\ndefinite: 9 or more\\nprobable: 5 to 8\\npossible: 1 to 4\\ndoubtful: 0 or less\"]"),
+        "{naranjo}"
+    );
+    assert!(!naranjo.contains("\\\\n"), "{naranjo}");
+    let naranjo =
+        String::from_utf8(causa(&["rules", "graph", "naranjo", "--format", "mermaid"]).stdout)
+            .unwrap();
+    assert!(
+        naranjo.contains("bands{\"score bands<br/>definite: 9 or more<br/>probable: 5 to 8<br/>possible: 1 to 4<br/>doubtful: 0 or less\"}"),
+        "{naranjo}"
+    );
     let out = causa(&["rules", "graph", "naranj"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `naranjo`?"));
