@@ -87,6 +87,14 @@ pub fn compare(old: &RuleSet, new: &RuleSet) -> RuleDiff {
             (Some(_), None) => structural.push(format!("{id}: method removed")),
             (None, Some(_)) => structural.push(format!("{id}: method added")),
             (Some(a), Some(b)) => {
+                // The same version must mean the same content (see `rules::versions`).
+                let (da, db) = (old.method_digests.get(id), new.method_digests.get(id));
+                if a.version == b.version && da.is_some() && db.is_some() && da != db {
+                    structural.push(format!(
+                        "{id}: content changed but the version is still {}: give the method a new version (`rules check` refuses a changed method under a recorded version)",
+                        a.version
+                    ));
+                }
                 structure(a, b, &mut structural);
                 semantic.push(semantics(a, b));
             }

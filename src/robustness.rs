@@ -119,6 +119,8 @@ pub fn rule_file(data: &[u8]) {
         return;
     }
     let i = usize::from(pick) % files.files.len();
+    // An edited method is a new version: the lock would refuse every input.
+    files.lock = None;
     files.files[i].text = text.to_owned();
     match crate::rules::load(&files) {
         Ok(rules) => {

@@ -16,7 +16,8 @@ pub(super) const EXAMPLES: &str = "\
 Examples:
   causa rules list
   causa rules check
-  causa rules check my-rules/";
+  causa rules check my-rules/
+  causa rules lock my-rules/";
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
@@ -25,6 +26,14 @@ pub enum RulesCommand {
     Check {
         /// Rule directory; default: the shipped rules
         dir: Option<PathBuf>,
+    },
+    /// Record each method's current version and content digest in DIR/versions.lock
+    #[command(
+        after_help = "Examples:\n  causa rules lock rules/\n\nA version already recorded with other content is refused: give the method a new version first."
+    )]
+    Lock {
+        /// Rule directory
+        dir: PathBuf,
     },
     /// Draw a method's decision graph, with the path a case takes in bold
     #[command(
@@ -90,8 +99,14 @@ fn diff(
     cases: Option<&Path>,
     format: Format,
 ) -> Result<(String, i32), Error> {
-    let a = load_rules(Some(old))?;
-    let b = load_rules(Some(new))?;
+    // Both sets are compared as they are: a version that drifted is reported below, not refused.
+    let unlocked = |dir: &Path| -> Result<RuleSet, Error> {
+        let mut files = crate::rules::read_dir(dir)?;
+        files.lock = None;
+        crate::rules::load(&files).map_err(Error::Invalid)
+    };
+    let a = unlocked(old)?;
+    let b = unlocked(new)?;
     let mut d = crate::diff::compare(&a, &b);
     if let Some(dir) = cases {
         let mut problems = Diagnostics::default();
@@ -307,6 +322,7 @@ pub(super) fn run(command: RulesCommand) -> Result<(String, i32), Error> {
                 set.digest
             )))
         }
+        RulesCommand::Lock { dir } => lock(&dir).map(plain),
         RulesCommand::Diff {
             old,
             new,
@@ -325,4 +341,45 @@ pub(super) fn run(command: RulesCommand) -> Result<(String, i32), Error> {
             Ok(plain(list(&set)))
         }
     }
+}
+
+/// Adds the current version of every method of `dir` to its `versions.lock`.
+fn lock(dir: &Path) -> Result<String, Error> {
+    use crate::rules::versions;
+    let mut files = crate::rules::read_dir(dir)?;
+    let existing = match files.lock.take() {
+        Some(f) => versions::read(&f).map_err(Error::Invalid)?,
+        None => versions::Lock::new(),
+    };
+    let set = crate::rules::load(&files).map_err(Error::Invalid)?;
+    let current: Vec<versions::Current> = set
+        .methods
+        .iter()
+        .filter_map(|m| {
+            Some(versions::Current {
+                id: &m.id,
+                version: &m.version,
+                digest: set.method_digests.get(&m.id)?.clone(),
+                file: files.files.iter().find(|f| f.name == m.file)?,
+            })
+        })
+        .collect();
+    let before: usize = existing.values().map(|v| v.len()).sum();
+    let lock = versions::locked(existing, &current).map_err(|drifted| Error::Usage {
+        message: format!(
+            "{} changed under a version already recorded in versions.lock",
+            drifted.join(", ")
+        ),
+        help: Some("give each a new version with a changelog entry, then lock again".into()),
+    })?;
+    let after: usize = lock.values().map(|v| v.len()).sum();
+    let path = dir.join(crate::rules::LOCK);
+    std::fs::write(&path, versions::render(&lock))
+        .map_err(|e| Error::Write(format!("{}: {e}", path.display())))?;
+    Ok(format!(
+        "{}: {} method version(s) recorded, {} new\n",
+        path.display(),
+        after,
+        after - before
+    ))
 }
