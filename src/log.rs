@@ -5,6 +5,12 @@
 //! A line is `{"entry": {...}, "hash": "sha256:..."}`; `hash` is SHA-256 over the
 //! entry written as compact JSON with sorted keys, and the entry's `prev` is the
 //! previous line's `hash` (`genesis` for the first). `seq` counts lines from 1.
+//! The entry names the assessor. A signed line also carries `key` (the
+//! signing key's fingerprint) and `signature` (ed25519 over `hash`): whoever
+//! rewrites a line and recomputes every hash after it cannot sign them again
+//! without the private key.
+
+pub mod keys;
 
 use crate::eval::CaseAssessment;
 use serde_json::{Value, json};
@@ -15,6 +21,8 @@ pub const GENESIS: &str = "genesis";
 pub struct Record<'a> {
     /// The time of assessment as the user gave it (never the clock).
     pub assessed_at: &'a str,
+    /// Who ran the assessment, as given.
+    pub assessor: &'a str,
     pub assessment: &'a CaseAssessment,
     /// Assessor answers and overrides used, as (method, question, answer, assessor, justification, drug, reaction).
     pub overrides: Vec<Value>,
@@ -24,8 +32,13 @@ fn entry_hash(entry: &Value) -> String {
     crate::case::digest_bytes(entry.to_string().as_bytes())
 }
 
-/// The line to append after a log whose last line is `last` (none for a new log).
-pub fn line(record: &Record, last: Option<(&str, u64)>) -> String {
+/// The line to append after a log whose last line is `last` (none for a new
+/// log), signed with `key` when one is given.
+pub fn line(
+    record: &Record,
+    last: Option<(&str, u64)>,
+    key: Option<&ed25519_dalek::SigningKey>,
+) -> String {
     let (prev, seq) = match last {
         Some((hash, seq)) => (hash.to_owned(), seq + 1),
         None => (GENESIS.to_owned(), 1),
@@ -45,6 +58,7 @@ pub fn line(record: &Record, last: Option<(&str, u64)>) -> String {
         "seq": seq,
         "prev": prev,
         "assessed_at": record.assessed_at,
+        "assessor": record.assessor,
         "engine_version": a.engine_version,
         "rules_digest": a.rules_digest,
         "case_id": a.case_id,
@@ -59,7 +73,12 @@ pub fn line(record: &Record, last: Option<(&str, u64)>) -> String {
         entry["listedness"] = json!({"file": t.file, "digest": t.digest});
     }
     let hash = entry_hash(&entry);
-    let mut s = json!({"entry": entry, "hash": hash}).to_string();
+    let mut line = json!({"entry": entry, "hash": hash});
+    if let Some(key) = key {
+        line["key"] = json!(keys::fingerprint(&key.verifying_key()));
+        line["signature"] = json!(keys::sign(key, &hash));
+    }
+    let mut s = line.to_string();
     s.push('\n');
     s
 }
@@ -85,11 +104,24 @@ pub fn last_link(text: &str) -> Result<Option<(String, u64)>, String> {
     Ok(Some((hash.to_owned(), seq)))
 }
 
-/// Checks every line of a log. `Ok(n)` for an intact log of `n` lines; otherwise
-/// the first line that does not hold, and why.
-pub fn verify(text: &str) -> Result<usize, (usize, String)> {
+/// What an intact log holds.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Verified {
+    pub lines: usize,
+    /// Lines that carry a signature (checked when a key was given).
+    pub signed: usize,
+    /// The fingerprints of the keys that signed them.
+    pub keys: std::collections::BTreeSet<String>,
+}
+
+/// Checks every line of a log, and with `key` every line's signature. `Ok`
+/// for an intact log; otherwise the first line that does not hold, and why.
+pub fn verify(
+    text: &str,
+    key: Option<&ed25519_dalek::VerifyingKey>,
+) -> Result<Verified, (usize, String)> {
     let mut prev = GENESIS.to_owned();
-    let mut count = 0;
+    let mut verified = Verified::default();
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
         if raw.trim().is_empty() {
@@ -141,8 +173,36 @@ pub fn verify(text: &str) -> Result<usize, (usize, String)> {
                 ),
             ));
         }
+        let signature = v.get("signature").and_then(Value::as_str);
+        if let Some(key) = key {
+            match signature {
+                None => {
+                    return Err((
+                        n,
+                        "is not signed, and every line must be when a public key is given"
+                            .to_owned(),
+                    ));
+                }
+                Some(s) if !keys::verifies(key, hash, s) => {
+                    return Err((
+                        n,
+                        format!(
+                            "has a signature that {} did not make: the line was rewritten, or signed with another key",
+                            keys::fingerprint(key)
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        if signature.is_some() {
+            verified.signed += 1;
+            if let Some(k) = v.get("key").and_then(Value::as_str) {
+                verified.keys.insert(k.to_owned());
+            }
+        }
         prev = hash.to_owned();
-        count = n;
+        verified.lines = n;
     }
-    Ok(count)
+    Ok(verified)
 }

@@ -52,9 +52,15 @@ pub struct AssessArgs {
     /// Show how every method's result changed with each dated piece of information
     #[arg(long, conflicts_with = "as_of")]
     pub timeline: bool,
-    /// Append one line per assessed case to this tamper-evident log (needs --assessed-at)
-    #[arg(long, value_name = "FILE", requires = "assessed_at")]
+    /// Append one line per assessed case to this tamper-evident log (needs --assessed-at and --assessor)
+    #[arg(long, value_name = "FILE", requires_all = ["assessed_at", "assessor"])]
     pub log: Option<PathBuf>,
+    /// Who runs the assessment, recorded in each log line
+    #[arg(long, value_name = "NAME", requires = "log")]
+    pub assessor: Option<String>,
+    /// Sign each log line with this private key (from `causa log keygen`)
+    #[arg(long, value_name = "FILE", requires = "log")]
+    pub sign_key: Option<PathBuf>,
     /// The time of assessment to record in the log, as written (for example 2024-05-02T10:30:00Z)
     #[arg(long, value_name = "TIME")]
     pub assessed_at: Option<String>,
@@ -76,6 +82,8 @@ pub(super) fn run(args: &AssessArgs) -> Result<String, Error> {
         timeline,
         log,
         assessed_at,
+        assessor,
+        sign_key,
     } = args;
     let rules = load_rules_with(dir.as_deref(), listedness.as_deref())?;
     let options = options(&rules, methods, *as_of, policies)?;
@@ -152,8 +160,9 @@ pub(super) fn run(args: &AssessArgs) -> Result<String, Error> {
         .iter()
         .map(|c| eval::assess(&rules, c, &options))
         .collect();
-    if let (Some(path), Some(at)) = (log, assessed_at) {
-        super::log::append(path, at, &cases, &results)?;
+    if let (Some(path), Some(at), Some(who)) = (log, assessed_at, assessor) {
+        let key = super::log::signing_key(sign_key.as_deref())?;
+        super::log::append(path, at, who, key.as_ref(), &cases, &results)?;
     }
     Ok(match format {
         Format::Json if results.len() == 1 => report::json(&results[0]),

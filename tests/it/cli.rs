@@ -241,6 +241,8 @@ fn log_verify_catches_an_edited_an_inserted_and_a_deleted_line() {
             log_s,
             "--assessed-at",
             at,
+            "--assessor",
+            "M. Ruiz, pharmacovigilance unit",
         ]);
         assert_eq!(
             out.status.code(),
@@ -253,6 +255,10 @@ fn log_verify_catches_an_edited_an_inserted_and_a_deleted_line() {
     assert_eq!(intact.lines().count(), 3);
     let first: serde_json::Value = serde_json::from_str(intact.lines().nth(1).unwrap()).unwrap();
     assert_eq!(first["entry"]["assessed_at"], "2024-05-02T10:31:00Z");
+    assert_eq!(
+        first["entry"]["assessor"],
+        "M. Ruiz, pharmacovigilance unit"
+    );
     assert_eq!(
         first["entry"]["overrides"][0]["assessor"],
         "J. Ortega, pharmacovigilance officer"
@@ -294,10 +300,34 @@ fn log_verify_catches_an_edited_an_inserted_and_a_deleted_line() {
 }
 
 #[test]
-fn a_log_needs_the_time_of_assessment() {
-    let out = causa(&["assess", REFERENCE, "--log", "/tmp/causa-never-written.log"]);
+fn a_log_needs_the_time_of_assessment_and_the_assessor() {
+    let never =
+        std::env::temp_dir().join(format!("causa-never-written-{}.log", std::process::id()));
+    let never_s = never.to_str().unwrap();
+    let out = causa(&[
+        "assess",
+        REFERENCE,
+        "--log",
+        never_s,
+        "--assessor",
+        "M. Ruiz",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--assessed-at"));
+    let out = causa(&[
+        "assess",
+        REFERENCE,
+        "--log",
+        never_s,
+        "--assessed-at",
+        "2024-05-02T10:30:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--assessor"));
+    assert!(
+        !never.exists(),
+        "nothing is written when the command is refused"
+    );
 }
 
 #[test]
@@ -1266,5 +1296,136 @@ fn manual_pages_are_written_for_causa_and_each_command() {
         batch.contains("errors") && batch.contains("standard input"),
         "{batch}"
     );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_signed_log_catches_a_forged_line_even_with_every_hash_recomputed() {
+    let dir = std::env::temp_dir().join(format!("causa-signed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dir.join("ruiz");
+    let made = causa(&["log", "keygen", "--out", key.to_str().unwrap()]);
+    assert_eq!(
+        made.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let (private, public) = (dir.join("ruiz.key"), dir.join("ruiz.pub"));
+    assert!(
+        std::fs::read_to_string(&private)
+            .unwrap()
+            .starts_with("-----BEGIN PRIVATE KEY-----")
+    );
+    assert!(
+        std::fs::read_to_string(&public)
+            .unwrap()
+            .starts_with("-----BEGIN PUBLIC KEY-----")
+    );
+    // A key is never overwritten.
+    assert_eq!(
+        causa(&["log", "keygen", "--out", key.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
+    let log = dir.join("signed.log");
+    for case in [
+        REFERENCE,
+        "fixtures/cases/amoxicillin-exanthem-rechallenge.yaml",
+        "fixtures/cases/lamotrigine-ten.yaml",
+    ] {
+        let out = causa(&[
+            "assess",
+            case,
+            "--log",
+            log.to_str().unwrap(),
+            "--assessed-at",
+            "2024-05-02T10:30:00Z",
+            "--assessor",
+            "M. Ruiz",
+            "--sign-key",
+            private.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let verify = |with_key: bool| {
+        let mut args = vec!["log", "verify", log.to_str().unwrap()];
+        if with_key {
+            args.extend(["--public-key", public.to_str().unwrap()]);
+        }
+        causa(&args)
+    };
+    let ok = verify(true);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&ok.stdout)
+            .contains("ok, 3 lines, chain intact, every line signed by ed25519:")
+    );
+    // The forger changes line 2's result and recomputes the hash of every line from there on.
+    let intact = std::fs::read_to_string(&log).unwrap();
+    let mut lines: Vec<serde_json::Value> = intact
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let results = lines[1]["entry"]["results"].as_array_mut().unwrap();
+    results[0]["category"] = serde_json::json!("unlikely");
+    for i in 1..lines.len() {
+        let prev = lines[i - 1]["hash"].clone();
+        lines[i]["entry"]["prev"] = prev;
+        let hash = causa::case::digest_bytes(lines[i]["entry"].to_string().as_bytes());
+        lines[i]["hash"] = serde_json::json!(hash);
+    }
+    let forged: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&log, forged).unwrap();
+    // The chain alone is fooled; the signatures are not.
+    let chain_only = verify(false);
+    assert_eq!(chain_only.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&chain_only.stdout)
+            .contains("signatures not checked (give --public-key)")
+    );
+    let signed = verify(true);
+    assert_eq!(signed.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&signed.stderr);
+    assert!(
+        err.contains("signed.log:2: line 2 has a signature that ed25519:"),
+        "{err}"
+    );
+    // An unsigned log, checked against a key, fails at its first line.
+    let unsigned = dir.join("unsigned.log");
+    let out = causa(&[
+        "assess",
+        REFERENCE,
+        "--log",
+        unsigned.to_str().unwrap(),
+        "--assessed-at",
+        "2024-05-02T10:30:00Z",
+        "--assessor",
+        "M. Ruiz",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let plain = causa(&["log", "verify", unsigned.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&plain.stdout).contains("the log is not signed"));
+    let keyed = causa(&[
+        "log",
+        "verify",
+        unsigned.to_str().unwrap(),
+        "--public-key",
+        public.to_str().unwrap(),
+    ]);
+    assert_eq!(keyed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&keyed.stderr).contains("line 1 is not signed"));
     std::fs::remove_dir_all(&dir).ok();
 }
