@@ -4,10 +4,12 @@ use crate::{causa, shipped};
 use causa::eval::{self, Options};
 use std::path::{Path, PathBuf};
 
-/// The shipped rules with `fixtures/rules-altered/naranjo.yaml` in place of theirs.
-fn altered_rules() -> PathBuf {
+/// The shipped rules with `fixtures/rules-altered/naranjo.yaml` in place of
+/// theirs, in a folder of the calling test's own. The altered method is a
+/// proposed change, not a recorded version: the copy has no `versions.lock`.
+fn altered_rules(test: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = std::env::temp_dir().join(format!("causa-altered-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("causa-altered-{test}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&root.join("rules"), &dir);
     std::fs::copy(
@@ -15,6 +17,7 @@ fn altered_rules() -> PathBuf {
         dir.join("naranjo.yaml"),
     )
     .unwrap();
+    std::fs::remove_file(dir.join("versions.lock")).unwrap();
     dir
 }
 
@@ -71,7 +74,7 @@ fn the_exhaustive_diff_lists_exactly_the_combinations_a_brute_force_count_finds(
             expected += 1;
         }
     }
-    let dir = altered_rules();
+    let dir = altered_rules("t1");
     let new = causa::rules::load(&causa::rules::read_dir(&dir).unwrap()).unwrap();
     let d = causa::diff::compare(&shipped(), &new);
     let naranjo = d.semantic.iter().find(|m| m.method == "naranjo").unwrap();
@@ -105,7 +108,7 @@ fn the_exhaustive_diff_lists_exactly_the_combinations_a_brute_force_count_finds(
 
 #[test]
 fn the_corpus_impact_names_the_fixtures_whose_naranjo_result_changes() {
-    let dir = altered_rules();
+    let dir = altered_rules("t2");
     let out = causa(&[
         "rules",
         "diff",

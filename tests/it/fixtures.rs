@@ -291,8 +291,10 @@ fn render_all(path: &Path) -> String {
 
 #[test]
 fn fixture_reports() {
-    insta::glob!("../../fixtures/cases", "*.{yaml,json}", |path| {
-        insta::assert_snapshot!(render_all(path));
+    crate::report_settings().bind(|| {
+        insta::glob!("../../fixtures/cases", "*.{yaml,json}", |path| {
+            insta::assert_snapshot!(render_all(path));
+        });
     });
 }
 
@@ -489,7 +491,9 @@ fn reference_case_timeline() {
             .iter()
             .any(|s| s.node == "d-re-exposure" && s.to_points == Some(3))
     );
-    insta::assert_snapshot!(causa::report::timeline_markdown(&t));
+    crate::report_settings().bind(|| {
+        insta::assert_snapshot!(causa::report::timeline_markdown(&t));
+    });
 }
 
 #[test]

@@ -51,3 +51,15 @@ pub fn source(path: &Path) -> SourceFile {
         text: std::fs::read_to_string(path).expect("readable fixture"),
     }
 }
+
+/// Snapshot settings for reports: digests, versions and knowledge-base line
+/// numbers are written as placeholders, so that a change to the rules shows
+/// in review as the answers it changes, not as every report's stamp. (The
+/// stamps themselves are tested where they are made.)
+pub fn report_settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.add_filter(r"sha256:[0-9a-f]{64}", "sha256:[digest]");
+    s.add_filter(r"\b\d+\.\d+\.\d+\b", "[version]");
+    s.add_filter(r"(kb/[a-z0-9-]+\.yaml):\d+", "$1:[line]");
+    s
+}
