@@ -180,8 +180,11 @@ impl Network {
                 }
                 for j in 0..k {
                     let mj = dist[m * k + j];
-                    if mj < INF && im + mj < dist[i * k + j] {
-                        dist[i * k + j] = im + mj;
+                    // Around a negative cycle distances fall without end: held at -INF,
+                    // they stay negative (the contradiction is found below) and never overflow.
+                    let via = (im + mj).max(-INF);
+                    if mj < INF && via < dist[i * k + j] {
+                        dist[i * k + j] = via;
                         prev[i * k + j] = prev[m * k + j];
                     }
                 }
