@@ -5,6 +5,9 @@
 //! same bytes.
 
 pub mod graph;
+mod html;
+
+pub use html::{html, html_many};
 
 use crate::eval::timeline::Timeline;
 use crate::eval::{Assessment, CaseAssessment};
@@ -19,6 +22,15 @@ const TIMELINE_TEMPLATE: &str = include_str!("report/timeline.md.j2");
 pub enum Format {
     Markdown,
     Json,
+}
+
+/// How `assess` writes its reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
+    /// One self-contained page (inline style, no scripts needed, prints on A4 and Letter)
+    Html,
 }
 
 /// JSON: the assessment as it is, pretty-printed, with a final newline.
@@ -73,6 +85,17 @@ struct ReportedRow {
 
 /// Markdown, for people: header, summary table, then each pair's full trace.
 pub fn markdown(a: &CaseAssessment) -> String {
+    let env = environment();
+    finish(
+        env.get_template("report")
+            .and_then(|t| t.render(report_context(a))),
+    )
+}
+
+/// What the report templates (Markdown and HTML) are given: the assessment,
+/// its pairs with their assessments, the summary rows, the report's own
+/// assessments beside ours, and what the summary's marks mean.
+pub(crate) fn report_context(a: &CaseAssessment) -> minijinja::Value {
     let mut pairs: Vec<PairView> = Vec::new();
     for x in &a.assessments {
         match pairs.last_mut() {
@@ -165,16 +188,13 @@ pub fn markdown(a: &CaseAssessment) -> String {
     if a.assessments.iter().any(|x| !x.provisional.is_empty()) {
         legend.push("† provisional: a question only an assessor answers took the rule file's default reading");
     }
-    let env = environment();
-    finish(env.get_template("report").and_then(|t| {
-        t.render(context! {
-            r => a,
-            pairs => pairs,
-            rows => rows,
-            reported => reported,
-            legend => legend,
-        })
-    }))
+    context! {
+        r => a,
+        pairs => pairs,
+        rows => rows,
+        reported => reported,
+        legend => legend,
+    }
 }
 
 /// For every step of a pair's assessments, the first earlier step (of this
@@ -213,7 +233,7 @@ fn repeated_findings(assessments: &[&Assessment]) -> Vec<Vec<Option<String>>> {
 }
 
 /// The templates and the filters they use.
-fn environment() -> Environment<'static> {
+pub(crate) fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
@@ -239,7 +259,7 @@ fn environment() -> Environment<'static> {
 }
 
 /// One final newline, whatever the template's trailing whitespace.
-fn finish(rendered: Result<String, minijinja::Error>) -> String {
+pub(crate) fn finish(rendered: Result<String, minijinja::Error>) -> String {
     match rendered {
         Ok(mut s) => {
             while s.ends_with('\n') {

@@ -6,7 +6,7 @@ use crate::Error;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::eval;
 use crate::import::InputFormat;
-use crate::report::{self, Format};
+use crate::report::{self, ReportFormat as Format};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -154,6 +154,12 @@ pub(super) fn run(args: &AssessArgs) -> Result<String, Error> {
                 .map(report::timeline_markdown)
                 .collect::<Vec<_>>()
                 .join("\n---\n\n"),
+            Format::Html => {
+                return Err(Error::Usage {
+                    message: "the timeline is written as Markdown or JSON".into(),
+                    help: Some("give --format markdown or --format json with --timeline; the HTML report shows one day (--as-of) or all information".into()),
+                });
+            }
         });
     }
     let results: Vec<_> = cases
@@ -172,5 +178,6 @@ pub(super) fn run(args: &AssessArgs) -> Result<String, Error> {
             .map(report::markdown)
             .collect::<Vec<_>>()
             .join("\n---\n\n"),
+        Format::Html => report::html_many(&results),
     })
 }

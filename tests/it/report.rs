@@ -97,3 +97,70 @@ fn a_conclusion_signed_after_the_as_of_day_is_not_shown() {
     assert!(!as_of("2024-03-10").contains("Signed by Dr A. Ortega"));
     assert!(as_of("2024-03-20").contains("Signed by Dr A. Ortega on 2024-03-20."));
 }
+
+fn html(text: &str) -> String {
+    let case = causa::case::load(&SourceFile {
+        name: "t.yaml".into(),
+        text: text.into(),
+    })
+    .unwrap_or_else(|d| panic!("{}", d.render()));
+    causa::report::html(&eval::assess(&shipped(), &case, &Options::default()))
+}
+
+#[test]
+fn the_html_report_escapes_every_piece_of_case_text() {
+    let hostile = CASE
+        .replace("name: amoxicillin", "name: \"<script>alert(1)</script>\"")
+        .replace(
+            "A 34-year-old man",
+            "A <img src=x onerror=alert(2)> 34-year-old & man",
+        );
+    let page = html(&hostile);
+    assert!(!page.contains("<script>alert(1)"), "{page}");
+    assert!(!page.contains("<img src=x"), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+        "{page}"
+    );
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(2)&gt; 34-year-old &amp; man"),
+        "{page}"
+    );
+    // The only script is the page's own, which opens folded sections for printing.
+    assert_eq!(page.matches("<script>").count(), 1, "{page}");
+}
+
+#[test]
+fn the_html_report_is_one_page_with_the_same_results_as_the_markdown_report() {
+    let page = html(CASE);
+    let text = markdown(CASE);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.trim_end().ends_with("</html>"));
+    // Self-contained: nothing is fetched.
+    for external in ["http://", "https://", "src=\"", "<link"] {
+        assert!(!page.contains(external), "{external} in the page");
+    }
+    assert!(page.contains("@media print"), "a print stylesheet");
+    // Every method's heading line of the Markdown report is in the page, with its category.
+    for line in text.lines().filter(|l| l.starts_with("### ")) {
+        let heading = line.trim_start_matches("### ").replace("**", "");
+        let (method, result) = heading.split_once(": ").unwrap();
+        assert!(
+            page.contains(&format!("{method}: <span class=\"category\">")),
+            "{method}"
+        );
+        // As HTML writes it: minijinja escapes `/` too.
+        let category = result.split(',').next().unwrap().replace('/', "&#x2f;");
+        assert!(page.contains(&category), "{category}");
+    }
+    // One folded section per method assessment, and the conclusion as signed.
+    assert_eq!(
+        page.matches("<details>").count(),
+        text.matches("\n### ").count()
+    );
+    assert!(page.contains("Probable amoxicillin exanthem; avoid aminopenicillins."));
+    assert!(page.contains("Signed by Dr A. Ortega on 2024-03-20."));
+    // Without a conclusion, lines to sign.
+    let unsigned = html(&CASE.replace("conclusion:", "# conclusion:"));
+    assert!(unsigned.contains("No conclusion is recorded"), "{unsigned}");
+}
