@@ -6,6 +6,7 @@
 //! reports never recompute.
 
 mod applicability;
+pub mod chart;
 mod compare;
 mod concordance;
 mod contraindications;
@@ -85,6 +86,9 @@ pub struct CaseAssessment {
     /// Assessments the source report already holds, verbatim, to read beside ours.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reported_assessments: Vec<Reported>,
+    /// The case's course, drawn as the HTML report's timeline (not part of the JSON).
+    #[serde(skip)]
+    pub chart: chart::Chart,
 }
 
 /// An assessment the source report holds, as written, never mapped onto ours.
@@ -453,6 +457,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         case_id: case.id.clone(),
         source: case.source.clone(),
         header: header::header(case),
+        chart: chart::chart(case, options.as_of),
         as_of: options.as_of,
         methods: methods
             .iter()

@@ -6,6 +6,7 @@
 
 pub mod graph;
 mod html;
+mod svg;
 
 pub use html::{html, html_many};
 

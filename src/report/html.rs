@@ -21,7 +21,15 @@ pub fn html_many(all: &[crate::eval::CaseAssessment]) -> String {
     if let Err(e) = env.add_template("report.html", HTML_TEMPLATE) {
         return format!("report template error: {e:#}\n");
     }
-    let cases: Vec<minijinja::Value> = all.iter().map(super::report_context).collect();
+    let cases: Vec<minijinja::Value> = all
+        .iter()
+        .map(|a| {
+            minijinja::context! {
+                timeline => minijinja::Value::from_safe_string(super::svg::timeline(&a.chart)),
+                ..super::report_context(a)
+            }
+        })
+        .collect();
     super::finish(
         env.get_template("report.html")
             .and_then(|t| t.render(minijinja::context! { style => STYLE, cases => cases })),

@@ -164,3 +164,38 @@ fn the_html_report_is_one_page_with_the_same_results_as_the_markdown_report() {
     let unsigned = html(&CASE.replace("conclusion:", "# conclusion:"));
     assert!(unsigned.contains("No conclusion is recorded"), "{unsigned}");
 }
+
+#[test]
+fn the_html_report_draws_the_case_timeline_with_a_lane_per_drug_and_a_mark_per_dated_step() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/cases/lenalidomide-lv-desensitization.yaml");
+    let case = causa::case::load(&SourceFile {
+        name: "reference.yaml".into(),
+        text: std::fs::read_to_string(path).unwrap(),
+    })
+    .unwrap();
+    let page = causa::report::html(&eval::assess(&shipped(), &case, &Options::default()));
+    let svg_start = page.find("<svg class=\"timeline\"").expect("a timeline");
+    let svg = &page[svg_start..page[svg_start..].find("</svg>").unwrap() + svg_start];
+    // Lenalidomide and dexamethasone, the vasculitis, the 2022 and 2023 desensitizations.
+    assert_eq!(svg.matches("<g class=\"lane drug\"").count(), 2, "{svg}");
+    assert_eq!(svg.matches("<g class=\"lane reaction\"").count(), 1);
+    assert_eq!(svg.matches("<g class=\"lane rechallenge\"").count(), 2);
+    // Every desensitization step the case dates is a mark, and the recurrence is among them.
+    let dated_steps: usize = case
+        .rechallenges
+        .iter()
+        .map(|r| r.steps.iter().filter(|s| s.date.is_some()).count())
+        .sum();
+    let step_marks = ["tolerated", "recurrence", "other-reaction", "unknown"]
+        .iter()
+        .map(|k| svg.matches(&format!("class=\"mark {k}\"")).count())
+        .sum::<usize>();
+    assert_eq!(step_marks, dated_steps);
+    assert_eq!(svg.matches("class=\"mark recurrence\"").count(), 1);
+    // The onset known to within a month is drawn as a range, not a point.
+    assert!(
+        svg.contains("leukocytoclastic vasculitis (lv): 2018-10-03 to 2018-11-03 until"),
+        "{svg}"
+    );
+}
