@@ -329,7 +329,7 @@ pub fn load(file: &SourceFile) -> Result<Case, Diagnostics> {
     })?;
     // What JSON itself rejects and YAML accepts (a trailing comma, a number
     // in quotes) is refused, as JSON reads it.
-    if is_json && let Err(e) = serde_json::from_str::<doc::CaseDoc>(&file.text) {
+    if is_json && let Err(e) = serde_json::from_str::<doc::CaseDoc>(json::without_bom(&file.text)) {
         return Err(json::problem(&file.name, &file.text, &e).into());
     }
     let digest = digest_bytes(file.text.as_bytes());

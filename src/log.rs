@@ -142,6 +142,19 @@ pub fn verify(
                 "is not a log line (it has no `entry` and `hash`)".to_owned(),
             ));
         };
+        // The line must be as causa writes it: a field repeated (JSON readers keep
+        // one of the two) or added beside the entry would pass unhashed.
+        let known = ["entry", "hash", "key", "signature"];
+        let canonical = v
+            .as_object()
+            .is_some_and(|o| o.keys().all(|k| known.contains(&k.as_str())))
+            && serde_json::to_string(&v).is_ok_and(|w| w == raw.trim_end_matches('\r'));
+        if !canonical {
+            return Err((
+                n,
+                "was changed: it is not as causa writes it (a field repeated or added)".to_owned(),
+            ));
+        }
         if entry_hash(entry) != hash {
             return Err((
                 n,
@@ -203,6 +216,9 @@ pub fn verify(
         }
         prev = hash.to_owned();
         verified.lines = n;
+    }
+    if key.is_some() && verified.lines == 0 {
+        return Err((1, "is missing: the log is empty".to_owned()));
     }
     Ok(verified)
 }

@@ -15,28 +15,46 @@ pub fn is_std(p: &Path) -> bool {
     p.as_os_str() == "-"
 }
 
-fn is_case_file(p: &Path) -> bool {
+/// A file's extension, lower-cased (`A.YAML` is a YAML file).
+fn extension(p: &Path) -> String {
     p.extension()
-        .is_some_and(|x| x == "yaml" || x == "yml" || x == "json" || x == "xml")
+        .map(|x| x.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
 }
 
-/// The case files (`.yaml`, `.yml`, `.json`, E2B `.xml`) of a folder
-/// and its subfolders, sorted by path; hidden files and folders are skipped.
+fn is_case_file(p: &Path) -> bool {
+    matches!(extension(p).as_str(), "yaml" | "yml" | "json" | "xml")
+}
+
+fn is_ndjson(p: &Path) -> bool {
+    matches!(extension(p).as_str(), "ndjson" | "jsonl")
+}
+
+/// The case files (`.yaml`, `.yml`, `.json`, E2B `.xml`, in any case) of a
+/// folder and its subfolders, sorted by path; hidden files and folders are
+/// skipped, and so are links to folders (which could lead back up the tree).
 pub fn case_files(dir: &Path) -> Result<Vec<PathBuf>, crate::Error> {
+    files_in(dir, is_case_file)
+}
+
+/// The files of a folder and its subfolders that `keep` keeps, sorted by path.
+fn files_in(dir: &Path, keep: fn(&Path) -> bool) -> Result<Vec<PathBuf>, crate::Error> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(d) = pending.pop() {
         let entries = std::fs::read_dir(&d).map_err(|e| crate::Error::read(&d, e))?;
-        for p in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        for e in entries.filter_map(Result::ok) {
+            let p = e.path();
             let hidden = p
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            let Ok(kind) = e.file_type() else { continue };
             if hidden {
                 continue;
             }
-            if p.is_dir() {
+            if kind.is_dir() {
                 pending.push(p);
-            } else if is_case_file(&p) {
+            } else if (kind.is_file() || (kind.is_symlink() && p.is_file())) && keep(&p) {
                 files.push(p);
             }
         }
@@ -91,14 +109,16 @@ fn file_records(path: &Path, format: InputFormat) -> Vec<Result<Record, Rejected
     }
 }
 
-/// Whether a text is NDJSON: more than one line, each a JSON object.
+/// Whether a text is NDJSON: one of its first lines is a whole JSON object
+/// written from the line's start (a case written as JSON over several lines
+/// indents the objects it holds), so that a stray first line does not turn
+/// every record into one bad file.
 fn looks_like_ndjson(text: &str) -> bool {
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first_two = lines
-        .by_ref()
-        .take(2)
-        .filter(|l| l.starts_with('{') && l.ends_with('}'));
-    first_two.count() == 2
+    text.lines()
+        .map(|l| l.trim_start_matches('\u{feff}').trim_end())
+        .filter(|l| !l.trim().is_empty())
+        .take(5)
+        .any(|l| l.starts_with('{') && l.ends_with('}') && l.len() > 2)
 }
 
 /// The records of standard input: NDJSON lines when it is NDJSON (or
@@ -152,19 +172,27 @@ pub fn records(input: &Path, format: InputFormat) -> Result<Records, crate::Erro
         return stdin_records(format);
     }
     if input.is_dir() {
-        let files = case_files(input)?;
-        return Ok(Box::new(
-            files
-                .into_iter()
-                .flat_map(move |p| file_records(&p, format)),
-        ));
+        let files = files_in(input, |p| is_case_file(p) || is_ndjson(p))?;
+        if files.is_empty() {
+            let why = "error[batch::empty-folder]: the folder holds no case file (.yaml, .yml, .json, .xml, .ndjson); give case files, or a folder that holds some";
+            return Ok(Box::new(std::iter::once(Err((
+                input.display().to_string(),
+                why.to_owned(),
+            )))));
+        }
+        return Ok(Box::new(files.into_iter().flat_map(move |p| {
+            // An NDJSON file of a folder is read line by line, as when named.
+            match records(&p, format) {
+                Ok(r) => r,
+                Err(e) => Box::new(std::iter::once(Err((
+                    p.display().to_string(),
+                    e.to_string(),
+                )))),
+            }
+        })));
     }
     // NDJSON lines are case objects: read so unless another format is forced.
-    if matches!(format, InputFormat::Auto | InputFormat::Case)
-        && input
-            .extension()
-            .is_some_and(|x| x == "ndjson" || x == "jsonl")
-    {
+    if matches!(format, InputFormat::Auto | InputFormat::Case) && is_ndjson(input) {
         let f = std::fs::File::open(input).map_err(|e| crate::Error::read(input, e))?;
         let name = input.display().to_string();
         let lines = std::io::BufReader::new(f).split(b'\n');

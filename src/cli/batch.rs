@@ -85,6 +85,15 @@ pub(super) fn run(args: &BatchArgs) -> Result<super::Output, Error> {
             ));
         }
     }
+    // Rows and rejected records never share a destination.
+    if let Some(errors) = &args.errors
+        && (errors == &args.out || (is_std(errors) && is_std(&args.out)))
+    {
+        return Err(Error::Usage {
+            message: format!("--errors and --out both name `{}`", args.out.display()),
+            help: Some("give the rejected records a place of their own (with --out -, they go to stderr by default)".into()),
+        });
+    }
     let write_error = |p: &Path, e: std::io::Error| Error::Write(format!("{}: {e}", p.display()));
     let mut out: Box<dyn std::io::Write + Send> = if is_std(&args.out) {
         Box::new(std::io::BufWriter::new(std::io::stdout()))
@@ -112,7 +121,7 @@ pub(super) fn run(args: &BatchArgs) -> Result<super::Output, Error> {
         }
         None => Box::new(std::io::stderr()),
     };
-    let progress = super::progress::on_stderr(super::progress::count_records(&args.inputs));
+    let progress = super::progress::on_stderr(|| super::progress::count_records(&args.inputs));
     let options = Options {
         as_of: args.as_of,
         methods: args.methods.clone(),

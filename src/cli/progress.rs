@@ -29,9 +29,13 @@ fn count_one(input: &Path) -> Option<u64> {
     if input.is_dir() {
         return crate::batch::case_files(input).ok().map(|f| f.len() as u64);
     }
+    // Only a regular file is read twice (a pipe named `x.ndjson` would be drained).
+    if !std::fs::metadata(input).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
     if input
         .extension()
-        .is_some_and(|x| x == "ndjson" || x == "jsonl")
+        .is_some_and(|x| x.eq_ignore_ascii_case("ndjson") || x.eq_ignore_ascii_case("jsonl"))
     {
         use std::io::BufRead as _;
         let f = std::fs::File::open(input).ok()?;
@@ -59,11 +63,12 @@ pub fn bar(total: Option<u64>, target: ProgressDrawTarget) -> ProgressBar {
     bar
 }
 
-/// The bar on stderr when stderr is a terminal; hidden otherwise.
-pub fn on_stderr(total: Option<u64>) -> ProgressBar {
+/// The bar on stderr when stderr is a terminal (the total counted only
+/// then); hidden otherwise.
+pub fn on_stderr(total: impl FnOnce() -> Option<u64>) -> ProgressBar {
     use std::io::IsTerminal as _;
     if std::io::stderr().is_terminal() {
-        bar(total, ProgressDrawTarget::stderr())
+        bar(total(), ProgressDrawTarget::stderr())
     } else {
         ProgressBar::hidden()
     }

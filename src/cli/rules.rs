@@ -313,9 +313,20 @@ pub(super) fn run(command: RulesCommand) -> Result<(String, i32), Error> {
     match command {
         RulesCommand::Check { dir } => {
             let set = load_rules(dir.as_deref())?;
-            let shown = dir.map_or("shipped rules".to_owned(), |d| d.display().to_string());
+            let shown = dir
+                .as_ref()
+                .map_or("shipped rules".to_owned(), |d| d.display().to_string());
+            let locked = match &dir {
+                None => true,
+                Some(d) => d.join(crate::rules::LOCK).is_file(),
+            };
+            let versions = if locked {
+                "versions match versions.lock"
+            } else {
+                "no versions.lock, so versions are not checked against content (`causa rules lock DIR` makes one)"
+            };
             Ok(plain(format!(
-                "{shown}: ok, {} methods, {} drugs, {} phenotypes; digest {}\n",
+                "{shown}: ok, {} methods, {} drugs, {} phenotypes; digest {}; {versions}\n",
                 set.methods.len(),
                 set.kb.drugs.len(),
                 set.kb.phenotypes.len(),

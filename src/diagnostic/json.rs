@@ -7,11 +7,19 @@ use super::path::path_at;
 use super::yaml::kind;
 use super::{Diagnostic, Pos};
 
-/// Whether a text is written as JSON (an object), rather than YAML.
+/// Whether a text is written as JSON (an object whose first key is in
+/// double quotes), rather than YAML (whose flow mappings may start with `{`
+/// too: `{id: c1, ...}` is YAML).
 pub fn is_json(text: &str) -> bool {
-    text.trim_start_matches('\u{feff}')
-        .trim_start()
-        .starts_with('{')
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    t.strip_prefix('{')
+        .map(str::trim_start)
+        .is_some_and(|rest| rest.starts_with('"') || rest.starts_with('}'))
+}
+
+/// The text serde_json reads: without a byte-order mark, which it refuses.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// "at `reactions[0].severity_grade`" for a position of the text.
@@ -22,16 +30,26 @@ fn at(text: &str, pos: Pos) -> String {
     }
 }
 
-fn pos_of(e: &serde_json::Error) -> Pos {
+/// serde_json's position, its column counted in characters (serde_json counts bytes).
+fn pos_of(e: &serde_json::Error, text: &str) -> Pos {
+    let line = e.line().max(1);
+    let bytes = e.column();
+    let column = text.lines().nth(line - 1).map_or(bytes, |l| {
+        let mut end = bytes.min(l.len());
+        while !l.is_char_boundary(end) {
+            end -= 1;
+        }
+        l[..end].chars().count()
+    });
     Pos {
-        line: e.line() as u64,
-        column: e.column().max(1) as u64,
+        line: line as u64,
+        column: column.max(1) as u64,
     }
 }
 
 /// A problem JSON rejects in the text's syntax, in words, if any.
 pub fn syntax_problem(name: &str, text: &str) -> Option<Diagnostic> {
-    let e = serde_json::from_str::<serde::de::IgnoredAny>(text).err()?;
+    let e = serde_json::from_str::<serde::de::IgnoredAny>(without_bom(text)).err()?;
     Some(problem(name, text, &e))
 }
 
@@ -40,7 +58,7 @@ pub fn problem(name: &str, text: &str, e: &serde_json::Error) -> Diagnostic {
     if e.classify() == serde_json::error::Category::Data {
         return type_problem(name, text, e);
     }
-    let pos = pos_of(e);
+    let pos = pos_of(e, text);
     let detail = e.to_string();
     let detail = match detail.rfind(" at line ") {
         Some(i) => detail[..i].to_owned(),
@@ -106,7 +124,7 @@ pub fn problem(name: &str, text: &str, e: &serde_json::Error) -> Diagnostic {
 /// A serde_json type error (a number written as text, say) in the terms of
 /// the YAML reader's messages.
 fn type_problem(name: &str, text: &str, e: &serde_json::Error) -> Diagnostic {
-    let pos = pos_of(e);
+    let pos = pos_of(e, text);
     let at = at(text, pos);
     let detail = e.to_string();
     let detail = match detail.rfind(" at line ") {

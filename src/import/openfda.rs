@@ -588,13 +588,14 @@ pub fn openfda_cases(file: &str, text: &str) -> Result<Vec<super::Report>, Box<D
     if let Some(d) = crate::diagnostic::json::syntax_problem(file, text) {
         return Err(Box::new(d));
     }
-    let doc: Value = serde_json::from_str(text).map_err(|e| {
-        Box::new(Diagnostic::whole_file(
-            "openfda::invalid",
-            file,
-            format!("not an openFDA response: {e}"),
-        ))
-    })?;
+    let doc: Value =
+        serde_json::from_str(crate::diagnostic::json::without_bom(text)).map_err(|e| {
+            Box::new(Diagnostic::whole_file(
+                "openfda::invalid",
+                file,
+                format!("not an openFDA response: {e}"),
+            ))
+        })?;
     let reports = openfda(&doc).map_err(|why| {
         let help = if why.contains("no reports") || why.contains("error response") {
             "nothing to assess: a query that matches no report gives none; check or widen the query"

@@ -135,10 +135,12 @@ pub fn render(lock: &Lock) -> String {
          # content changes and its version does not; `causa rules lock DIR` records a\n\
          # new version. Never edit a recorded line.\n",
     );
+    // Ids and versions in JSON quotes, which YAML reads as the same text whatever they hold.
+    let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
     for (id, versions) in lock {
-        out.push_str(&format!("{id}:\n"));
+        out.push_str(&format!("{}:\n", quoted(id)));
         for (version, digest) in versions {
-            out.push_str(&format!("  \"{version}\": {digest}\n"));
+            out.push_str(&format!("  {}: {digest}\n", quoted(version)));
         }
     }
     out

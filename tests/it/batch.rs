@@ -499,3 +499,68 @@ fn folders_are_read_with_their_subfolders_and_no_errors_file_is_left_when_nothin
     let all: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
     assert_eq!(all.as_array().map(Vec::len), Some(2));
 }
+
+#[test]
+fn a_folder_that_links_back_up_the_tree_is_read_once_and_an_empty_folder_is_a_rejected_record() {
+    let f = Folder::new("links");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases");
+    std::fs::copy(root.join("lamotrigine-ten.yaml"), f.0.join("A.YAML")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&f.0, f.0.join("loop")).unwrap();
+    // NDJSON files in a folder are read line by line.
+    let line =
+        std::fs::read_to_string(root.join("allopurinol-urticaria-before-drug.json")).unwrap();
+    let one_line: serde_json::Value = serde_json::from_str(&line).unwrap();
+    std::fs::write(f.0.join("more.ndjson"), format!("{one_line}\n{one_line}\n")).unwrap();
+    let out = f.0.join("rows.csv");
+    let o = causa(&[
+        "batch",
+        f.0.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("records read 3 = assessed 3 + rejected 0;"),
+        "{err}"
+    );
+    let empty = f.0.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = causa(&[
+        "batch",
+        empty.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let errors = std::fs::read_to_string(format!("{}.errors.csv", out.display())).unwrap();
+    assert!(errors.contains("the folder holds no case file"), "{errors}");
+    // Rows and rejected records never share a destination.
+    let o = causa(&[
+        "batch",
+        empty.to_str().unwrap(),
+        "--out",
+        "-",
+        "--errors",
+        "-",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--errors and --out both name"));
+}
+
+#[test]
+fn ndjson_on_standard_input_is_read_by_line_even_when_a_line_before_is_stray() {
+    let good = r#"{"id": "x", "drugs": [{"id": "a", "name": "amoxicillin", "role": "suspect", "exposures": [{"id": "c", "start": "2024-01-01"}]}], "reactions": [{"id": "r", "term": "maculopapular rash", "onset": "day 8 of c"}]}"#;
+    let input = format!("exported by the safety database\n{good}\n{good}\n");
+    let o = causa_with_stdin(&["batch", "-", "--out", "-"], input.as_bytes());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("records read 3 = assessed 2 + rejected 1;"),
+        "{err}"
+    );
+    assert!(
+        err.contains("<stdin>:1,\"error[ndjson::not-an-object]"),
+        "{err}"
+    );
+}

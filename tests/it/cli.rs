@@ -1429,3 +1429,47 @@ fn a_signed_log_catches_a_forged_line_even_with_every_hash_recomputed() {
     assert!(String::from_utf8_lossy(&keyed.stderr).contains("line 1 is not signed"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_log_line_with_a_field_repeated_or_added_fails_even_when_its_hash_holds() {
+    let dir = std::env::temp_dir().join(format!("causa-repeated-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("a.log");
+    let out = causa(&[
+        "assess",
+        REFERENCE,
+        "--log",
+        log.to_str().unwrap(),
+        "--assessed-at",
+        "2024-05-02T10:30:00Z",
+        "--assessor",
+        "J. Ortega",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let line = std::fs::read_to_string(&log).unwrap();
+    // A second `assessor` before the real one: a JSON reader keeps the last.
+    let forged = line.replacen(
+        "\"assessor\":\"J. Ortega\"",
+        "\"assessor\":\"Mallory\",\"assessor\":\"J. Ortega\"",
+        1,
+    );
+    assert_ne!(forged, line);
+    std::fs::write(&log, &forged).unwrap();
+    let v = causa(&["log", "verify", log.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&v.stderr).contains("not as causa writes it"));
+    let added = line.replacen(
+        "{\"entry\"",
+        "{\"note\":\"reassessed: certain\",\"entry\"",
+        1,
+    );
+    std::fs::write(&log, &added).unwrap();
+    assert_eq!(
+        causa(&["log", "verify", log.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -199,3 +199,19 @@ fn a_huge_line_or_deep_nesting_gives_a_short_message() {
     assert_eq!(code, Some(2));
     assert!(err.len() < 4096, "{} bytes", err.len());
 }
+
+#[test]
+fn a_byte_order_mark_and_flow_style_yaml_are_read_as_their_formats() {
+    let s = Scratch::new("bom");
+    let json = "\u{feff}{\"id\": \"t\", \"drugs\": [{\"id\": \"a\", \"name\": \"amoxicillin\", \"role\": \"suspect\", \"exposures\": [{\"id\": \"c\", \"start\": \"2024-01-01\"}]}], \"reactions\": [{\"id\": \"r\", \"term\": \"maculopapular rash\", \"onset\": \"day 8 of c\"}]}\n";
+    let (err, code) = assess(&s, "bom.json", json);
+    assert_eq!(code, Some(0), "{err}");
+    let flow = "{id: t, drugs: [{id: a, name: amoxicillin, role: suspect, exposures: [{id: c, start: 2024-01-01}]}], reactions: [{id: r, term: maculopapular rash, onset: day 8 of c}]}\n";
+    let (err, code) = assess(&s, "flow.yaml", flow);
+    assert_eq!(code, Some(0), "{err}");
+    // A column counts characters, not bytes: the caret stands under the `}` after the comma (13, not 14).
+    let accented = "{\n  \"id\": \"é\",}\n";
+    let (err, code) = assess(&s, "accent.json", accented);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("accent.json:2:13"), "{err}");
+}
