@@ -1,0 +1,148 @@
+//! The HTML report in a real browser: headless Chromium loads it without a
+//! console error, draws it (a screenshot that is not blank), and prints it to
+//! PDF with every folded section open. CI installs Chromium (`.ci/run`) and
+//! sets `CAUSA_REQUIRE_BROWSER`, so there these tests cannot pass by finding
+//! no browser; elsewhere, without one, they say so and check nothing else.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn chromium() -> Option<PathBuf> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|d| d.join(name))
+                    .find(|p| p.is_file())
+            })
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CAUSA_REQUIRE_BROWSER").is_none(),
+            "CAUSA_REQUIRE_BROWSER is set but no Chromium is on the PATH"
+        );
+        eprintln!("no Chromium on the PATH: the browser tests check nothing here");
+    }
+    found
+}
+
+/// A folder of its own for one test.
+fn folder(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("causa-browser-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The fixture's HTML report, written into `dir`.
+fn report(dir: &Path, fixture: &str) -> PathBuf {
+    let out = crate::causa(&[
+        "assess",
+        &format!("fixtures/cases/{fixture}.yaml"),
+        "--format",
+        "html",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = dir.join(format!("{fixture}.html"));
+    std::fs::write(&page, out.stdout).unwrap();
+    page
+}
+
+fn headless(browser: &Path, args: &[&str], page: &Path) -> std::process::Output {
+    Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ])
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs")
+}
+
+/// A PNG's width and height, from its IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+    let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    (be(16), be(20))
+}
+
+const FIXTURES: [&str; 3] = [
+    "lenalidomide-lv-desensitization",
+    "amoxicillin-exanthem-rechallenge",
+    "lamotrigine-ten",
+];
+
+#[test]
+fn reports_load_without_console_errors_and_show_the_timeline_and_results() {
+    let Some(browser) = chromium() else { return };
+    let dir = folder("dom");
+    for fixture in FIXTURES {
+        let page = report(&dir, fixture);
+        let out = headless(
+            &browser,
+            &["--enable-logging=stderr", "--v=0", "--dump-dom"],
+            &page,
+        );
+        let log = String::from_utf8_lossy(&out.stderr);
+        let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+        assert!(console.is_empty(), "{fixture}: {console:?}");
+        let dom = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            dom.contains("<svg class=\"timeline\""),
+            "{fixture}: no timeline"
+        );
+        assert!(
+            dom.contains("<g class=\"lane drug\""),
+            "{fixture}: no drug lane"
+        );
+        assert!(dom.contains("<h2>Summary</h2>"), "{fixture}");
+        assert!(dom.contains("class=\"category\""), "{fixture}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_reference_report_draws_and_prints_with_every_section_open() {
+    let Some(browser) = chromium() else { return };
+    let dir = folder("print");
+    let page = report(&dir, FIXTURES[0]);
+    let shot = dir.join("shot.png");
+    let out = headless(
+        &browser,
+        &[
+            "--window-size=1200,1600",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        &page,
+    );
+    assert!(shot.is_file(), "{}", String::from_utf8_lossy(&out.stderr));
+    let png = std::fs::read(&shot).unwrap();
+    assert_eq!(png_size(&png), (1200, 1600));
+    // A blank page compresses to a few kilobytes; the report does not.
+    assert!(png.len() > 40_000, "{} bytes", png.len());
+    let pdf = dir.join("report.pdf");
+    headless(
+        &browser,
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+        ],
+        &page,
+    );
+    let bytes = std::fs::read(&pdf).expect("a PDF");
+    let text = String::from_utf8_lossy(&bytes);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    // Folded, the report prints on two A4 sheets; the print stylesheet unfolds the five traces (seven sheets).
+    assert!((5..=12).contains(&pages), "{pages} pages");
+    std::fs::remove_dir_all(&dir).ok();
+}
