@@ -564,3 +564,75 @@ fn ndjson_on_standard_input_is_read_by_line_even_when_a_line_before_is_stray() {
         "{err}"
     );
 }
+
+/// More records than one chunk holds (2,048), so that chunks follow each
+/// other and are scored by several workers: the rows and the rejected
+/// records are the same, in the same order, for one job and for three.
+#[test]
+fn several_chunks_give_the_same_rows_for_any_number_of_jobs() {
+    let f = Folder::new("chunks");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/cases/allopurinol-urticaria-before-drug.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let mut lines = Vec::new();
+    for i in 0..5000 {
+        let mut case = json.clone();
+        case["id"] = serde_json::Value::String(format!("case-{i}"));
+        // Every 97th record is broken, so rejected records fall in every chunk.
+        if i % 97 == 0 {
+            lines.push(case.to_string().replace("\"onset\"", "\"onest\""));
+        } else {
+            lines.push(case.to_string());
+        }
+    }
+    let input = f.0.join("cases.ndjson");
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let run = |jobs: &str| {
+        let out = f.0.join(format!("rows-{jobs}.csv"));
+        let errors = f.0.join(format!("errors-{jobs}.csv"));
+        let o = causa(&[
+            "batch",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--errors",
+            errors.to_str().unwrap(),
+            "--jobs",
+            jobs,
+        ]);
+        assert_eq!(o.status.code(), Some(2));
+        let summary = String::from_utf8_lossy(&o.stderr).into_owned();
+        (
+            summary,
+            std::fs::read(out).unwrap(),
+            std::fs::read(errors).unwrap(),
+        )
+    };
+    let (s1, rows1, errors1) = run("1");
+    let (s3, rows3, errors3) = run("3");
+    // 5000 records, 52 broken (0, 97, ..., 4947).
+    assert!(
+        s1.starts_with("records read 5000 = assessed 4948 + rejected 52;"),
+        "{s1}"
+    );
+    assert_eq!(s1.replace("-1.csv", ""), s3.replace("-3.csv", ""));
+    assert!(rows1 == rows3, "rows differ between --jobs 1 and --jobs 3");
+    assert_eq!(errors1, errors3);
+    let rows = String::from_utf8(rows1).unwrap();
+    // Input order: the first row of the last record comes last.
+    assert!(
+        rows.lines().last().unwrap().contains(",case-4999,"),
+        "{}",
+        rows.lines().last().unwrap()
+    );
+    let errors = String::from_utf8(errors1).unwrap();
+    assert_eq!(
+        errors.lines().nth(1).unwrap().split(',').next(),
+        Some(format!("{}:1", input.display()).as_str())
+    );
+}
