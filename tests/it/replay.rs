@@ -90,6 +90,10 @@ fn mutated_cases_survive_and_most_reach_the_evaluator() {
         }
     }
     assert!(files.len() > 5, "{} inputs", files.len());
+    eprintln!(
+        "{evaluated} of {} mutated cases reached the evaluator",
+        files.len()
+    );
     // Edits keep most cases readable, so that the evaluator sees odd but valid cases.
     assert!(
         evaluated * 4 >= files.len(),
