@@ -30,6 +30,21 @@ fn edge_label(method: &Method, n: usize, e: usize) -> String {
     }
 }
 
+/// A method's score bands, a line each: `probable: 5 to 8`.
+fn band_lines(method: &Method) -> Vec<String> {
+    method
+        .bands
+        .iter()
+        .map(|b| {
+            format!(
+                "{}: {}",
+                method.categories[b.category].id,
+                crate::eval::band_text(*b)
+            )
+        })
+        .collect()
+}
+
 fn escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
@@ -70,19 +85,8 @@ pub fn dot(method: &Method, taken: &BTreeSet<(usize, usize)>) -> String {
         );
     }
     if method.has_score() {
-        let bands: Vec<String> = method
-            .bands
-            .iter()
-            .map(|b| {
-                format!(
-                    "{}: {}",
-                    method.categories[b.category].id,
-                    crate::eval::band_text(*b)
-                )
-            })
-            .collect();
         // Each line escaped on its own, then joined with DOT's line break `\n`.
-        let lines: Vec<String> = bands.iter().map(|b| escape(b)).collect();
+        let lines: Vec<String> = band_lines(method).iter().map(|b| escape(b)).collect();
         let _ = writeln!(
             out,
             "  \"score-band\" [shape=diamond, label=\"score bands\\n{}\"];",
@@ -125,17 +129,7 @@ pub fn mermaid(method: &Method, taken: &BTreeSet<(usize, usize)>) -> String {
         let _ = writeln!(out, "  c{i}([\"{}\"])", clean(&c.label));
     }
     if method.has_score() {
-        let bands: Vec<String> = method
-            .bands
-            .iter()
-            .map(|b| {
-                format!(
-                    "{}: {}",
-                    clean(&method.categories[b.category].id),
-                    crate::eval::band_text(*b)
-                )
-            })
-            .collect();
+        let bands: Vec<String> = band_lines(method).iter().map(|b| clean(b)).collect();
         let _ = writeln!(
             out,
             "  bands{{\"score bands<br/>{}\"}}",

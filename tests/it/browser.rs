@@ -131,7 +131,10 @@ fn the_reference_report_draws_and_prints_with_every_section_open() {
     // A blank page compresses to a few kilobytes; the report does not.
     assert!(png.len() > 40_000, "{} bytes", png.len());
     // Kept where the README's picture of the report is taken from (docs/html-report.png).
-    let _ = std::fs::copy(&shot, Path::new(env!("CARGO_TARGET_TMPDIR")).join("html-report.png"));
+    let _ = std::fs::copy(
+        &shot,
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("html-report.png"),
+    );
     let pdf = dir.join("report.pdf");
     headless(
         &browser,
