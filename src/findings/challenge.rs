@@ -313,29 +313,60 @@ fn judge<'a>(pair: &Pair, r: &'a Rechallenge) -> Reading<'a> {
     if r.steps.is_empty() || r.steps.iter().any(|s| s.outcome == StepOutcome::Unknown) {
         return Reading::Unknown;
     }
-    if masked {
-        return Reading::MaskedTolerance;
+    // Tolerance says little below the dose the reaction began on: under
+    // desensitization it counts only from the step that reached that dose.
+    match reached_index_dose(pair, r) {
+        Reached::Below { top, index } => Reading::NotInterpretable(format!(
+            "tolerated only up to {top}, below the {index} taken when the reaction began",
+        )),
+        Reached::NotKnown if masked => Reading::NotInterpretable(
+            "tolerated under desensitization or premedication, but the doses do not show whether it reached the dose the reaction began on"
+                .into(),
+        ),
+        _ if masked => Reading::MaskedTolerance,
+        _ => Reading::Negative,
     }
-    // Tolerance only at a lower dose than the one the reaction began on says little.
-    let highest = r
-        .steps
-        .iter()
-        .filter_map(|s| s.dose.as_ref())
-        .filter_map(|d| Some((d.amount?, d.unit.clone()?)))
-        .fold(None::<(f64, String)>, |best, (a, u)| match best {
-            Some((b, bu)) if b >= a => Some((b, bu)),
-            _ => Some((a, u)),
-        });
-    if let (Some((top, unit)), Some(before)) = (highest, dose_at_reaction(pair))
-        && before.unit.as_deref() == Some(unit.as_str())
-        && before.amount.is_some_and(|b| top < b)
-    {
-        return Reading::NotInterpretable(format!(
-            "tolerated only up to {top} {unit}, below the {} taken when the reaction began",
-            before.text
-        ));
+}
+
+/// Whether the steps of a re-exposure reached the dose the patient was taking when the reaction began.
+enum Reached {
+    /// A step at that dose or above.
+    Yes,
+    /// Every dosed step below it: the highest dose given, and the index dose, as written.
+    Below { top: String, index: String },
+    /// A dose missing, or in other units.
+    NotKnown,
+}
+
+fn reached_index_dose(pair: &Pair, r: &Rechallenge) -> Reached {
+    let Some((index, index_unit, index_text)) = dose_at_reaction(pair)
+        .and_then(|d| Some((d.amount?, d.unit.clone()?, d.text.clone())))
+    else {
+        return Reached::NotKnown;
+    };
+    let mut top: Option<(f64, &str)> = None;
+    for s in &r.steps {
+        let Some(d) = &s.dose else { continue };
+        let (Some(a), Some(u)) = (d.amount, d.unit.as_deref()) else {
+            continue;
+        };
+        if u != index_unit {
+            return Reached::NotKnown;
+        }
+        if a >= index {
+            return Reached::Yes;
+        }
+        if top.is_none_or(|(b, _)| a > b) {
+            top = Some((a, d.text.as_str()));
+        }
     }
-    Reading::Negative
+    match top {
+        Some((_, text)) => Reached::Below {
+            top: text.to_owned(),
+            index: index_text,
+        },
+        None => Reached::NotKnown,
+    }
 }
 
 pub(super) fn rechallenge(pair: &Pair) -> Finding {

@@ -328,3 +328,67 @@ reactions:
         s.evidence
     );
 }
+
+/// A desensitization's tolerance read under the `negative` policy: the outcome
+/// and points of Naranjo question 4 for the given steps.
+fn tolerance_read_as_negative(steps: &str) -> (String, i64, String) {
+    let text = format!(
+        "id: t
+drugs:
+  - {{ id: a, name: lenalidomide, role: suspect, exposures: [{{ id: c, start: 2024-01-01, dose: 25 mg }}] }}
+reactions:
+  - {{ id: r, term: maculopapular rash, onset: day 10 of c }}
+rechallenges:
+  - {{ drug: a, kind: desensitization, start: 2024-06-01, premedication: [cetirizine], steps: {steps} }}
+"
+    );
+    let case = causa::case::load(&SourceFile {
+        name: "t.yaml".into(),
+        text,
+    })
+    .unwrap_or_else(|d| panic!("{}", d.render()));
+    let mut policy = shipped().policy;
+    policy
+        .apply("tolerance-under-desensitization=negative")
+        .expect("a known switch");
+    let a = eval::assess(
+        &shipped(),
+        &case,
+        &Options {
+            methods: vec!["naranjo".into()],
+            policy: Some(policy),
+            ..Default::default()
+        },
+    );
+    let s = a.assessments[0]
+        .steps
+        .iter()
+        .find(|s| s.node == "q4-reappeared-on-readministration")
+        .expect("step reached");
+    (
+        s.outcome.clone().unwrap_or_default(),
+        s.points,
+        s.reasoning.clone(),
+    )
+}
+
+#[test]
+fn tolerance_under_desensitization_counts_only_once_the_index_dose_is_reached() {
+    // Every step below the 25 mg the reaction began on: not a negative rechallenge, whatever the policy.
+    let (outcome, points, why) = tolerance_read_as_negative(
+        r#"[{ day: "1", dose: 0.1 mg, outcome: tolerated }, { day: "2", dose: 2.5 mg, outcome: tolerated }, { day: "3-9", dose: 10 mg, outcome: tolerated }]"#,
+    );
+    assert_eq!((outcome.as_str(), points), ("not-interpretable", 0), "{why}");
+    assert!(why.contains("up to 10 mg, below the 25 mg"), "{why}");
+    // The step that reaches 25 mg makes the tolerance count, under this policy.
+    let (outcome, points, _) = tolerance_read_as_negative(
+        r#"[{ day: "1", dose: 0.1 mg, outcome: tolerated }, { day: "2-8", dose: 25 mg, outcome: tolerated }]"#,
+    );
+    assert_eq!((outcome.as_str(), points), ("negative", -1));
+    // Doses not written: whether the index dose was reached is not known, so nothing counts.
+    let (outcome, points, why) = tolerance_read_as_negative(
+        r#"[{ day: "1-14", outcome: tolerated }]"#,
+    );
+    assert_eq!((outcome.as_str(), points), ("not-interpretable", 0), "{why}");
+    assert!(why.contains("do not show whether it reached"), "{why}");
+}
