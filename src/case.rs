@@ -8,6 +8,8 @@
 mod chronology;
 mod describe;
 pub mod doc;
+mod information;
+pub use information::Information;
 mod validate;
 
 use crate::diagnostic::{Diagnostics, Pos, SourceFile};
@@ -446,66 +448,6 @@ impl Case {
             (Some(day), Some(k)) => k <= day,
             _ => true,
         }
-    }
-
-    /// Every dated piece of information: the day it became known and its path,
-    /// sorted by day. Items known from the start (no date) are not listed.
-    pub fn information_dates(&self) -> Vec<(NaiveDate, String)> {
-        let mut out: Vec<(NaiveDate, String)> = Vec::new();
-        let mut add = |k: Option<NaiveDate>, path: &str| {
-            if let Some(k) = k {
-                out.push((k, path.to_owned()));
-            }
-        };
-        for c in &self.patient.conditions {
-            add(c.known, &c.path);
-        }
-        for p in self.patient.previous_reactions.iter().flatten() {
-            add(p.known, &p.path);
-        }
-        for d in &self.drugs {
-            add(d.known, &d.path);
-            for e in &d.exposures {
-                add(e.known, &e.path);
-                add(e.stop.map(|s| s.latest), &format!("{}.stop", e.path));
-            }
-            for x in &d.earlier {
-                add(x.known, &x.path);
-            }
-        }
-        for r in &self.reactions {
-            add(r.known, &r.path);
-            add(r.end.map(|e| e.latest), &format!("{}.end", r.path));
-        }
-        for i in &self.investigations {
-            add(i.known, &i.path);
-        }
-        for d in &self.dechallenges {
-            add(d.known, &d.path);
-        }
-        for r in &self.rechallenges {
-            add(r.known, &r.path);
-            for s in &r.steps {
-                // A step is known once it happened and the episode itself is known.
-                add(
-                    s.date
-                        .map(|at| r.known.map_or(at.earliest, |k| at.earliest.max(k))),
-                    &s.path,
-                );
-            }
-        }
-        for a in &self.alternative_causes {
-            add(a.known, &a.path);
-        }
-        for f in self.contributing_factors.iter().flatten() {
-            add(f.known, &f.path);
-        }
-        for a in &self.assessor_answers {
-            add(a.known, &a.path);
-        }
-        out.sort();
-        out.dedup();
-        out
     }
 
     /// The case as it stood on `day`: every piece of information not known by

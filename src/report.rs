@@ -293,6 +293,7 @@ struct TimelinePair {
 #[derive(Serialize)]
 struct TimelineRow {
     as_of: String,
+    /// What became known that day, in words.
     became_known: Vec<String>,
     cells: Vec<String>,
 }
@@ -352,7 +353,7 @@ pub fn timeline_markdown(t: &Timeline) -> String {
                     .collect();
             p.rows.push(TimelineRow {
                 as_of: point.as_of.to_string(),
-                became_known: point.became_known.clone(),
+                became_known: point.became_known.iter().map(|k| k.what.clone()).collect(),
                 cells,
             });
             for c in point.changes.iter().filter(|c| {

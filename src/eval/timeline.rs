@@ -28,11 +28,18 @@ pub struct Timeline {
 #[derive(Debug, Clone, Serialize)]
 pub struct Point {
     pub as_of: NaiveDate,
-    /// Paths of the pieces of information that became known since the previous point.
-    pub became_known: Vec<String>,
+    /// The pieces of information that became known since the previous point.
+    pub became_known: Vec<Known>,
     pub results: Vec<Result>,
     /// Results that differ from the previous point, with the steps that moved.
     pub changes: Vec<Change>,
+}
+
+/// A piece of information that became known: what it is in words, and its entry in the case file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Known {
+    pub what: String,
+    pub path: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,8 +77,8 @@ pub struct StepChange {
 
 /// Assesses the case as of every day on which something became known.
 pub fn timeline(rules: &RuleSet, case: &Case, options: &Options) -> Timeline {
-    let dated = case.information_dates();
-    let mut days: Vec<NaiveDate> = dated.iter().map(|(d, _)| *d).collect();
+    let dated = case.information();
+    let mut days: Vec<NaiveDate> = dated.iter().map(|i| i.day).collect();
     days.dedup();
     let mut points: Vec<Point> = Vec::new();
     let mut previous: Option<CaseAssessment> = None;
@@ -86,8 +93,11 @@ pub fn timeline(rules: &RuleSet, case: &Case, options: &Options) -> Timeline {
         );
         let became_known = dated
             .iter()
-            .filter(|(d, _)| *d == day)
-            .map(|(_, p)| p.clone())
+            .filter(|i| i.day == day)
+            .map(|i| Known {
+                what: i.what.clone(),
+                path: i.path.clone(),
+            })
             .collect();
         let changes = match &previous {
             Some(before) => differences(&before.assessments, &now.assessments),

@@ -339,8 +339,8 @@ enum Reached {
 }
 
 fn reached_index_dose(pair: &Pair, r: &Rechallenge) -> Reached {
-    let Some((index, index_unit, index_text)) = dose_at_reaction(pair)
-        .and_then(|d| Some((d.amount?, d.unit.clone()?, d.text.clone())))
+    let Some((index, index_unit, index_text)) =
+        dose_at_reaction(pair).and_then(|d| Some((d.amount?, d.unit.clone()?, d.text.clone())))
     else {
         return Reached::NotKnown;
     };

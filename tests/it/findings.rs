@@ -378,7 +378,11 @@ fn tolerance_under_desensitization_counts_only_once_the_index_dose_is_reached() 
     let (outcome, points, why) = tolerance_read_as_negative(
         r#"[{ day: "1", dose: 0.1 mg, outcome: tolerated }, { day: "2", dose: 2.5 mg, outcome: tolerated }, { day: "3-9", dose: 10 mg, outcome: tolerated }]"#,
     );
-    assert_eq!((outcome.as_str(), points), ("not-interpretable", 0), "{why}");
+    assert_eq!(
+        (outcome.as_str(), points),
+        ("not-interpretable", 0),
+        "{why}"
+    );
     assert!(why.contains("up to 10 mg, below the 25 mg"), "{why}");
     // The step that reaches 25 mg makes the tolerance count, under this policy.
     let (outcome, points, _) = tolerance_read_as_negative(
@@ -386,9 +390,12 @@ fn tolerance_under_desensitization_counts_only_once_the_index_dose_is_reached() 
     );
     assert_eq!((outcome.as_str(), points), ("negative", -1));
     // Doses not written: whether the index dose was reached is not known, so nothing counts.
-    let (outcome, points, why) = tolerance_read_as_negative(
-        r#"[{ day: "1-14", outcome: tolerated }]"#,
+    let (outcome, points, why) =
+        tolerance_read_as_negative(r#"[{ day: "1-14", outcome: tolerated }]"#);
+    assert_eq!(
+        (outcome.as_str(), points),
+        ("not-interpretable", 0),
+        "{why}"
     );
-    assert_eq!((outcome.as_str(), points), ("not-interpretable", 0), "{why}");
     assert!(why.contains("do not show whether it reached"), "{why}");
 }

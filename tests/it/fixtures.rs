@@ -480,7 +480,9 @@ fn reference_case_timeline() {
         moved
             .became_known
             .iter()
-            .any(|k| k == "rechallenges[0].steps[6]"),
+            .any(|k| k.path == "rechallenges[0].steps[6]"
+                && k.what
+                    == "desensitization-2022, days 10-16 at 2.5 mg: recurrence of leukocytoclastic vasculitis"),
         "{:?}",
         moved.became_known
     );

@@ -100,11 +100,7 @@ fn policies(rules: &RuleSet) -> Vec<Option<Policy>> {
 
 /// No date, the day before anything dated was known, and every day something became known.
 fn days(case: &Case) -> Vec<Option<NaiveDate>> {
-    let dates: Vec<NaiveDate> = case
-        .information_dates()
-        .into_iter()
-        .map(|(d, _)| d)
-        .collect();
+    let dates: Vec<NaiveDate> = case.information().into_iter().map(|i| i.day).collect();
     let mut out = vec![None];
     if let Some(first) = dates.first().and_then(|d| d.pred_opt()) {
         out.push(Some(first));
