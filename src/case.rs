@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 pub use chronology::{Event, Fact, Says, Times};
 pub use describe::Words;
 pub use doc::{
-    ActionTaken, Course, EarlierOutcome, Impairment, InvestigationKind, Plausibility,
+    ActionTaken, BrownGrade, Course, EarlierOutcome, Impairment, InvestigationKind, Plausibility,
     ReactionOutcome, RechallengeKind, ReportType, Role, Seriousness, Sex, StepOutcome, Supports,
 };
 use sha2::{Digest, Sha256};
@@ -207,6 +207,7 @@ pub struct Reaction {
     pub end_at: Point,
     pub outcome: Option<ReactionOutcome>,
     pub severity_grade: Option<u8>,
+    pub brown_grade: Option<BrownGrade>,
     pub seriousness: Vec<Seriousness>,
     pub treatment: Vec<String>,
     pub source_ref: Option<String>,
@@ -255,8 +256,28 @@ pub struct Rechallenge {
     pub premedication: Vec<String>,
     pub with_drugs: Vec<usize>,
     pub steps: Vec<Step>,
+    /// For a desensitization: the dose it aimed at.
+    pub target_dose: Option<Dose>,
+    pub description: Option<String>,
     pub path: String,
     pub known: Option<NaiveDate>,
+}
+
+impl Rechallenge {
+    /// The premedication in force at a step: the latest one a step up to it
+    /// gives, or the episode's.
+    pub fn premedication_at(&self, step: &Step) -> &[String] {
+        let mut current: &[String] = &self.premedication;
+        for s in &self.steps {
+            if let Some(p) = &s.premedication {
+                current = p;
+            }
+            if std::ptr::eq(s, step) {
+                break;
+            }
+        }
+        current
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -270,6 +291,12 @@ pub struct Step {
     pub dose: Option<Dose>,
     pub outcome: StepOutcome,
     pub reaction: Option<usize>,
+    /// The premedication from this step on, when the case says it changed.
+    pub premedication: Option<Vec<String>>,
+    /// The CTCAE grade of a reaction at this step.
+    pub severity_grade: Option<u8>,
+    /// Brown's grade of an immediate reaction at this step.
+    pub brown_grade: Option<BrownGrade>,
     pub description: Option<String>,
     pub path: String,
 }

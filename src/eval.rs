@@ -11,6 +11,7 @@ mod compare;
 mod concordance;
 mod contraindications;
 mod header;
+pub mod letter;
 mod rows;
 pub mod timeline;
 mod walk;

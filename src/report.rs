@@ -6,9 +6,10 @@
 
 pub mod graph;
 mod html;
+pub mod letter;
 mod svg;
 
-pub use html::{html, html_many};
+pub use html::{html, html_many, timeline_html};
 
 use crate::eval::timeline::Timeline;
 use crate::eval::{Assessment, CaseAssessment};
@@ -314,8 +315,8 @@ fn shown(category: &str, score: Option<i64>) -> String {
     }
 }
 
-/// Markdown for a timeline: per pair, a row per day and the changes with the steps that moved.
-pub fn timeline_markdown(t: &Timeline) -> String {
+/// Per pair of a timeline: a row per day and the changes with the steps that moved.
+fn timeline_pairs(t: &Timeline) -> Vec<TimelinePair> {
     let mut pairs: Vec<TimelinePair> = Vec::new();
     for point in &t.points {
         for r in &point.results {
@@ -369,11 +370,21 @@ pub fn timeline_markdown(t: &Timeline) -> String {
             }
         }
     }
+    pairs
+}
+
+/// Markdown for a timeline: per pair, a row per day and the changes with the steps that moved.
+pub fn timeline_markdown(t: &Timeline) -> String {
     let env = environment();
     finish(
         env.get_template("timeline")
-            .and_then(|tpl| tpl.render(context! { t => t, pairs => pairs })),
+            .and_then(|tpl| tpl.render(context! { t => t, pairs => timeline_pairs(t) })),
     )
+}
+
+/// The context of the HTML timeline page.
+pub(crate) fn timeline_context(t: &Timeline) -> minijinja::Value {
+    context! { t => t, pairs => timeline_pairs(t) }
 }
 
 /// Markdown for a rule-set comparison.

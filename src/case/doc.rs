@@ -265,7 +265,10 @@ pub struct ReactionDoc {
     pub onset: Option<Text>,
     pub end: Option<Text>,
     pub outcome: Option<ReactionOutcome>,
+    /// CTCAE grade, 1 (mild) to 5 (death).
     pub severity_grade: Option<Spanned<u8>>,
+    /// For an immediate reaction: its grade on Brown's scale.
+    pub brown_grade: Option<BrownGrade>,
     #[serde(default)]
     pub seriousness: Vec<Seriousness>,
     #[serde(default)]
@@ -360,6 +363,20 @@ pub enum StepOutcome {
     Unknown,
 }
 
+/// The grade of an immediate (anaphylactic) reaction: Brown SG, Clinical
+/// features and severity grading of anaphylaxis, J Allergy Clin Immunol
+/// 2004;114:371-376.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BrownGrade {
+    /// Skin and subcutaneous tissues only.
+    Mild,
+    /// Respiratory, cardiovascular or gastrointestinal involvement.
+    Moderate,
+    /// Hypoxia, hypotension or neurological compromise.
+    Severe,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RechallengeDoc {
@@ -375,6 +392,10 @@ pub struct RechallengeDoc {
     pub with_drugs: Vec<Text>,
     #[serde(default)]
     pub steps: Vec<Spanned<StepDoc>>,
+    /// For a desensitization: the dose it aimed at.
+    pub target_dose: Option<Text>,
+    /// How the episode went, in words.
+    pub description: Option<String>,
     pub known_since: Option<Text>,
 }
 
@@ -387,6 +408,12 @@ pub struct StepDoc {
     pub outcome: StepOutcome,
     /// For a recurrence: the reaction that came back.
     pub reaction: Option<Text>,
+    /// The premedication from this step on, when it changed; the episode's otherwise.
+    pub premedication: Option<Vec<String>>,
+    /// For a reaction at this step: its CTCAE grade, 1 to 5.
+    pub severity_grade: Option<Spanned<u8>>,
+    /// For an immediate reaction at this step: its grade on Brown's scale.
+    pub brown_grade: Option<BrownGrade>,
     pub description: Option<String>,
 }
 

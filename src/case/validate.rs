@@ -8,6 +8,7 @@
 //! with its line.
 
 mod events;
+mod rechallenges;
 mod references;
 mod values;
 
@@ -61,6 +62,21 @@ struct Validator<'a> {
 }
 
 impl<'a> Validator<'a> {
+    /// A CTCAE grade, or `None` with a problem when it is out of range.
+    fn severity_grade(&mut self, g: Option<&Spanned<u8>>) -> Option<u8> {
+        let g = g?;
+        if (1..=5).contains(&g.value) {
+            return Some(g.value);
+        }
+        self.error(
+            "case::impossible-value",
+            pos_of(g),
+            format!("severity grade `{}` is out of range", g.value),
+        )
+        .help = Some("CTCAE grades run from 1 (mild) to 5 (death)".into());
+        None
+    }
+
     fn error(
         &mut self,
         code: &'static str,

@@ -18,6 +18,8 @@ Examples:
   causa assess case.yaml --rules my-rules/
   causa assess case.yaml --policy tolerance-under-desensitization=negative
   causa assess case.yaml --timeline
+  causa assess case.yaml --view allergist --format html > letter.html
+  causa assess case.yaml --view allergist --compare-as-of 2022-09-30
 
 Policy switches (the first value is the default):
   tolerance-under-desensitization   not-interpretable | negative
@@ -50,8 +52,14 @@ pub struct AssessArgs {
     #[arg(long, value_name = "FILE")]
     listedness: Option<PathBuf>,
     /// Show how every method's result changed with each dated piece of information
-    #[arg(long, conflicts_with = "as_of")]
+    #[arg(long, conflicts_with_all = ["as_of", "view"])]
     pub timeline: bool,
+    /// What to write: the assessment report, or the allergist's letter (the reaction, causality before and after a desensitization, the desensitization record, a conclusion to sign)
+    #[arg(long, value_enum, default_value_t = View::Report)]
+    view: View,
+    /// For the allergist's letter: assess the "before" column as of this day (YYYY-MM-DD); default: the day before the case's first desensitization began
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    compare_as_of: Option<NaiveDate>,
     /// Append one line per assessed case to this tamper-evident log (needs --assessed-at and --assessor)
     #[arg(long, value_name = "FILE", requires_all = ["assessed_at", "assessor"])]
     pub log: Option<PathBuf>,
@@ -69,6 +77,15 @@ pub struct AssessArgs {
     policies: Vec<String>,
 }
 
+/// What `assess` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum View {
+    /// Every method's result with its full trace
+    Report,
+    /// The allergist's letter
+    Allergist,
+}
+
 pub(super) fn run(args: &AssessArgs) -> Result<String, Error> {
     let AssessArgs {
         cases: paths,
@@ -84,7 +101,17 @@ pub(super) fn run(args: &AssessArgs) -> Result<String, Error> {
         assessed_at,
         assessor,
         sign_key,
+        view,
+        compare_as_of,
     } = args;
+    if compare_as_of.is_some() && *view != View::Allergist {
+        return Err(Error::Usage {
+            message: "--compare-as-of is for the allergist's letter".into(),
+            help: Some(
+                "add --view allergist, or give --as-of to assess the report as of a day".into(),
+            ),
+        });
+    }
     let rules = load_rules_with(dir.as_deref(), listedness.as_deref())?;
     let options = options(&rules, methods, *as_of, policies)?;
     // Read and check every case first, so every problem is shown at once.
@@ -154,12 +181,7 @@ pub(super) fn run(args: &AssessArgs) -> Result<String, Error> {
                 .map(report::timeline_markdown)
                 .collect::<Vec<_>>()
                 .join("\n---\n\n"),
-            Format::Html => {
-                return Err(Error::Usage {
-                    message: "the timeline is written as Markdown or JSON".into(),
-                    help: Some("give --format markdown or --format json with --timeline; the HTML report shows one day (--as-of) or all information".into()),
-                });
-            }
+            Format::Html => report::timeline_html(&all),
         });
     }
     let results: Vec<_> = cases
@@ -169,6 +191,17 @@ pub(super) fn run(args: &AssessArgs) -> Result<String, Error> {
     if let (Some(path), Some(at), Some(who)) = (log, assessed_at, assessor) {
         let key = super::log::signing_key(sign_key.as_deref())?;
         super::log::append(path, at, who, key.as_ref(), &cases, &results)?;
+    }
+    if *view == View::Allergist {
+        let letters: Vec<_> = cases
+            .iter()
+            .map(|c| eval::letter::letter(&rules, c, &options, *compare_as_of))
+            .collect();
+        return Ok(match format {
+            Format::Json => report::letter::json(&letters),
+            Format::Markdown => report::letter::markdown(&letters),
+            Format::Html => report::letter::html(&letters),
+        });
     }
     Ok(match format {
         Format::Json if results.len() == 1 => report::json(&results[0]),

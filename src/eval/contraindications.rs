@@ -10,19 +10,8 @@ pub(super) fn contraindications(rules: &RuleSet, case: &Case, reactions: &[usize
     let mut out = Vec::new();
     for &r in reactions {
         let reaction = &case.reactions[r];
-        let why = match (
-            findings::phenotype_of(&rules.kb, reaction),
-            reaction.severity_grade,
-        ) {
-            (Some(p), _) if p.contraindicates_reexposure => {
-                if p.scar {
-                    format!("it is a severe cutaneous adverse reaction ({})", p.id)
-                } else {
-                    format!("the knowledge base marks {} so", p.id)
-                }
-            }
-            (_, Some(g)) if g >= 4 => format!("it reached severity grade {g}"),
-            _ => continue,
+        let Some(why) = reason(rules, reaction) else {
+            continue;
         };
         for (d, drug) in case.drugs.iter().enumerate() {
             if !matches!(
@@ -47,4 +36,24 @@ pub(super) fn contraindications(rules: &RuleSet, case: &Case, reactions: &[usize
         }
     }
     out
+}
+
+/// Why re-exposure is contraindicated after this reaction, if it is.
+pub(super) fn reason(rules: &RuleSet, reaction: &crate::case::Reaction) -> Option<String> {
+    Some(
+        match (
+            findings::phenotype_of(&rules.kb, reaction),
+            reaction.severity_grade,
+        ) {
+            (Some(p), _) if p.contraindicates_reexposure => {
+                if p.scar {
+                    format!("it is a severe cutaneous adverse reaction ({})", p.id)
+                } else {
+                    format!("the knowledge base marks {} so", p.id)
+                }
+            }
+            (_, Some(g)) if g >= 4 => format!("it reached severity grade {g}"),
+            _ => return None,
+        },
+    )
 }

@@ -22,6 +22,9 @@ pub struct Timeline {
     pub points: Vec<Point>,
     /// Said when the case has nothing dated to build a timeline from.
     pub notes: Vec<String>,
+    /// The case's course with all information, drawn in the HTML timeline.
+    #[serde(skip)]
+    pub chart: super::chart::Chart,
 }
 
 /// The case as of one day.
@@ -130,6 +133,10 @@ pub fn timeline(rules: &RuleSet, case: &Case, options: &Options) -> Timeline {
         source: reference.source.clone(),
         policy: reference.policy.clone(),
         methods: reference.methods.clone(),
+        chart: super::chart::Chart {
+            as_of: None,
+            ..reference.chart.clone()
+        },
         notes: if points.is_empty() {
             vec![
                 "nothing in this case is dated, so its results never changed: see the assessment"

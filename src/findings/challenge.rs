@@ -267,6 +267,9 @@ fn is_masked(r: &Rechallenge) -> bool {
         r.kind,
         RechallengeKind::Desensitization | RechallengeKind::Graded
     ) || !r.premedication.is_empty()
+        || r.steps
+            .iter()
+            .any(|s| s.premedication.as_ref().is_some_and(|p| !p.is_empty()))
 }
 
 /// The dose the patient was taking when the reaction began: that of the latest
@@ -421,8 +424,13 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
             continue;
         }
         let mut conditions = vec![kebab(&r.kind)];
-        if !r.premedication.is_empty() {
-            conditions.push(format!("premedication {}", r.premedication.join(", ")));
+        // A recurrence names the premedication of its step, which may have changed.
+        let premedication = match &reading {
+            Reading::Positive { step, .. } => r.premedication_at(step),
+            _ => &r.premedication,
+        };
+        if !premedication.is_empty() {
+            conditions.push(format!("premedication {}", premedication.join(", ")));
         }
         if !r.with_drugs.is_empty() {
             let others: Vec<&str> = r

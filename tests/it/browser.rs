@@ -151,3 +151,71 @@ fn the_reference_report_draws_and_prints_with_every_section_open() {
     assert!((5..=12).contains(&pages), "{pages} pages");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_allergist_letter_loads_draws_and_prints() {
+    let Some(browser) = chromium() else { return };
+    let dir = folder("letter");
+    let out = crate::causa(&[
+        "assess",
+        "fixtures/cases/lenalidomide-lv-desensitization.yaml",
+        "--view",
+        "allergist",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let page = dir.join("letter.html");
+    std::fs::write(&page, out.stdout).unwrap();
+    let out = headless(
+        &browser,
+        &["--enable-logging=stderr", "--v=0", "--dump-dom"],
+        &page,
+    );
+    let log = String::from_utf8_lossy(&out.stderr);
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "{console:?}");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(dom.contains("<svg class=\"timeline\""), "no timeline");
+    // Two desensitization lanes, and a mark for each of their 18 steps.
+    assert_eq!(dom.matches("<g class=\"lane rechallenge\"").count(), 2);
+    let steps: usize = ["tolerated", "recurrence", "other-reaction"]
+        .iter()
+        .map(|k| dom.matches(&format!("<g class=\"mark {k}\"")).count())
+        .sum();
+    assert_eq!(steps, 18);
+    assert!(dom.contains("<h2>Causality before and after</h2>"));
+    assert!(dom.contains("<tr class=\"moved\">"));
+    assert!(dom.contains("<h2>Desensitization record</h2>"));
+    let shot = dir.join("letter.png");
+    headless(
+        &browser,
+        &[
+            "--window-size=1200,1600",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        &page,
+    );
+    let png = std::fs::read(&shot).expect("a screenshot");
+    assert_eq!(png_size(&png), (1200, 1600));
+    assert!(png.len() > 40_000, "{} bytes", png.len());
+    // Kept where the README's picture of the letter is taken from (docs/allergist-letter.png).
+    let _ = std::fs::copy(
+        &shot,
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("allergist-letter.png"),
+    );
+    let pdf = dir.join("letter.pdf");
+    headless(
+        &browser,
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+        ],
+        &page,
+    );
+    let bytes = std::fs::read(&pdf).expect("a PDF");
+    let text = String::from_utf8_lossy(&bytes);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    assert!((2..=6).contains(&pages), "{pages} pages");
+    std::fs::remove_dir_all(&dir).ok();
+}

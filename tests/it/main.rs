@@ -14,6 +14,7 @@ mod json;
 mod knowledge;
 mod laws;
 mod lean;
+mod letter;
 mod replay;
 mod report;
 mod rules;

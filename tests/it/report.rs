@@ -199,3 +199,40 @@ fn the_html_report_draws_the_case_timeline_with_a_lane_per_drug_and_a_mark_per_d
         "{svg}"
     );
 }
+
+#[test]
+fn the_timeline_as_html_draws_the_course_and_names_what_became_known_in_words() {
+    let out = crate::causa(&[
+        "assess",
+        "fixtures/cases/lenalidomide-lv-desensitization.yaml",
+        "--timeline",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("<svg class=\"timeline\""));
+    // The day the recurrence became known, in words, and the two results it moved.
+    let row = page
+        .lines()
+        .find(|l| l.contains("<td class=\"num\">2022-10-10</td>"))
+        .expect("a row for 2022-10-10");
+    assert!(
+        row.contains(
+            "desensitization-2022, days 10-16 at 2.5 mg: recurrence of leukocytoclastic vasculitis"
+        ),
+        "{row}"
+    );
+    assert_eq!(
+        row.matches("class=\"category changed\"").count(),
+        2,
+        "{row}"
+    );
+    assert!(row.contains(">probable (6)</td>"));
+}

@@ -370,18 +370,7 @@ pub(super) fn read<'a>(
         v.state(onset_at, r.value.onset.as_ref(), item, None);
         v.state(end_at, r.value.end.as_ref(), item, Some(true));
         v.chron.ends_after(onset_at, end_at);
-        let severity_grade = match &r.value.severity_grade {
-            Some(g) if !(1..=5).contains(&g.value) => {
-                v.error(
-                    "case::impossible-value",
-                    pos_of(g),
-                    format!("severity grade `{}` is out of range", g.value),
-                )
-                .help = Some("CTCAE grades run from 1 (mild) to 5 (death)".into());
-                None
-            }
-            g => g.as_ref().map(|g| g.value),
-        };
+        let severity_grade = v.severity_grade(r.value.severity_grade.as_ref());
         v.known_since(item, r.value.known_since.as_ref(), &path);
         reactions.push(Reaction {
             id,
@@ -404,6 +393,7 @@ pub(super) fn read<'a>(
             end_at,
             outcome: r.value.outcome,
             severity_grade,
+            brown_grade: r.value.brown_grade,
             seriousness: r.value.seriousness.clone(),
             treatment: r.value.treatment.clone(),
             source_ref: r.value.source_ref.clone(),
@@ -478,84 +468,8 @@ pub(super) fn read<'a>(
         });
     }
 
-    let mut rechallenges = Vec::new();
-    for (i, x) in doc.rechallenges.iter().enumerate() {
-        let (start_at, end_at) = declared.rechallenges[i];
-        let drug = v.find("drug", &x.value.drug, &drug_names);
-        let with_drugs = x
-            .value
-            .with_drugs
-            .iter()
-            .filter_map(|w| v.find("drug", w, &drug_names))
-            .collect();
-        let path = format!("rechallenges[{i}]");
-        let item = Item::Rechallenge(i);
-        v.state(start_at, x.value.start.as_ref(), item, None);
-        v.state(end_at, x.value.end.as_ref(), item, Some(true));
-        v.chron.ends_after(start_at, end_at);
-        let mut steps = Vec::new();
-        for (j, s) in x.value.steps.iter().enumerate() {
-            let at = v.chron.point(Event::Step(i, j));
-            let day = match &s.value.day {
-                Some(t) => match crate::time::day_numbers(&t.value).map_err(|e| e.message) {
-                    Ok(d) => {
-                        let fact = v.chron.step_day(start_at, at, d, &t.value, pos_of(t));
-                        v.owned.push((fact, item, Some(false)));
-                        Some(d)
-                    }
-                    Err(message) => {
-                        v.error("case::bad-time", pos_of(t), message).help = Some(
-                            "write the day of the episode as `4` or `10-16`; day 1 is its start"
-                                .into(),
-                        );
-                        None
-                    }
-                },
-                None => None,
-            };
-            let reaction = s
-                .value
-                .reaction
-                .as_ref()
-                .and_then(|r| v.find("reaction", r, &reaction_names));
-            if s.value.outcome == StepOutcome::Recurrence && s.value.reaction.is_none() {
-                v.error(
-                    "case::missing-field",
-                    pos_of(s),
-                    "a step with outcome `recurrence` must name the `reaction` that came back",
-                )
-                .help = Some(
-                    "add `reaction: ID`, or use `outcome: other-reaction` for a different reaction"
-                        .into(),
-                );
-            }
-            steps.push(Step {
-                day,
-                at,
-                date: None,
-                dose: s.value.dose.as_ref().map(|t| parse_dose(&t.value)),
-                outcome: s.value.outcome,
-                reaction,
-                description: s.value.description.clone(),
-                path: format!("{path}.steps[{j}]"),
-            });
-        }
-        v.known_since(item, x.value.known_since.as_ref(), &path);
-        rechallenges.push(Rechallenge {
-            id: x.value.id.as_ref().map(|i| i.value.trim().to_owned()),
-            drug: drug.unwrap_or(0),
-            kind: x.value.kind,
-            start: None,
-            end: None,
-            start_at,
-            end_at,
-            premedication: x.value.premedication.clone(),
-            with_drugs,
-            steps,
-            path,
-            known: None,
-        });
-    }
+    let rechallenges =
+        super::rechallenges::read(v, doc, &declared.rechallenges, &drug_names, &reaction_names);
 
     Case {
         id: String::new(),
