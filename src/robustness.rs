@@ -32,8 +32,8 @@ fn checked(problems: &Diagnostics) {
     );
 }
 
-/// Evaluates a case every way a user can, as of no day and as of its first
-/// information day, and renders each result.
+/// Evaluates a case every way a user can (report, rows, timeline, the
+/// allergist's letter) and renders each result in every format.
 fn evaluate(rules: &RuleSet, case: &crate::case::Case) {
     let options = Options {
         policy: Some(rules.policy.clone()),
@@ -50,6 +50,15 @@ fn evaluate(rules: &RuleSet, case: &crate::case::Case) {
     let timeline = eval::timeline::timeline(rules, case, &options);
     let _ = crate::report::timeline_markdown(&timeline);
     let _ = crate::report::timeline_json(&timeline);
+    let _ = crate::report::html(&result, &rules.methods);
+    let _ = crate::report::timeline_html(std::slice::from_ref(&timeline));
+    let letter = eval::letter::letter(rules, case, &options, None);
+    let _ = crate::report::letter::markdown(std::slice::from_ref(&letter));
+    let _ = crate::report::letter::html(std::slice::from_ref(&letter));
+    assert!(
+        serde_json::from_str::<Value>(&crate::report::letter::json(&[letter])).is_ok(),
+        "the letter's JSON does not read back"
+    );
 }
 
 /// The cases of a file's bytes, read as `format` says, each loaded and evaluated.

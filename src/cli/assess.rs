@@ -211,6 +211,6 @@ pub(super) fn run(args: &AssessArgs) -> Result<String, Error> {
             .map(report::markdown)
             .collect::<Vec<_>>()
             .join("\n---\n\n"),
-        Format::Html => report::html_many(&results),
+        Format::Html => report::html_many(&results, &rules.methods),
     })
 }

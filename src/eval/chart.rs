@@ -25,6 +25,11 @@ pub struct Bar {
     pub label: String,
     pub start: DayRange,
     pub end: Option<DayRange>,
+    /// What to write on the bar where it is wide enough: an exposure's dose.
+    pub note: Option<String>,
+    /// A cyclic regimen (first and last dosing day, cycle length), drawn with
+    /// its rest days when the start is known to the day.
+    pub cycle: Option<(u32, u32, u32)>,
 }
 
 /// A dated event on a lane.
@@ -58,6 +63,19 @@ fn name<T: Serialize>(x: &T) -> String {
         .unwrap_or_default()
 }
 
+/// A mark on the day something became known, when that was after it happened
+/// (a follow-up): `what` names it.
+fn known_later(lane: &mut Lane, what: &str, happened: Option<DayRange>, known: Option<NaiveDate>) {
+    let Some(k) = known else { return };
+    if happened.is_none_or(|h| k > h.latest) {
+        lane.marks.push(Mark {
+            label: format!("{what} became known"),
+            at: DayRange::day(k),
+            kind: "known".into(),
+        });
+    }
+}
+
 /// The chart of a case (already cut to what was known by `as_of`, if given).
 pub fn chart(case: &Case, as_of: Option<NaiveDate>) -> Chart {
     let mut lanes = Vec::new();
@@ -69,6 +87,12 @@ pub fn chart(case: &Case, as_of: Option<NaiveDate>) -> Chart {
             marks: Vec::new(),
         };
         for x in &d.exposures {
+            known_later(
+                &mut lane,
+                &format!("{} {}", d.name, x.id.as_deref().unwrap_or("exposure")),
+                x.start,
+                x.known,
+            );
             let Some(start) = x.start else { continue };
             let label = match &x.dose {
                 Some(dose) => format!("{} {}", x.id.as_deref().unwrap_or(&d.id), dose.text),
@@ -81,10 +105,20 @@ pub fn chart(case: &Case, as_of: Option<NaiveDate>) -> Chart {
                     kind: "dose".into(),
                 });
             } else {
+                let mut label = label;
+                if let Some(r) = &x.regimen {
+                    label.push_str(&format!(", {}", r.text));
+                }
                 lane.bars.push(Bar {
                     label,
                     start,
                     end: x.stop.filter(|_| x.stopped),
+                    note: x.dose.as_ref().map(|d| d.text.clone()),
+                    cycle: x
+                        .regimen
+                        .as_ref()
+                        .and_then(|r| r.cycle)
+                        .map(|c| (c.first_day, c.last_day, c.length)),
                 });
             }
         }
@@ -111,11 +145,14 @@ pub fn chart(case: &Case, as_of: Option<NaiveDate>) -> Chart {
             bars: Vec::new(),
             marks: Vec::new(),
         };
+        known_later(&mut lane, &r.term, r.onset, r.known);
         if let Some(start) = r.onset {
             lane.bars.push(Bar {
                 label: format!("{} ({})", r.term, r.id),
                 start,
                 end: r.end,
+                note: None,
+                cycle: None,
             });
         }
         lanes.push(lane);
@@ -133,8 +170,16 @@ pub fn chart(case: &Case, as_of: Option<NaiveDate>) -> Chart {
                 label: x.id.clone().unwrap_or_else(|| name(&x.kind)),
                 start,
                 end: x.end,
+                note: None,
+                cycle: None,
             });
         }
+        known_later(
+            &mut lane,
+            x.id.as_deref().unwrap_or("the re-exposure"),
+            x.start,
+            x.known,
+        );
         for (i, s) in x.steps.iter().enumerate() {
             let Some(at) = s.date else { continue };
             let dose = s

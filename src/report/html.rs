@@ -3,30 +3,60 @@
 //! the same context as the Markdown report, so it shows the same results and
 //! never recomputes them. Every piece of case text is escaped.
 
-use minijinja::AutoEscape;
+use crate::rules::Method;
+use minijinja::{AutoEscape, Value};
+use std::collections::BTreeMap;
 
 const HTML_TEMPLATE: &str = include_str!("report.html.j2");
 const TIMELINE_TEMPLATE: &str = include_str!("timeline.html.j2");
 pub(super) const STYLE: &str = include_str!("report.css");
 
-/// The report as one HTML page.
-pub fn html(a: &crate::eval::CaseAssessment) -> String {
-    html_many(std::slice::from_ref(a))
+/// The report as one HTML page; `methods` draw each method's decision graph
+/// with the path taken (the rule set the assessment was made with).
+pub fn html(a: &crate::eval::CaseAssessment, methods: &[Method]) -> String {
+    html_many(std::slice::from_ref(a), methods)
+}
+
+/// Each assessment's decision graph with its path, keyed `drug|reaction|method`.
+fn graphs(
+    case: usize,
+    a: &crate::eval::CaseAssessment,
+    methods: &[Method],
+) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    for (i, x) in a.assessments.iter().enumerate() {
+        let Some(m) = methods.iter().find(|m| m.id == x.method) else {
+            continue;
+        };
+        if x.not_applicable.is_some() || x.steps.is_empty() {
+            continue;
+        }
+        let svg = super::graph_svg::svg(m, x, &format!("g{case}-{i}"));
+        if !svg.is_empty() {
+            out.insert(
+                format!("{}|{}|{}", x.drug, x.reaction, x.method),
+                Value::from_safe_string(svg),
+            );
+        }
+    }
+    out
 }
 
 /// Several reports as one page, one article each.
-pub fn html_many(all: &[crate::eval::CaseAssessment]) -> String {
+pub fn html_many(all: &[crate::eval::CaseAssessment], methods: &[Method]) -> String {
     let mut env = super::environment();
     env.set_auto_escape_callback(|_| AutoEscape::Html);
     env.add_filter("plain", |s: String| s.replace("**", ""));
     if let Err(e) = env.add_template("report.html", HTML_TEMPLATE) {
         return format!("report template error: {e:#}\n");
     }
-    let cases: Vec<minijinja::Value> = all
+    let cases: Vec<Value> = all
         .iter()
-        .map(|a| {
+        .enumerate()
+        .map(|(i, a)| {
             minijinja::context! {
-                timeline => minijinja::Value::from_safe_string(super::svg::timeline(&a.chart)),
+                timeline => Value::from_safe_string(super::svg::timeline(&a.chart)),
+                graphs => graphs(i, a, methods),
                 ..super::report_context(a)
             }
         })

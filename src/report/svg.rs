@@ -118,6 +118,34 @@ fn mark_colour(kind: &str) -> &'static str {
     }
 }
 
+/// The rest days of a cyclic regimen begun on day `start` (first and last
+/// dosing day of each cycle, its length), up to day `until`: inclusive
+/// stretches of day numbers, at most 400 cycles.
+fn rest_days(start: i64, until: i64, (first, last, length): (u32, u32, u32)) -> Vec<(i64, i64)> {
+    let (first, last, length) = (i64::from(first), i64::from(last), i64::from(length));
+    let mut out = Vec::new();
+    if length <= 0 {
+        return out;
+    }
+    for k in 0..400 {
+        let cycle = start + k * length;
+        if cycle > until {
+            break;
+        }
+        // Before the first dosing day, then after the last one.
+        for (a, b) in [
+            (cycle, cycle + first - 2),
+            (cycle + last, cycle + length - 1),
+        ] {
+            let b = b.min(until);
+            if a <= b {
+                out.push((a, b));
+            }
+        }
+    }
+    out
+}
+
 /// The chart as an SVG element, or nothing when the case dates nothing.
 pub fn timeline(chart: &Chart) -> String {
     let days: Vec<i64> = chart
@@ -153,7 +181,7 @@ pub fn timeline(chart: &Chart) -> String {
     );
     let _ = write!(
         s,
-        "<style>text{{font:11px system-ui,sans-serif;fill:#1d1d1f}} .tick{{fill:#5f6368}}</style>"
+        "<style>text{{font:11px system-ui,sans-serif;fill:#1d1d1f}} .tick{{fill:#5f6368}} .note{{font-size:9px;fill:#3b4650}}</style>"
     );
     for (day, label) in axis.ticks() {
         let x = axis.x(day);
@@ -225,6 +253,33 @@ pub fn timeline(chart: &Chart) -> String {
                     e1 - e0
                 );
             }
+            // Rest days of a cycle, only where the start is known to the day.
+            if let Some(cycle) = b.cycle.filter(|_| b.start.earliest == b.start.latest) {
+                let until = match b.end {
+                    Some(e) => day_number(e.earliest),
+                    None => axis.last,
+                };
+                for (from, to) in rest_days(day_number(b.start.earliest), until, cycle) {
+                    let _ = write!(
+                        s,
+                        "<rect class=\"rest\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"10\" fill=\"#ffffff\" opacity=\"0.7\"/>",
+                        axis.x(from),
+                        mid - 5.0,
+                        (axis.x(to + 1) - axis.x(from)).max(0.5)
+                    );
+                }
+            }
+            if let Some(note) = &b.note
+                && e0 - s1 > 7.0 * note.chars().count() as f64
+            {
+                let _ = write!(
+                    s,
+                    "<text class=\"note\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                    s1 + 3.0,
+                    mid - 7.0,
+                    esc(note)
+                );
+            }
             s.push_str("</g>");
         }
         for m in &lane.marks {
@@ -232,6 +287,17 @@ pub fn timeline(chart: &Chart) -> String {
             let x1 = axis.x(day_number(m.at.latest));
             let mc = mark_colour(&m.kind);
             let title = esc(&format!("{}, {}", m.label, range_text(&m.at)));
+            if m.kind == "known" {
+                // A small triangle above the lane: the day a follow-up brought it.
+                let x = (x0 + x1) / 2.0;
+                let _ = write!(
+                    s,
+                    "<g class=\"mark known\"><title>{title}</title><path d=\"M{:.1} {:.1}h8l-4 5z\" fill=\"#1d1d1f\"/></g>",
+                    x - 4.0,
+                    mid - 11.0
+                );
+                continue;
+            }
             if x1 - x0 > 3.0 {
                 let _ = write!(
                     s,
@@ -288,6 +354,8 @@ mod tests {
                             latest: d("2018-10-31"),
                         },
                         end: Some(DayRange::day(d("2019-02-01"))),
+                        note: None,
+                        cycle: None,
                     }],
                     marks: vec![Mark {
                         label: "step 1 2.5 mg: recurrence".into(),
@@ -319,6 +387,41 @@ mod tests {
         // A lane with nothing dated is left out; months are the ticks of a few months' span.
         assert_eq!(svg.matches("<g class=\"lane ").count(), 1);
         assert!(svg.contains(">2018-11<"), "{svg}");
+    }
+
+    #[test]
+    fn a_cycle_known_to_the_day_shows_its_rest_days_and_the_dose() {
+        let bar = |start: DayRange| Chart {
+            lanes: vec![Lane {
+                kind: LaneKind::Drug,
+                label: "lenalidomide".into(),
+                bars: vec![Bar {
+                    label: "course 25 mg, days 1-21 of 28".into(),
+                    start,
+                    end: Some(DayRange::day(d("2024-03-24"))),
+                    note: Some("25 mg".into()),
+                    cycle: Some((1, 21, 28)),
+                }],
+                marks: vec![],
+            }],
+            as_of: None,
+        };
+        // 2024-01-01 to 2024-03-24 is 84 days: three cycles, each with a week of rest.
+        let svg = timeline(&bar(DayRange::day(d("2024-01-01"))));
+        assert_eq!(svg.matches("class=\"rest\"").count(), 3, "{svg}");
+        assert!(svg.contains(">25 mg</text>"), "{svg}");
+        // Started some day in January: where the rest weeks fall is not known, so none is drawn.
+        let svg = timeline(&bar(DayRange {
+            earliest: d("2024-01-01"),
+            latest: d("2024-01-31"),
+        }));
+        assert_eq!(svg.matches("class=\"rest\"").count(), 0, "{svg}");
+        assert_eq!(
+            rest_days(0, 60, (1, 21, 28)),
+            vec![(21, 27), (49, 55)],
+            "days 22-28 of each cycle, up to day 60"
+        );
+        assert_eq!(rest_days(0, 10, (3, 5, 7)), vec![(0, 1), (5, 6), (7, 8)]);
     }
 
     #[test]

@@ -106,6 +106,10 @@ fn reports_load_without_console_errors_and_show_the_timeline_and_results() {
             "{fixture}: no drug lane"
         );
         assert!(dom.contains("<h2>Summary</h2>"), "{fixture}");
+        assert!(
+            dom.contains("<svg class=\"graph\""),
+            "{fixture}: no decision graph"
+        );
         assert!(dom.contains("class=\"category\""), "{fixture}");
     }
     std::fs::remove_dir_all(&dir).ok();
@@ -147,8 +151,9 @@ fn the_reference_report_draws_and_prints_with_every_section_open() {
     let bytes = std::fs::read(&pdf).expect("a PDF");
     let text = String::from_utf8_lossy(&bytes);
     let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
-    // Folded, the report prints on two A4 sheets; the print stylesheet unfolds the five traces (seven sheets).
-    assert!((5..=12).contains(&pages), "{pages} pages");
+    // Folded, the report prints on two A4 sheets; the print stylesheet unfolds
+    // the five traces with four decision graphs (eleven sheets).
+    assert!((8..=14).contains(&pages), "{pages} pages");
     std::fs::remove_dir_all(&dir).ok();
 }
 

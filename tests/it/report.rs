@@ -5,6 +5,7 @@
 use crate::shipped;
 use causa::diagnostic::SourceFile;
 use causa::eval::{self, Options};
+use std::path::Path;
 
 fn markdown(text: &str) -> String {
     let case = causa::case::load(&SourceFile {
@@ -104,7 +105,10 @@ fn html(text: &str) -> String {
         text: text.into(),
     })
     .unwrap_or_else(|d| panic!("{}", d.render()));
-    causa::report::html(&eval::assess(&shipped(), &case, &Options::default()))
+    causa::report::html(
+        &eval::assess(&shipped(), &case, &Options::default()),
+        &shipped().methods,
+    )
 }
 
 #[test]
@@ -174,7 +178,10 @@ fn the_html_report_draws_the_case_timeline_with_a_lane_per_drug_and_a_mark_per_d
         text: std::fs::read_to_string(path).unwrap(),
     })
     .unwrap();
-    let page = causa::report::html(&eval::assess(&shipped(), &case, &Options::default()));
+    let page = causa::report::html(
+        &eval::assess(&shipped(), &case, &Options::default()),
+        &shipped().methods,
+    );
     let svg_start = page.find("<svg class=\"timeline\"").expect("a timeline");
     let svg = &page[svg_start..page[svg_start..].find("</svg>").unwrap() + svg_start];
     // Lenalidomide and dexamethasone, the vasculitis, the 2022 and 2023 desensitizations.
@@ -235,4 +242,95 @@ fn the_timeline_as_html_draws_the_course_and_names_what_became_known_in_words() 
         "{row}"
     );
     assert!(row.contains(">probable (6)</td>"));
+}
+
+#[test]
+fn the_html_report_draws_each_methods_decision_graph_with_the_path_taken() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/cases/lenalidomide-lv-desensitization.yaml");
+    let case = causa::case::load(&crate::source(&path)).unwrap();
+    let a = eval::assess(&shipped(), &case, &Options::default());
+    let page = causa::report::html(&a, &shipped().methods);
+    // One graph per applicable method: ALDEN is for SJS/TEN only.
+    let applicable = a
+        .assessments
+        .iter()
+        .filter(|x| x.not_applicable.is_none())
+        .count();
+    assert_eq!(applicable, 4);
+    assert_eq!(page.matches("<svg class=\"graph\"").count(), applicable);
+    // Naranjo's picture: every question on the path, the total and the result in red.
+    let start = page
+        .find("The decision graph of Naranjo")
+        .and_then(|end| page[..end].rfind("<svg class=\"graph\""))
+        .expect("Naranjo's graph");
+    let naranjo = &page[start..page[start..].find("</svg>").unwrap() + start];
+    for label in [
+        ">q4-reappeared-on-readministration<",
+        ">yes (+2)<",
+        ">total 6 (band 5 to 8)<",
+        ">Probable<",
+    ] {
+        assert!(naranjo.contains(label), "{label} missing");
+    }
+    // Several pictures in one page: every id is unique, and every reference points at one of them.
+    let ids: Vec<&str> = page
+        .split("id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), unique.len(), "repeated ids");
+    for r in page.split("href=\"#").skip(1) {
+        let target = &r[..r.find('"').unwrap()];
+        assert!(unique.contains(target), "#{target} points nowhere");
+    }
+}
+
+#[test]
+fn the_html_report_is_the_same_bytes_in_every_run() {
+    // Layout runs in each process with its own hash seeds; the page must not depend on them.
+    let run = || {
+        crate::causa(&[
+            "assess",
+            "fixtures/cases/lenalidomide-lv-desensitization.yaml",
+            "fixtures/cases/lamotrigine-ten.yaml",
+            "--format",
+            "html",
+        ])
+        .stdout
+    };
+    let first = run();
+    assert!(first.len() > 50_000);
+    for _ in 0..4 {
+        assert!(run() == first, "two runs gave different pages");
+    }
+}
+
+#[test]
+fn the_timeline_marks_what_a_follow_up_made_known_and_a_cycle_known_to_the_day() {
+    let page = html(
+        "id: t
+drugs:
+  - id: len
+    name: lenalidomide
+    role: suspect
+    exposures:
+      - { id: c1, start: 2024-01-01, stop: 2024-03-24, dose: 25 mg, regimen: days 1-21 of 28 }
+reactions:
+  - { id: r, term: maculopapular rash, onset: day 10 of c1, known_since: 2024-02-15 }
+",
+    );
+    let svg = &page[page.find("<svg class=\"timeline\"").unwrap()..];
+    let svg = &svg[..svg.find("</svg>").unwrap()];
+    // The rash began on 2024-01-10 and was reported on 2024-02-15.
+    assert!(
+        svg.contains(
+            "<g class=\"mark known\"><title>maculopapular rash became known, 2024-02-15</title>"
+        ),
+        "{svg}"
+    );
+    // Three cycles of 21 days on and 7 off, each rest week drawn.
+    assert_eq!(svg.matches("class=\"rest\"").count(), 3, "{svg}");
+    assert!(svg.contains(">25 mg</text>"), "{svg}");
 }

@@ -1,0 +1,218 @@
+//! A method's decision graph as SVG for the HTML report, with the path one
+//! assessment took, laid out by layout-rs (no Graphviz at run time).
+//!
+//! The picture is compact: a box per question (its id; the question is in
+//! the trace beside it), one arrow per pair of boxes whatever the number of
+//! answers that lead there, the answer taken in red with its points, and the
+//! result. The DOT text given to layout-rs is ours; its SVG is taken as it is,
+//! with its ids made unique to the picture, since a page holds several.
+
+use crate::eval::Assessment;
+use crate::rules::{Method, Target};
+use layout::backends::svg::SVGWriter;
+use layout::gv::{DotParser, GraphBuilder};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+const TAKEN: &str = "#b3261e";
+const TAKEN_FILL: &str = "#fdecea";
+const RESULT_FILL: &str = "#eaf4ea";
+
+fn quoted(s: &str) -> String {
+    // Our own ids and labels; DOT's quotes and backslashes kept out.
+    format!("\"{}\"", s.replace(['\\', '"'], "'"))
+}
+
+/// The DOT text of the picture.
+fn dot(method: &Method, a: &Assessment) -> String {
+    let taken: BTreeMap<usize, usize> = a
+        .steps
+        .iter()
+        .filter_map(|s| {
+            let n = method.node_index(&s.node)?;
+            Some((n, method.nodes[n].edge_for_answer(&s.answer)?))
+        })
+        .collect();
+    let mut out = String::from("digraph {\n");
+    for (i, n) in method.nodes.iter().enumerate() {
+        let look = if taken.contains_key(&i) {
+            format!(
+                ", color={}, fillcolor={}",
+                quoted(TAKEN),
+                quoted(TAKEN_FILL)
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  {} [shape=box, label={}{look}];",
+            quoted(&format!("n{i}")),
+            quoted(&n.id)
+        );
+    }
+    // The categories an edge ends in, and for sums the result through the bands.
+    let result = method.categories.iter().position(|c| c.id == a.category);
+    let mut ends: Vec<usize> = method
+        .nodes
+        .iter()
+        .flat_map(|n| n.edges.iter())
+        .filter_map(|e| match e.target {
+            Target::Category(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let bands = method
+        .nodes
+        .iter()
+        .any(|n| n.edges.iter().any(|e| e.target == Target::Bands));
+    if bands {
+        ends.extend(result);
+    }
+    ends.sort_unstable();
+    ends.dedup();
+    for c in ends {
+        let look = if Some(c) == result {
+            format!(
+                ", color={}, fillcolor={}",
+                quoted(TAKEN),
+                quoted(RESULT_FILL)
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  {} [shape=box, label={}{look}];",
+            quoted(&format!("c{c}")),
+            quoted(&method.categories[c].label)
+        );
+    }
+    if bands {
+        let label = match (a.score, &a.band) {
+            (Some(s), Some(b)) => format!("total {s} (band {b})"),
+            (Some(s), None) => format!("total {s}"),
+            _ => "total".to_owned(),
+        };
+        let reached = a.score.is_some();
+        let look = if reached {
+            format!(
+                ", color={}, fillcolor={}",
+                quoted(TAKEN),
+                quoted(TAKEN_FILL)
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  \"bands\" [shape=box, label={}{look}];",
+            quoted(&label)
+        );
+        if let (Some(c), true) = (result, reached) {
+            let _ = writeln!(
+                out,
+                "  \"bands\" -> {} [color={}];",
+                quoted(&format!("c{c}")),
+                quoted(TAKEN)
+            );
+        }
+    }
+    for (i, n) in method.nodes.iter().enumerate() {
+        // One arrow per pair of boxes: the answers that lead there, or the one taken.
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (j, e) in n.edges.iter().enumerate() {
+            let to = match e.target {
+                Target::Node(t) => format!("n{t}"),
+                Target::Category(c) => format!("c{c}"),
+                Target::Bands => "bands".to_owned(),
+            };
+            groups.entry(to).or_default().push(j);
+        }
+        let mut groups: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
+        groups.sort_by_key(|(_, edges)| edges[0]);
+        for (to, edges) in groups {
+            let chosen = taken.get(&i).filter(|j| edges.contains(j));
+            let (label, look) = match chosen {
+                Some(&j) => {
+                    let e = &n.edges[j];
+                    let label = if method.has_score() {
+                        format!("{} ({:+})", e.answer, e.points)
+                    } else {
+                        e.answer.clone()
+                    };
+                    (label, format!(", color={}", quoted(TAKEN)))
+                }
+                None => (
+                    edges
+                        .iter()
+                        .map(|&j| n.edges[j].answer.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    String::new(),
+                ),
+            };
+            let _ = writeln!(
+                out,
+                "  {} -> {} [label={}{look}];",
+                quoted(&format!("n{i}")),
+                quoted(&to),
+                quoted(&label)
+            );
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The picture as an inline SVG element, its ids prefixed with `prefix`
+/// (unique in the page), or nothing when layout fails.
+pub fn svg(method: &Method, a: &Assessment, prefix: &str) -> String {
+    let text = dot(method, a);
+    let mut parser = DotParser::new(&text);
+    let Ok(graph) = parser.process() else {
+        return String::new();
+    };
+    let mut builder = GraphBuilder::new();
+    builder.visit_graph(&graph);
+    let mut visual = builder.get();
+    let mut writer = SVGWriter::new();
+    visual.do_it(false, false, false, &mut writer);
+    let raw = writer.finalize();
+    let body = raw
+        .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>")
+        .unwrap_or(&raw);
+    sorted_styles(body)
+        // Inline SVG in HTML needs no namespace, and the page names no address.
+        .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
+        .replacen("<svg ", "<svg class=\"graph\" role=\"img\" ", 1)
+        .replace("id=\"", &format!("id=\"{prefix}-"))
+        .replace("href=\"#", &format!("href=\"#{prefix}-"))
+        .replace("url(#", &format!("url(#{prefix}-"))
+        .replace(
+            "font-family: Times, serif",
+            "font-family: system-ui, sans-serif",
+        )
+}
+
+/// layout-rs writes its font classes in hash-map order; sorted, the same
+/// graph gives the same bytes in every run.
+fn sorted_styles(svg: &str) -> String {
+    let (Some(a), Some(b)) = (svg.find("<style>\n"), svg.find("</style>")) else {
+        return svg.to_owned();
+    };
+    let start = a + "<style>\n".len();
+    if b < start {
+        return svg.to_owned();
+    }
+    let mut lines: Vec<&str> = svg[start..b].lines().collect();
+    lines.sort_unstable();
+    let mut out = String::with_capacity(svg.len());
+    out.push_str(&svg[..start]);
+    for l in lines {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out.push_str(&svg[b..]);
+    out
+}
