@@ -16,6 +16,7 @@ mod kb;
 mod log;
 mod progress;
 mod rules;
+mod serve;
 mod shell;
 
 pub use assess::AssessArgs;
@@ -25,6 +26,7 @@ pub use import::{CaseFormat, ImportCommand};
 pub use kb::{GapsFormat, KbCommand};
 pub use log::LogCommand;
 pub use rules::{GraphFormat, RulesCommand};
+pub use serve::ServeArgs;
 
 use crate::Error;
 use crate::case;
@@ -69,6 +71,9 @@ pub enum Command {
     /// What the knowledge base lacks for a set of reports
     #[command(subcommand)]
     Kb(KbCommand),
+    /// A local web page to enter a case in a form and see its assessment as you type
+    #[command(after_help = serve::EXAMPLES)]
+    Serve(ServeArgs),
     /// Print the shell completion script (bash, zsh, fish, elvish, powershell)
     #[command(
         after_help = "Examples:\n  causa completions bash > ~/.local/share/bash-completion/completions/causa\n  causa completions zsh > \"${fpath[1]}/_causa\"\n  causa completions fish > ~/.config/fish/completions/causa.fish"
@@ -127,6 +132,7 @@ pub fn run(cli: Cli) -> Result<Output, Error> {
         Command::Rules(command) => rules::run(command).map(coded),
         Command::Log(command) => log::run(&command).map(Output::data),
         Command::Kb(command) => kb::run(&command).map(coded),
+        Command::Serve(args) => serve::run(&args),
         Command::Completions { shell } => Ok(Output::data(shell::completions(shell))),
         Command::Manpage { dir } => shell::manpage(dir.as_deref()),
     }

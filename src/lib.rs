@@ -20,6 +20,7 @@ pub mod policy;
 pub mod report;
 pub mod robustness;
 pub mod rules;
+pub mod serve;
 pub mod time;
 
 use diagnostic::Diagnostics;

@@ -10,6 +10,7 @@ mod html;
 pub mod letter;
 mod svg;
 
+pub(crate) use html::STYLE;
 pub use html::{html, html_many, timeline_html};
 
 use crate::eval::timeline::Timeline;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 const HTML_TEMPLATE: &str = include_str!("report.html.j2");
 const TIMELINE_TEMPLATE: &str = include_str!("timeline.html.j2");
-pub(super) const STYLE: &str = include_str!("report.css");
+pub(crate) const STYLE: &str = include_str!("report.css");
 
 /// The report as one HTML page; `methods` draw each method's decision graph
 /// with the path taken (the rule set the assessment was made with).

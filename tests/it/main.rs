@@ -18,6 +18,7 @@ mod letter;
 mod replay;
 mod report;
 mod rules;
+mod serve;
 mod times;
 
 use causa::diagnostic::SourceFile;
