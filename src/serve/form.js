@@ -21,12 +21,19 @@ const SCHEMA = [
     { key: "weight", label: "Weight (kg)", type: "number" },
     { key: "renal_impairment", label: "Renal impairment", type: "select", options: IMPAIRMENT },
     { key: "hepatic_impairment", label: "Hepatic impairment", type: "select", options: IMPAIRMENT },
+    { key: "previous_reactions", label: "Earlier drug reaction", type: "rows", none: "Known to have had none", fields: [
+      { key: "drug", label: "Drug *", type: "text" },
+      { key: "reaction", label: "Reaction *", type: "term" },
+      { key: "date", label: "Date", type: "time" },
+      { key: "known_since", label: "Became known on", type: "time", hint: "a follow-up: the day it became known" },
+    ] },
     { key: "conditions", label: "Condition", type: "rows", fields: [
       { key: "id", label: "Id", type: "text", hint: "to refer to it, such as myeloma" },
       { key: "name", label: "Name *", type: "text" },
       { key: "subtype", label: "Subtype", type: "text" },
       { key: "onset", label: "Onset", type: "time" },
       { key: "end", label: "End", type: "time" },
+      { key: "known_since", label: "Became known on", type: "time", hint: "a follow-up: the day it became known" },
     ] },
   ] },
   { key: "drugs", label: "Drug", type: "rows", fields: [
@@ -43,11 +50,20 @@ const SCHEMA = [
       { key: "dose", label: "Dose", type: "text", hint: "25 mg" },
       { key: "route", label: "Route", type: "text" },
       { key: "regimen", label: "Regimen", type: "text", hint: "daily, or a cycle: days 1-21 of 28" },
+      { key: "known_since", label: "Became known on", type: "time", hint: "a follow-up: the day it became known" },
+    ] },
+    { key: "earlier_exposures", label: "Earlier exposure", type: "rows", fields: [
+      { key: "id", label: "Id", type: "text" },
+      { key: "when", label: "When", type: "time", hint: "2015, or more than 1 year before an exposure" },
+      { key: "outcome", label: "Outcome *", type: "select", options: ["tolerated", "reaction", "unknown"] },
+      { key: "reaction", label: "Reaction it caused", type: "term" },
+      { key: "known_since", label: "Became known on", type: "time", hint: "a follow-up: the day it became known" },
     ] },
   ] },
   { key: "reactions", label: "Reaction", type: "rows", fields: [
     { key: "id", label: "Id *", type: "text", hint: "to refer to it, such as rash" },
     { key: "term", label: "Term *", type: "term" },
+    { key: "phenotype", label: "Phenotype (knowledge base id)", type: "text", hint: "when the term is not recognised" },
     { key: "meddra_code", label: "MedDRA code", type: "text" },
     { key: "onset", label: "Onset", type: "time" },
     { key: "end", label: "End", type: "time" },
@@ -55,7 +71,8 @@ const SCHEMA = [
     { key: "severity_grade", label: "Severity grade (CTCAE 1-5)", type: "number" },
     { key: "brown_grade", label: "Brown grade (immediate)", type: "select", options: BROWN },
     { key: "seriousness", label: "Seriousness", type: "checks", options: SERIOUS },
-    { key: "treatment", label: "Treatment", type: "list", hint: "separated by commas" },
+    { key: "treatment", label: "Treatment", type: "list" },
+    { key: "known_since", label: "Became known on", type: "time", hint: "a follow-up: the day it became known" },
   ] },
   { key: "investigations", label: "Investigation", type: "rows", fields: [
     { key: "test", label: "Test *", type: "text" },
@@ -65,6 +82,7 @@ const SCHEMA = [
     { key: "reaction", label: "Reaction", type: "reaction" },
     { key: "drug", label: "Drug", type: "drug" },
     { key: "date", label: "Date", type: "time" },
+    { key: "known_since", label: "Became known on", type: "time", hint: "a follow-up: the day it became known" },
   ] },
   { key: "dechallenges", label: "Withdrawal (dechallenge)", type: "rows", fields: [
     { key: "drug", label: "Drug *", type: "drug" },
@@ -72,7 +90,9 @@ const SCHEMA = [
     { key: "action", label: "Action *", type: "select", options: ACTION },
     { key: "date", label: "Date", type: "time" },
     { key: "outcome", label: "Outcome *", type: "select", options: ["improved", "not-improved", "unknown"] },
-    { key: "treatment", label: "Treatment meanwhile", type: "list", hint: "separated by commas" },
+    { key: "treatment", label: "Treatment meanwhile", type: "list" },
+    { key: "tolerance", label: "Improved while continued (tolerance)", type: "bool" },
+    { key: "known_since", label: "Became known on", type: "time", hint: "a follow-up: the day it became known" },
   ] },
   { key: "rechallenges", label: "Re-exposure or desensitization", type: "rows", fields: [
     { key: "id", label: "Id", type: "text", hint: "such as desensitization-2022" },
@@ -80,15 +100,17 @@ const SCHEMA = [
     { key: "kind", label: "Kind *", type: "select", options: ["full-dose", "accidental", "graded", "desensitization"] },
     { key: "start", label: "Start", type: "time" },
     { key: "end", label: "End", type: "time" },
-    { key: "premedication", label: "Premedication", type: "list", hint: "separated by commas" },
+    { key: "premedication", label: "Premedication", type: "list" },
+    { key: "with_drugs", label: "Restarted with (drug ids)", type: "list" },
     { key: "target_dose", label: "Target dose", type: "text" },
     { key: "description", label: "How it went", type: "textarea" },
+    { key: "known_since", label: "Became known on", type: "time", hint: "a follow-up: the day it became known" },
     { key: "steps", label: "Step", type: "rows", fields: [
       { key: "day", label: "Day", type: "text", hint: "4, or 10-16" },
       { key: "dose", label: "Dose", type: "text" },
       { key: "outcome", label: "Outcome *", type: "select", options: ["tolerated", "recurrence", "other-reaction", "unknown"] },
       { key: "reaction", label: "Reaction (a recurrence)", type: "reaction" },
-      { key: "premedication", label: "Premedication from here", type: "list", hint: "when it changed" },
+      { key: "premedication", label: "Premedication from here, when it changed", type: "list" },
       { key: "severity_grade", label: "Grade (CTCAE)", type: "number" },
       { key: "brown_grade", label: "Brown grade", type: "select", options: BROWN },
       { key: "description", label: "Description", type: "textarea" },
@@ -99,8 +121,15 @@ const SCHEMA = [
     { key: "refers_to", label: "Refers to (condition or drug id)", type: "event" },
     { key: "reaction", label: "Reaction *", type: "reaction" },
     { key: "plausibility", label: "Plausibility *", type: "select", options: ["excluded", "less-plausible", "equally-plausible", "more-plausible"] },
-    { key: "evidence_for", label: "Evidence for", type: "list", hint: "separated by commas" },
-    { key: "evidence_against", label: "Evidence against", type: "list", hint: "separated by commas" },
+    { key: "evidence_for", label: "Evidence for", type: "list" },
+    { key: "evidence_against", label: "Evidence against", type: "list" },
+    { key: "known_since", label: "Became known on", type: "time", hint: "a follow-up: the day it became known" },
+  ] },
+  { key: "contributing_factors", label: "Contributing factor", type: "rows", none: "Stated: none", fields: [
+    { key: "factor", label: "Factor *", type: "text" },
+    { key: "drug", label: "Drug", type: "drug" },
+    { key: "reaction", label: "Reaction", type: "reaction" },
+    { key: "known_since", label: "Became known on", type: "time", hint: "a follow-up: the day it became known" },
   ] },
   { key: "assessor_answers", label: "Assessor's answer", type: "rows", fields: [
     { key: "method", label: "Method *", type: "text" },
@@ -172,15 +201,15 @@ function field(f, path) {
       changed();
     });
     return el("div", { class: "field" }, el("span", { id: id + "-label", text: f.label }), box);
-  } else if (f.type === "textarea") {
-    input = el("textarea", { id, name, "aria-describedby": hintId });
-    input.value = value ?? "";
+  } else if (f.type === "textarea" || f.type === "list") {
+    input = el("textarea", { id, name, placeholder: f.type === "list" ? "one per line" : f.hint, "aria-describedby": hintId });
+    input.value = f.type === "list" ? (value || []).join("\n") : (value ?? "");
   } else {
     input = el("input", {
       id, name, type: f.type === "number" ? "number" : "text", list: listOf[f.type],
       autocomplete: "off", placeholder: f.hint, "aria-describedby": hintId,
     });
-    input.value = f.type === "list" ? (value || []).join(", ") : (value ?? "");
+    input.value = value ?? "";
   }
   input.dataset.path = JSON.stringify(path);
   input.dataset.type = f.type;
@@ -188,7 +217,7 @@ function field(f, path) {
     let v = input.value;
     if (f.type === "bool") v = input.checked || undefined;
     else if (f.type === "number") v = v === "" ? undefined : (Number.isNaN(Number(v)) ? v : Number(v));
-    else if (f.type === "list") v = v.split(",").map((s) => s.trim()).filter(Boolean);
+    else if (f.type === "list") v = v.split("\n").map((s) => s.trim()).filter(Boolean);
     set(path, v);
     changed();
   });
@@ -198,6 +227,13 @@ function field(f, path) {
 function rows(f, path) {
   const items = get(path) || [];
   const box = el("fieldset", { "data-path": JSON.stringify(path), "data-name": pathText(path) }, el("legend", { text: f.label + "s" }));
+  if (f.none) {
+    // Left empty, the list is not known; "none" is a fact: an empty list.
+    const id = domId(path) + "-none";
+    const none = el("input", { id, type: "checkbox", checked: Array.isArray(get(path)) && items.length === 0, disabled: items.length > 0 });
+    none.addEventListener("change", () => { set(path, none.checked ? [] : undefined); changed(); });
+    box.append(el("div", { class: "field" }, el("label", { for: id, text: f.none }), el("div", {}, none)));
+  }
   items.forEach((_, i) => {
     const p = [...path, i];
     const row = el("div", { class: "row", role: "group", "aria-label": `${f.label} ${i + 1}`, "data-name": pathText(p) });

@@ -19,6 +19,7 @@ mod replay;
 mod report;
 mod rules;
 mod serve;
+mod serve_browser;
 mod times;
 
 use causa::diagnostic::SourceFile;
