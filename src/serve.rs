@@ -31,6 +31,52 @@ pub struct App {
     pub rules: RuleSet,
     /// The folder cases are listed from and saved to, if any.
     pub dir: Option<PathBuf>,
+    /// The `Host` values a request may carry (see [`App::loopback_hosts`]);
+    /// empty accepts any, for a server the user chose to open with `--listen`.
+    pub hosts: Vec<String>,
+}
+
+impl App {
+    /// The names of this computer on the loopback port: a page of another
+    /// site that points its own name at 127.0.0.1 (DNS rebinding) carries
+    /// that name, and is refused.
+    pub fn loopback_hosts(port: u16) -> Vec<String> {
+        ["127.0.0.1", "localhost", "[::1]"]
+            .iter()
+            .map(|h| format!("{h}:{port}"))
+            .collect()
+    }
+}
+
+/// Refuses a request for another host name, or sent by a page of another origin.
+async fn same_site(
+    State(app): State<Arc<App>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if !app.hosts.is_empty() {
+        let header_is = |name: header::HeaderName, ok: &dyn Fn(&str) -> bool| {
+            request
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().is_ok_and(ok))
+        };
+        let host_ok = header_is(header::HOST, &|h| app.hosts.iter().any(|x| x == h));
+        let origin_ok = header_is(header::ORIGIN, &|o| {
+            o.strip_prefix("http://")
+                .is_some_and(|h| app.hosts.iter().any(|x| x == h))
+        });
+        if host_ok != Some(true) || origin_ok == Some(false) {
+            return guarded(
+                (
+                    StatusCode::FORBIDDEN,
+                    Json(serde_json::json!({ "error": "this server answers only pages it served itself, at its own address" })),
+                )
+                    .into_response(),
+            );
+        }
+    }
+    next.run(request).await
 }
 
 /// The routes of the page and its API.
@@ -44,6 +90,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/cases", get(list_cases))
         .route("/api/cases/{name}", get(read_case).put(save_case))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), same_site))
         .with_state(app)
 }
 
@@ -244,7 +291,8 @@ async fn open(Query(q): Query<OpenQuery>, body: String) -> Response {
 }
 
 /// A case file's name in `--dir`: letters, digits, `-`, `_` and `.`, ending
-/// in `.yaml` or `.yml`, not hidden; anything else (a path, `..`) is refused.
+/// in `.yaml` or `.yml`, not hidden, and not a link; anything else (a path,
+/// `..`, a link out of the folder) is refused.
 pub fn case_path(dir: &Path, name: &str) -> Option<PathBuf> {
     let ok = !name.is_empty()
         && name.len() <= 200
@@ -253,7 +301,13 @@ pub fn case_path(dir: &Path, name: &str) -> Option<PathBuf> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         && (name.ends_with(".yaml") || name.ends_with(".yml"));
-    ok.then(|| dir.join(name))
+    let path = dir.join(name);
+    // A link (to a file outside the folder, say) is never followed; only a regular file, or none yet.
+    let regular = match std::fs::symlink_metadata(&path) {
+        Ok(m) => m.file_type().is_file(),
+        Err(_) => true,
+    };
+    (ok && regular).then_some(path)
 }
 
 async fn list_cases(State(app): State<Arc<App>>) -> Response {

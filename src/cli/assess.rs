@@ -104,6 +104,14 @@ pub(super) fn run(args: &AssessArgs) -> Result<String, Error> {
         view,
         compare_as_of,
     } = args;
+    if let (Some(before), Some(after)) = (compare_as_of, as_of)
+        && before >= after
+    {
+        return Err(Error::Usage {
+            message: format!("--compare-as-of {before} is not before --as-of {after}"),
+            help: Some("the letter compares an earlier day with a later one: give --compare-as-of a day before --as-of".into()),
+        });
+    }
     if compare_as_of.is_some() && *view != View::Allergist {
         return Err(Error::Usage {
             message: "--compare-as-of is for the allergist's letter".into(),

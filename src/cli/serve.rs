@@ -49,10 +49,6 @@ pub(super) fn run(args: &ServeArgs) -> Result<Output, Error> {
             message: format!("cannot start the server: {e}"),
             help: None,
         })?;
-    let app = Arc::new(App {
-        rules,
-        dir: args.dir.clone(),
-    });
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(SocketAddr::new(ip, args.port))
             .await
@@ -76,6 +72,15 @@ pub(super) fn run(args: &ServeArgs) -> Result<Output, Error> {
         } else {
             bound
         };
+        let app = Arc::new(App {
+            rules,
+            dir: args.dir.clone(),
+            hosts: if ip.is_loopback() {
+                App::loopback_hosts(bound.port())
+            } else {
+                Vec::new()
+            },
+        });
         eprintln!("causa serve: open http://{shown}/ (Ctrl-C to stop)");
         axum::serve(listener, router(app))
             .with_graceful_shutdown(async {

@@ -147,9 +147,18 @@ pub fn letter(
     compare: Option<NaiveDate>,
 ) -> Letter {
     let after = assess(rules, case, options);
+    let view;
+    let known = match options.as_of {
+        Some(day) => {
+            view = case.known_by(day);
+            &view
+        }
+        None => case,
+    };
+    // By default, the day before the first desensitization known at the time of the later column.
     let chosen = match compare {
         Some(d) => Some((d, "as asked".to_owned())),
-        None => day_before_desensitization(case),
+        None => day_before_desensitization(known),
     };
     let before = chosen.as_ref().map(|(d, _)| {
         assess(
@@ -161,14 +170,6 @@ pub fn letter(
             },
         )
     });
-    let view;
-    let known = match options.as_of {
-        Some(day) => {
-            view = case.known_by(day);
-            &view
-        }
-        None => case,
-    };
     Letter {
         engine_version: after.engine_version,
         rules_digest: after.rules_digest.clone(),
@@ -207,6 +208,7 @@ fn profile(rules: &RuleSet, r: &crate::case::Reaction) -> ReactionProfile {
     let p = findings::phenotype_of(&rules.kb, r);
     let mechanism = p.and_then(|p| p.mechanism.clone());
     let m = mechanism.as_deref().unwrap_or_default();
+    let non_immune = m.starts_with("non-immunological");
     let timing = if m.starts_with("immediate") {
         Some("immediate".to_owned())
     } else if m.starts_with("delayed") || m.contains("(delayed") {
@@ -215,14 +217,21 @@ fn profile(rules: &RuleSet, r: &crate::case::Reaction) -> ReactionProfile {
         None
     };
     // "Gell-Coombs type III (immune complex)" → "type III".
-    let hypersensitivity_type = m.find("Gell-Coombs type ").map(|i| {
-        let rest = &m[i + "Gell-Coombs ".len()..];
-        let end = rest
-            .char_indices()
-            .skip("type ".len())
-            .find(|(_, c)| !c.is_ascii_alphanumeric())
-            .map_or(rest.len(), |(i, _)| i);
-        rest[..end].to_owned()
+    let hypersensitivity_type = if non_immune {
+        Some("none: not immunological".to_owned())
+    } else {
+        None
+    }
+    .or_else(|| {
+        m.find("Gell-Coombs type ").map(|i| {
+            let rest = &m[i + "Gell-Coombs ".len()..];
+            let end = rest
+                .char_indices()
+                .skip("type ".len())
+                .find(|(_, c)| !c.is_ascii_alphanumeric())
+                .map_or(rest.len(), |(i, _)| i);
+            rest[..end].to_owned()
+        })
     });
     let mut grades = Vec::new();
     if let Some(g) = r.severity_grade {
@@ -251,12 +260,13 @@ fn shown(a: &Assessment) -> String {
     }
 }
 
+/// An answer as the rule file names it, with its points: "`positive` (+3)".
 fn answer_words(answer: Option<&str>, points: Option<i64>) -> String {
     match (answer, points) {
         (None, _) => "not reached".to_owned(),
-        (Some(a), Some(p)) if p > 0 => format!("{} (+{p})", a.replace('-', " ")),
-        (Some(a), Some(p)) => format!("{} ({p})", a.replace('-', " ")),
-        (Some(a), None) => a.replace('-', " "),
+        (Some(a), Some(p)) if p > 0 => format!("`{a}` (+{p})"),
+        (Some(a), Some(p)) => format!("`{a}` ({p})"),
+        (Some(a), None) => format!("`{a}`"),
     }
 }
 
@@ -439,6 +449,7 @@ fn target_reached(r: &Rechallenge) -> String {
         return format!("cannot tell whether {} was reached", target.text);
     };
     let mut highest: Option<(f64, &str)> = None;
+    let mut given: Option<String> = None;
     for s in &r.steps {
         let Some(d) = &s.dose else { continue };
         let (Some(a), Some(u)) = (d.amount, d.unit.as_deref()) else {
@@ -455,11 +466,23 @@ fn target_reached(r: &Rechallenge) -> String {
                     format!(" on days {}-{}", d.min, d.max)
                 }
             });
-            return format!("reached{day} ({})", d.text);
+            // Reached means given and tolerated; a dose that brought the reaction back was not reached.
+            if s.outcome == StepOutcome::Tolerated {
+                return format!("reached{day} ({})", d.text);
+            }
+            given.get_or_insert(format!(
+                "not reached: given{day} ({}) but not tolerated ({})",
+                d.text,
+                kebab(&s.outcome).replace('-', " ")
+            ));
+            continue;
         }
         if highest.is_none_or(|(b, _)| a > b) {
             highest = Some((a, &d.text));
         }
+    }
+    if let Some(g) = given {
+        return g;
     }
     match highest {
         Some((_, top)) => format!("not reached: the highest dose given was {top}"),

@@ -133,10 +133,8 @@ pub fn timeline(rules: &RuleSet, case: &Case, options: &Options) -> Timeline {
         source: reference.source.clone(),
         policy: reference.policy.clone(),
         methods: reference.methods.clone(),
-        chart: super::chart::Chart {
-            as_of: None,
-            ..reference.chart.clone()
-        },
+        // The course with all information (a date later than the last day something became known included).
+        chart: super::chart::chart(case, None),
         notes: if points.is_empty() {
             vec![
                 "nothing in this case is dated, so its results never changed: see the assessment"

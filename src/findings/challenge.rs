@@ -294,7 +294,11 @@ fn judge<'a>(pair: &Pair, r: &'a Rechallenge) -> Reading<'a> {
     {
         return Reading::Positive {
             step,
-            masked,
+            // Masked by what was in force at that step, not by what came later.
+            masked: matches!(
+                r.kind,
+                RechallengeKind::Desensitization | RechallengeKind::Graded
+            ) || !r.premedication_at(step).is_empty(),
             // Only other suspects restarted alongside make a recurrence ambiguous.
             with_others: r.with_drugs.iter().any(|d| {
                 *d != pair.drug
@@ -341,20 +345,29 @@ enum Reached {
     NotKnown,
 }
 
+/// A dose's unit for comparison: its first word, in lower case ("mg" for "mg daily").
+fn unit_of(d: &Dose) -> Option<String> {
+    d.unit
+        .as_deref()
+        .and_then(|u| u.split_whitespace().next())
+        .map(str::to_lowercase)
+}
+
 fn reached_index_dose(pair: &Pair, r: &Rechallenge) -> Reached {
     let Some((index, index_unit, index_text)) =
-        dose_at_reaction(pair).and_then(|d| Some((d.amount?, d.unit.clone()?, d.text.clone())))
+        dose_at_reaction(pair).and_then(|d| Some((d.amount?, unit_of(d)?, d.text.clone())))
     else {
         return Reached::NotKnown;
     };
     let mut top: Option<(f64, &str)> = None;
     for s in &r.steps {
         let Some(d) = &s.dose else { continue };
-        let (Some(a), Some(u)) = (d.amount, d.unit.as_deref()) else {
+        let (Some(a), Some(u)) = (d.amount, unit_of(d)) else {
             continue;
         };
+        // A step in another unit says nothing either way.
         if u != index_unit {
-            return Reached::NotKnown;
+            continue;
         }
         if a >= index {
             return Reached::Yes;

@@ -185,7 +185,14 @@ pub fn svg(method: &Method, a: &Assessment, prefix: &str) -> String {
     sorted_styles(body)
         // Inline SVG in HTML needs no namespace, and the page names no address.
         .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
-        .replacen("<svg ", "<svg class=\"graph\" role=\"img\" ", 1)
+        .replacen(
+            "<svg ",
+            &format!(
+                "<svg class=\"graph\" role=\"img\" aria-label=\"{}\" ",
+                label_of(method, a)
+            ),
+            1,
+        )
         .replace("id=\"", &format!("id=\"{prefix}-"))
         .replace("href=\"#", &format!("href=\"#{prefix}-"))
         .replace("url(#", &format!("url(#{prefix}-"))
@@ -215,4 +222,16 @@ fn sorted_styles(svg: &str) -> String {
     }
     out.push_str(&svg[b..]);
     out
+}
+
+/// The picture in words, for screen readers: its method and where the path ended.
+fn label_of(method: &Method, a: &Assessment) -> String {
+    let text = format!(
+        "The decision graph of {}; this pair's path ends in {}",
+        method.name, a.category_label
+    );
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

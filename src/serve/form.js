@@ -202,12 +202,12 @@ function field(f, path) {
     });
     return el("div", { class: "field" }, el("span", { id: id + "-label", text: f.label }), box);
   } else if (f.type === "textarea" || f.type === "list") {
-    input = el("textarea", { id, name, placeholder: f.type === "list" ? "one per line" : f.hint, "aria-describedby": hintId });
+    input = el("textarea", { id, name, placeholder: f.type === "list" ? "one per line" : null, "aria-describedby": hintId });
     input.value = f.type === "list" ? (value || []).join("\n") : (value ?? "");
   } else {
     input = el("input", {
       id, name, type: f.type === "number" ? "number" : "text", list: listOf[f.type],
-      autocomplete: "off", placeholder: f.hint, "aria-describedby": hintId,
+      autocomplete: "off", "aria-describedby": hintId,
     });
     input.value = value ?? "";
   }
@@ -217,11 +217,15 @@ function field(f, path) {
     let v = input.value;
     if (f.type === "bool") v = input.checked || undefined;
     else if (f.type === "number") v = v === "" ? undefined : (Number.isNaN(Number(v)) ? v : Number(v));
-    else if (f.type === "list") v = v.split("\n").map((s) => s.trim()).filter(Boolean);
+    else if (f.type === "list") {
+      v = v.split("\n").map((s) => s.trim()).filter(Boolean);
+      if (!v.length) v = undefined; // cleared: not given (an empty list would say "none")
+    }
     set(path, v);
     changed();
   });
-  return el("div", { class: "field" }, el("label", { for: id, text: f.label }), el("div", {}, input));
+  const hint = hintId ? el("p", { id: hintId, class: "muted hint", text: f.hint }) : null;
+  return el("div", { class: "field" }, el("label", { for: id, text: f.label }), el("div", {}, input, hint));
 }
 
 function rows(f, path) {
@@ -240,11 +244,19 @@ function rows(f, path) {
     row.append(el("p", { class: "muted", text: `${f.label} ${i + 1}` }));
     for (const g of f.fields) row.append(part(g, [...p, g.key]));
     const remove = el("button", { type: "button", text: `Remove ${f.label.toLowerCase()} ${i + 1}` });
-    remove.addEventListener("click", () => { items.splice(i, 1); set(path, items); redraw(); changed(); });
+    remove.addEventListener("click", () => {
+      items.splice(i, 1);
+      // The last row removed: the list is not given, which is not "none".
+      set(path, items.length ? items : undefined);
+      redraw();
+      const add = document.getElementById(domId(path) + "-add");
+      if (add) add.focus();
+      changed();
+    });
     row.append(remove);
     box.append(row);
   });
-  const add = el("button", { type: "button", class: "add", text: `Add ${f.label.toLowerCase()}` });
+  const add = el("button", { type: "button", class: "add", id: domId(path) + "-add", text: `Add ${f.label.toLowerCase()}` });
   add.addEventListener("click", () => {
     const now = get(path) || [];
     now.push({});
@@ -321,7 +333,10 @@ function showProblems(problems) {
     let path = p.path;
     while (path && !target) {
       target = document.querySelector(`[name="${CSS.escape(path)}"], [data-name="${CSS.escape(path)}"]`);
-      if (!target) path = path.replace(/(\.[^.[\]]+|\[\d+\])$/, "");
+      if (!target) {
+        const shorter = path.replace(/(\.[^.[\]]+|\[\d+\])$/, "");
+        path = shorter === path ? "" : shorter;
+      }
     }
     if (target) {
       const id = (target.id || domId([p.path])) + "-error";

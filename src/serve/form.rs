@@ -117,19 +117,35 @@ impl Serialize for Ordered<'_> {
 }
 
 /// Lists where empty means something: `previous_reactions: []` is "known to
-/// have none", while leaving the field out is "not known".
-const EMPTY_MEANS_NONE: &[&str] = &["previous_reactions", "contributing_factors"];
+/// have none" (leaving the field out is "not known"), and a step's
+/// `premedication: []` is "stopped from this step on". The form never sends
+/// such a list unless it means it; a file opened into the form keeps its own.
+const EMPTY_MEANS_NONE: &[&str] = &[
+    "previous_reactions",
+    "contributing_factors",
+    "premedication",
+];
 
 /// The tree without what the form leaves empty: blank text, empty lists and
 /// sections, nulls. A field left empty is a field not given, except the lists
-/// of [`EMPTY_MEANS_NONE`], kept as they are.
+/// of [`EMPTY_MEANS_NONE`], kept as they are. A row left blank stays a row
+/// (an empty mapping, which the checks then call incomplete), so that the
+/// rows after it keep their numbers and each problem lands on its own row.
 pub fn cleaned(v: &Value) -> Option<Value> {
     match v {
         Value::Null => None,
         Value::String(s) if s.trim().is_empty() => None,
         Value::String(s) => Some(Value::String(s.trim().to_owned())),
         Value::Array(items) => {
-            let kept: Vec<Value> = items.iter().filter_map(cleaned).collect();
+            let kept: Vec<Value> = items
+                .iter()
+                .filter_map(|x| match x {
+                    Value::Object(_) => {
+                        Some(cleaned(x).unwrap_or_else(|| Value::Object(Default::default())))
+                    }
+                    _ => cleaned(x),
+                })
+                .collect();
             (!kept.is_empty()).then_some(Value::Array(kept))
         }
         Value::Object(m) => {
@@ -224,6 +240,17 @@ pub fn open(name: &str, text: String) -> Result<(Value, Option<String>), String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_blank_row_keeps_the_numbers_of_the_rows_after_it() {
+        let tree = serde_json::json!({
+            "id": "t",
+            "drugs": [{ "id": "a", "exposures": [{ "start": "" }, { "stop": "2024-01-01" }] }],
+        });
+        let back: Value = serde_saphyr::from_str(&to_yaml(&tree)).unwrap();
+        assert_eq!(back["drugs"][0]["exposures"][0], serde_json::json!({}));
+        assert_eq!(back["drugs"][0]["exposures"][1]["stop"], "2024-01-01");
+    }
 
     #[test]
     fn a_missing_field_is_placed_on_itself() {

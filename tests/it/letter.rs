@@ -42,7 +42,9 @@ fn the_reference_letter_shows_conditional_before_and_probable_after_with_the_ste
             .iter()
             .any(|m| m.contains("recurrence on days 10-16 at 2.5 mg")
                 && m.contains("premedication ebastine 20 mg, prednisone 5 mg")
-                && m.ends_with("`d-re-exposure` went from no re exposure (0) to positive (+3)")),
+                && m.ends_with(
+                    "`d-re-exposure` went from `no-re-exposure` (0) to `positive` (+3)"
+                )),
         "{:?}",
         sefv.moved
     );
@@ -117,6 +119,35 @@ fn the_before_column_takes_the_day_asked_for() {
             .all(|r| r.before.is_none() && !r.changed)
     );
     assert!(l.desensitizations.is_empty());
+}
+
+#[test]
+fn a_dose_that_brought_the_reaction_back_is_not_a_target_reached() {
+    let case = fixture("lenalidomide-exanthem-failed-desensitization");
+    let l = letter::letter(&shipped(), &case, &Options::default(), None);
+    assert_eq!(
+        l.desensitizations[0].target,
+        "not reached: given on days 38-41 (10 mg) but not tolerated (recurrence)"
+    );
+    // The letter as of a day before the desensitization compares with an earlier day, never a later one.
+    let early = Options {
+        as_of: Some(day("2021-05-01")),
+        ..Options::default()
+    };
+    let l = letter::letter(&shipped(), &case, &early, None);
+    assert_eq!(l.comparison.before, None, "{}", l.comparison.before_reason);
+    let out = causa(&[
+        "assess",
+        "fixtures/cases/lenalidomide-exanthem-failed-desensitization.yaml",
+        "--view",
+        "allergist",
+        "--as-of",
+        "2021-05-01",
+        "--compare-as-of",
+        "2021-06-06",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not before --as-of"));
 }
 
 #[test]

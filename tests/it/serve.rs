@@ -19,10 +19,12 @@ pub fn start(dir: Option<PathBuf>) -> SocketAddr {
             .unwrap();
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
+            let addr = listener.local_addr().unwrap();
+            tx.send(addr).unwrap();
             let app = Arc::new(App {
                 rules: crate::shipped(),
                 dir,
+                hosts: App::loopback_hosts(addr.port()),
             });
             axum::serve(listener, router(app)).await.unwrap();
         });
@@ -32,9 +34,22 @@ pub fn start(dir: Option<PathBuf>) -> SocketAddr {
 
 /// One HTTP/1.1 request: the status, the headers (lower-case names) and the body.
 pub fn http(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> (u16, String, String) {
+    http_as(addr, &addr.to_string(), None, method, path, body)
+}
+
+/// A request with the `Host` (and `Origin`, if any) a page would send.
+fn http_as(
+    addr: SocketAddr,
+    host: &str,
+    origin: Option<&str>,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> (u16, String, String) {
     let mut s = TcpStream::connect(addr).unwrap();
+    let origin = origin.map_or(String::new(), |o| format!("Origin: {o}\r\n"));
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{origin}Connection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
         body.len()
     );
     s.write_all(head.as_bytes()).unwrap();
@@ -298,5 +313,71 @@ fn the_folder_is_the_only_place_read_or_written_and_bad_requests_leave_the_serve
     assert_eq!(status, 413);
     let (status, _, _) = http(addr, "GET", "/", b"");
     assert_eq!(status, 200);
+    std::fs::remove_dir_all(&root).ok();
+}
+
+#[test]
+fn a_page_of_another_site_cannot_reach_the_server() {
+    let root = std::env::temp_dir().join(format!("causa-serve-rebind-{}", std::process::id()));
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("patient.yaml"), "id: patient\n").unwrap();
+    let addr = start(Some(root.clone()));
+    // Another name pointed at this computer (DNS rebinding): refused.
+    let (status, _, body) = http_as(
+        addr,
+        &format!("evil.example:{}", addr.port()),
+        None,
+        "GET",
+        "/api/cases/patient.yaml",
+        b"",
+    );
+    assert_eq!(status, 403, "{body}");
+    // A page of another origin posting to the right address: refused.
+    let (status, _, _) = http_as(
+        addr,
+        &addr.to_string(),
+        Some("http://evil.example"),
+        "PUT",
+        "/api/cases/patient.yaml",
+        b"{}",
+    );
+    assert_eq!(status, 403);
+    // The page itself, by any of this computer's loopback names: served.
+    let local = format!("localhost:{}", addr.port());
+    let (status, _, _) = http_as(
+        addr,
+        &local,
+        Some(&format!("http://{local}")),
+        "GET",
+        "/api/cases",
+        b"",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(
+        std::fs::read_to_string(root.join("patient.yaml")).unwrap(),
+        "id: patient\n"
+    );
+    // A link in the folder to a file outside it is neither read nor written.
+    #[cfg(unix)]
+    {
+        std::fs::write(root.join("outside.txt"), "secret").unwrap();
+        let dir = root.join("cases");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::os::unix::fs::symlink(root.join("outside.txt"), dir.join("link.yaml")).unwrap();
+        let addr = start(Some(dir));
+        let (status, _, body) = http(addr, "GET", "/api/cases/link.yaml", b"");
+        assert_eq!(status, 400, "{body}");
+        let (status, _, _) = http(
+            addr,
+            "PUT",
+            "/api/cases/link.yaml",
+            br#"{"case": {"id": "x"}}"#,
+        );
+        assert_eq!(status, 400);
+        assert_eq!(
+            std::fs::read_to_string(root.join("outside.txt")).unwrap(),
+            "secret"
+        );
+    }
     std::fs::remove_dir_all(&root).ok();
 }
