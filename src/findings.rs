@@ -16,6 +16,7 @@ mod generic;
 mod history;
 mod knowledge;
 mod latency;
+mod rechallenge;
 mod timing;
 
 use crate::case::Case;
@@ -354,7 +355,7 @@ pub fn compute(id: FindingId, pair: &Pair) -> Finding {
         FindingId::EventAfterDrug => timing::event_after_drug(pair),
         FindingId::TimeToOnset => timing::time_to_onset(pair),
         FindingId::Dechallenge => challenge::dechallenge(pair),
-        FindingId::Rechallenge => challenge::rechallenge(pair),
+        FindingId::Rechallenge => rechallenge::rechallenge(pair),
         FindingId::AlternativeCauses => history::alternative_causes(pair),
         FindingId::UnderlyingDisease => history::underlying_disease(pair),
         FindingId::PreviousKnowledge => knowledge::previous_knowledge(pair),

@@ -207,7 +207,7 @@ fn candidates_among(pair: &Pair, diseases_only: bool) -> Finding {
                 .then_some("its time to onset is incompatible"),
             (super::exposure::drug_continued(&other).outcome == "continued-without-harm")
                 .then_some("it was continued without harm"),
-            (super::challenge::rechallenge(&other).outcome == "negative")
+            (super::rechallenge::rechallenge(&other).outcome == "negative")
                 .then_some("it was given again without recurrence"),
         ];
         let against: Vec<&str> = against.into_iter().flatten().collect();

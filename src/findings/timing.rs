@@ -10,7 +10,7 @@ use crate::kb::doc::LatencyFrom;
 /// When no time settles the order: a recurrence when the drug was given again,
 /// or an improvement once it was withdrawn, shows the reaction followed it.
 fn order_from_events(pair: &Pair) -> Option<(String, Vec<Evidence>)> {
-    let re = challenge::rechallenge(pair);
+    let re = super::rechallenge::rechallenge(pair);
     if matches!(re.outcome, "positive" | "positive-with-co-suspects") {
         return Some((
             said!(
