@@ -5,7 +5,7 @@
 //! same bytes.
 
 pub mod graph;
-mod graph_svg;
+pub mod graph_svg;
 mod html;
 pub mod letter;
 mod svg;

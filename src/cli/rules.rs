@@ -89,7 +89,7 @@ pub enum RulesCommand {
 pub enum GraphFormat {
     Dot,
     Mermaid,
-    /// Rendered by Graphviz `dot`, which must be installed
+    /// An SVG picture laid out by causa (no Graphviz needed)
     Svg,
 }
 
@@ -153,6 +153,7 @@ fn graph(
 ) -> Result<String, Error> {
     let rules = load_rules(dir)?;
     let method = method_or_hint(&rules, id)?;
+    let mut one: Option<eval::Assessment> = None;
     let taken = match case {
         Some(p) => {
             let c = load_case(p, &rules)?;
@@ -165,7 +166,12 @@ fn graph(
                 },
             );
             let refs: Vec<&eval::Assessment> = a.assessments.iter().collect();
-            report::graph::taken_edges(method, &refs)
+            let edges = report::graph::taken_edges(method, &refs);
+            // One pair: its result and total are drawn too.
+            if let [only] = a.assessments.as_slice() {
+                one = Some(only.clone());
+            }
+            edges
         }
         None => Default::default(),
     };
@@ -173,27 +179,16 @@ fn graph(
         GraphFormat::Dot => Ok(report::graph::dot(method, &taken)),
         GraphFormat::Mermaid => Ok(report::graph::mermaid(method, &taken)),
         GraphFormat::Svg => {
-            use std::io::Write as _;
-            use std::process::{Command as Process, Stdio};
-            let mut child = Process::new("dot").arg("-Tsvg").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().map_err(|e| Error::Usage {
-                message: format!("cannot run Graphviz `dot`: {e}"),
-                help: Some("install Graphviz (the `graphviz` package), or use `--format dot` and render elsewhere".into()),
-            })?;
-            if let Some(mut stdin) = child.stdin.take() {
-                stdin
-                    .write_all(report::graph::dot(method, &taken).as_bytes())
-                    .map_err(|e| Error::Write(e.to_string()))?;
-            }
-            let out = child
-                .wait_with_output()
-                .map_err(|e| Error::Write(e.to_string()))?;
-            if !out.status.success() {
-                return Err(Error::Write(format!(
-                    "Graphviz `dot` failed: {}",
-                    String::from_utf8_lossy(&out.stderr).trim()
-                )));
-            }
-            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+            use report::graph_svg::{Taken, standalone};
+            let path = match &one {
+                Some(a) => Taken::of(method, a),
+                None => Taken {
+                    edges: taken,
+                    result: None,
+                    total: None,
+                },
+            };
+            Ok(standalone(method, &path))
         }
     }
 }

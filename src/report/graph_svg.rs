@@ -11,7 +11,7 @@ use crate::eval::Assessment;
 use crate::rules::{Method, Target};
 use layout::backends::svg::SVGWriter;
 use layout::gv::{DotParser, GraphBuilder};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 const TAKEN: &str = "#b3261e";
@@ -23,19 +23,45 @@ fn quoted(s: &str) -> String {
     format!("\"{}\"", s.replace(['\\', '"'], "'"))
 }
 
+/// The path to draw: the edges taken (node, edge), and for one assessment
+/// its result and total.
+pub struct Taken {
+    pub edges: BTreeSet<(usize, usize)>,
+    /// The category reached, as an index of the method's categories.
+    pub result: Option<usize>,
+    /// "total 6 (band 5 to 8)", for methods that add points.
+    pub total: Option<String>,
+}
+
+impl Taken {
+    /// The path of one assessment.
+    pub fn of(method: &Method, a: &Assessment) -> Taken {
+        Taken {
+            edges: a
+                .steps
+                .iter()
+                .filter_map(|s| {
+                    let n = method.node_index(&s.node)?;
+                    Some((n, method.nodes[n].edge_for_answer(&s.answer)?))
+                })
+                .collect(),
+            result: method.categories.iter().position(|c| c.id == a.category),
+            total: match (a.score, &a.band) {
+                (Some(s), Some(b)) => Some(format!("total {s} (band {b})")),
+                (Some(s), None) => Some(format!("total {s}")),
+                _ => None,
+            },
+        }
+    }
+}
+
 /// The DOT text of the picture.
-fn dot(method: &Method, a: &Assessment) -> String {
-    let taken: BTreeMap<usize, usize> = a
-        .steps
-        .iter()
-        .filter_map(|s| {
-            let n = method.node_index(&s.node)?;
-            Some((n, method.nodes[n].edge_for_answer(&s.answer)?))
-        })
-        .collect();
+fn dot(method: &Method, path: &Taken) -> String {
+    let taken = &path.edges;
+    let reached = |i: usize| taken.iter().any(|(n, _)| *n == i);
     let mut out = String::from("digraph {\n");
     for (i, n) in method.nodes.iter().enumerate() {
-        let look = if taken.contains_key(&i) {
+        let look = if reached(i) {
             format!(
                 ", color={}, fillcolor={}",
                 quoted(TAKEN),
@@ -52,7 +78,7 @@ fn dot(method: &Method, a: &Assessment) -> String {
         );
     }
     // The categories an edge ends in, and for sums the result through the bands.
-    let result = method.categories.iter().position(|c| c.id == a.category);
+    let result = path.result;
     let mut ends: Vec<usize> = method
         .nodes
         .iter()
@@ -89,12 +115,11 @@ fn dot(method: &Method, a: &Assessment) -> String {
         );
     }
     if bands {
-        let label = match (a.score, &a.band) {
-            (Some(s), Some(b)) => format!("total {s} (band {b})"),
-            (Some(s), None) => format!("total {s}"),
-            _ => "total".to_owned(),
-        };
-        let reached = a.score.is_some();
+        let label = path.total.clone().unwrap_or_else(|| "total".to_owned());
+        let reached = path.total.is_some()
+            || taken
+                .iter()
+                .any(|&(n, e)| method.nodes[n].edges[e].target == Target::Bands);
         let look = if reached {
             format!(
                 ", color={}, fillcolor={}",
@@ -132,18 +157,28 @@ fn dot(method: &Method, a: &Assessment) -> String {
         let mut groups: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
         groups.sort_by_key(|(_, edges)| edges[0]);
         for (to, edges) in groups {
-            let chosen = taken.get(&i).filter(|j| edges.contains(j));
-            let (label, look) = match chosen {
-                Some(&j) => {
-                    let e = &n.edges[j];
-                    let label = if method.has_score() {
-                        format!("{} ({:+})", e.answer, e.points)
-                    } else {
-                        e.answer.clone()
-                    };
+            let chosen: Vec<usize> = edges
+                .iter()
+                .copied()
+                .filter(|j| taken.contains(&(i, *j)))
+                .collect();
+            let (label, look) = match chosen.as_slice() {
+                [_, ..] => {
+                    let label = chosen
+                        .iter()
+                        .map(|&j| {
+                            let e = &n.edges[j];
+                            if method.has_score() {
+                                format!("{} ({:+})", e.answer, e.points)
+                            } else {
+                                e.answer.clone()
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     (label, format!(", color={}", quoted(TAKEN)))
                 }
-                None => (
+                [] => (
                     edges
                         .iter()
                         .map(|&j| n.edges[j].answer.as_str())
@@ -165,10 +200,10 @@ fn dot(method: &Method, a: &Assessment) -> String {
     out
 }
 
-/// The picture as an inline SVG element, its ids prefixed with `prefix`
-/// (unique in the page), or nothing when layout fails.
-pub fn svg(method: &Method, a: &Assessment, prefix: &str) -> String {
-    let text = dot(method, a);
+/// The picture laid out, as layout-rs writes it (a whole SVG document), or
+/// nothing when layout fails.
+fn laid_out(method: &Method, path: &Taken) -> String {
+    let text = dot(method, path);
     let mut parser = DotParser::new(&text);
     let Ok(graph) = parser.process() else {
         return String::new();
@@ -178,11 +213,31 @@ pub fn svg(method: &Method, a: &Assessment, prefix: &str) -> String {
     let mut visual = builder.get();
     let mut writer = SVGWriter::new();
     visual.do_it(false, false, false, &mut writer);
-    let raw = writer.finalize();
+    sorted_styles(&writer.finalize())
+}
+
+/// A whole SVG file of a method's graph with the edges taken, for `causa
+/// rules graph --format svg`.
+pub fn standalone(method: &Method, path: &Taken) -> String {
+    let mut s =
+        laid_out(method, path).replace("font-family: Times, serif", "font-family: sans-serif");
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}
+
+/// The picture as an inline SVG element, its ids prefixed with `prefix`
+/// (unique in the page), or nothing when layout fails.
+pub fn svg(method: &Method, a: &Assessment, prefix: &str) -> String {
+    let raw = laid_out(method, &Taken::of(method, a));
+    if raw.is_empty() {
+        return raw;
+    }
     let body = raw
         .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>")
         .unwrap_or(&raw);
-    sorted_styles(body)
+    body
         // Inline SVG in HTML needs no namespace, and the page names no address.
         .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
         .replacen(

@@ -368,6 +368,28 @@ fn rules_graph_draws_the_path_a_case_takes() {
     let out = causa(&["rules", "graph", "naranj"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `naranjo`?"));
+    // SVG without Graphviz: the reference case's SEFV path, its total and result.
+    let out = causa(&[
+        "rules", "graph", "sefv", "--format", "svg", "--case", REFERENCE,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        svg.starts_with("<?xml") && svg.contains("<svg ") && svg.trim_end().ends_with("</svg>")
+    );
+    for label in [
+        ">d-re-exposure<",
+        ">positive (+3)<",
+        ">total 6 (band 6 to 7)<",
+        ">Probable<",
+    ] {
+        assert!(svg.contains(label), "{label} missing");
+    }
 }
 
 #[test]
