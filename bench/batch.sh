@@ -30,6 +30,8 @@ measure() {
   /usr/bin/time -f "%M" -o "$work/mem" "$bin" batch "$work/cases.ndjson" --out "$work/out.csv" "$@" > /dev/null
   end=$(date +%s.%N)
   python3 -c "import sys; n=int(sys.argv[1]); t=float(sys.argv[3])-float(sys.argv[2]); print(f'{sys.argv[4]}: {n} pairs in {t:.2f} s = {n/t:,.0f} pairs/s, peak memory {int(sys.argv[5])/1024:.0f} MiB')" "$n" "$start" "$end" "$label" "$(cat "$work/mem")"
+  python3 -c "import sys; print(float(sys.argv[2])-float(sys.argv[1]))" "$start" "$end" > "$work/seconds-$label"
 }
 measure "validate only" --validate-only
 measure "full scoring, all methods"
+python3 -c "import sys; v=float(open(sys.argv[1]).read()); f=float(open(sys.argv[2]).read()); print(f'full scoring takes {f/v:.2f} times validate-only (target 1.4)')" "$work/seconds-validate only" "$work/seconds-full scoring, all methods"

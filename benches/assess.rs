@@ -1,5 +1,6 @@
 //! Assessment speed: each shipped method on the reference case (ALDEN on an
 //! SJS/TEN case, since it does not apply to the reference case's vasculitis),
+//! with its full trace and on the lean path of batch rows,
 //! loading and validating a case, and the batch path over a few thousand
 //! synthetic NDJSON cases like those of `bench/batch.sh`, with and without
 //! scoring. Run with `cargo bench --bench assess`.
@@ -43,6 +44,11 @@ fn methods(c: &mut Criterion) {
         group.bench_function(format!("{} on {}", m.id, name.unwrap_or(path)), |b| {
             b.iter(|| eval::assess(&rules, black_box(&case), &options))
         });
+        // The lean path batch rows take: the same result without the trace.
+        group.bench_function(
+            format!("{} on {}, lean (batch rows)", m.id, name.unwrap_or(path)),
+            |b| b.iter(|| eval::rows(&rules, black_box(&case), &options).len()),
+        );
     }
     let case = rules.load_case(&source(REFERENCE)).expect("valid fixture");
     group.bench_function("all methods on the reference case", |b| {
