@@ -229,121 +229,164 @@ fn structure(a: &Method, b: &Method, out: &mut Vec<String>) {
 }
 
 /// Where a walk through a method ends: (category id, total for scored methods).
-fn ending(m: &Method, t: Target, total: i64) -> (String, Option<i64>) {
+fn ending(m: &Method, t: Target, total: i64) -> (&str, Option<i64>) {
     match t {
-        Target::Category(c) => (m.categories[c].id.clone(), m.has_score().then_some(total)),
+        Target::Category(c) => (m.categories[c].id.as_str(), m.has_score().then_some(total)),
         Target::Bands => (
-            m.band_for(total).map_or_else(
-                || "no-band".to_owned(),
-                |(_, b)| m.categories[b.category].id.clone(),
-            ),
+            m.band_for(total)
+                .map_or("no-band", |(_, b)| m.categories[b.category].id.as_str()),
             Some(total),
         ),
-        Target::Node(_) => unreachable_category(),
+        Target::Node(_) => ("no-category", None),
     }
 }
 
-fn unreachable_category() -> (String, Option<i64>) {
-    ("no-category".to_owned(), None)
+/// The old version's answers, as the new version sees them: for each node of
+/// `b`, whether the old path asked it, and the edge of `b` with the answer it
+/// gave (none when `b` lacks that answer). Filled from indices computed once,
+/// so the walks compare no text.
+struct Given {
+    asked: Vec<bool>,
+    edge: Vec<Option<usize>>,
+}
+
+/// For each node of `a`, the node of `b` with its id, and for each of its
+/// edges the edge of that node with the same answer.
+struct Correspondence {
+    node: Vec<Option<usize>>,
+    edge: Vec<Vec<Option<usize>>>,
+}
+
+impl Correspondence {
+    fn of(a: &Method, b: &Method) -> Correspondence {
+        let node: Vec<Option<usize>> = a.nodes.iter().map(|n| b.node_index(&n.id)).collect();
+        let edge = a
+            .nodes
+            .iter()
+            .zip(&node)
+            .map(|(n, bn)| {
+                n.edges
+                    .iter()
+                    .map(|e| bn.and_then(|bn| b.nodes[bn].edge_for_answer(&e.answer)))
+                    .collect()
+            })
+            .collect();
+        Correspondence { node, edge }
+    }
 }
 
 /// Walks every path of `a`; for each, walks `b` with the same answers, branching
 /// over the answers of nodes the path of `a` never asked.
 fn semantics(a: &Method, b: &Method) -> MethodSemantics {
-    let mut changed = Vec::new();
-    let mut combinations = 0u64;
-    let mut path: Vec<(usize, usize)> = Vec::new();
-    walk_old(a, b, a.start, 0, &mut path, &mut combinations, &mut changed);
+    let mut walk = Walk {
+        a,
+        b,
+        map: Correspondence::of(a, b),
+        given: Given {
+            asked: vec![false; b.nodes.len()],
+            edge: vec![None; b.nodes.len()],
+        },
+        old_path: Vec::new(),
+        new_path: Vec::new(),
+        count: 0,
+        changed: Vec::new(),
+    };
+    walk.through_old(a.start, 0);
+    let mut changed = walk.changed;
     changed.sort();
     let groups = group(b, a, &changed);
     MethodSemantics {
         method: a.id.clone(),
-        combinations,
+        combinations: walk.count,
         changed,
         groups,
     }
 }
 
-fn walk_old(
-    a: &Method,
-    b: &Method,
-    at: usize,
-    total: i64,
-    path: &mut Vec<(usize, usize)>,
-    count: &mut u64,
-    out: &mut Vec<ChangedVector>,
-) {
-    for (ei, e) in a.nodes[at].edges.iter().enumerate() {
-        path.push((at, ei));
-        let t = total.saturating_add(e.points);
-        match e.target {
-            Target::Node(n) => walk_old(a, b, n, t, path, count, out),
-            end => {
-                let (old_cat, old_total) = ending(a, end, t);
-                let given: BTreeMap<&str, &str> = path
-                    .iter()
-                    .map(|(n, e)| {
-                        (
-                            a.nodes[*n].id.as_str(),
-                            a.nodes[*n].edges[*e].answer.as_str(),
-                        )
-                    })
-                    .collect();
-                let asked: Vec<(String, String)> = path
-                    .iter()
-                    .map(|(n, e)| (a.nodes[*n].id.clone(), a.nodes[*n].edges[*e].answer.clone()))
-                    .collect();
-                walk_new(
-                    b, b.start, 0, &given, asked, &old_cat, old_total, count, out,
-                );
-            }
-        }
-        path.pop();
-    }
+/// The state of the two walks: the paths taken so far as (node, edge)
+/// indices, and what they found. Text is made only for a changed vector.
+struct Walk<'m> {
+    a: &'m Method,
+    b: &'m Method,
+    map: Correspondence,
+    given: Given,
+    old_path: Vec<(usize, usize)>,
+    new_path: Vec<(usize, usize)>,
+    count: u64,
+    changed: Vec<ChangedVector>,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn walk_new(
-    b: &Method,
-    at: usize,
-    total: i64,
-    given: &BTreeMap<&str, &str>,
-    asked: Vec<(String, String)>,
-    old_cat: &str,
-    old_total: Option<i64>,
-    count: &mut u64,
-    out: &mut Vec<ChangedVector>,
-) {
-    let node = &b.nodes[at];
-    // The old version's answer when it asked this node (and the answer still exists), else every answer.
-    let choices: Vec<usize> = match given
-        .get(node.id.as_str())
-        .and_then(|ans| node.edge_for_answer(ans))
-    {
-        Some(e) => vec![e],
-        None => (0..node.edges.len()).collect(),
-    };
-    for e in choices {
-        let edge = &node.edges[e];
-        let t = total.saturating_add(edge.points);
-        let mut asked = asked.clone();
-        if !given.contains_key(node.id.as_str()) {
-            asked.push((node.id.clone(), edge.answer.clone()));
-        }
-        match edge.target {
-            Target::Node(n) => walk_new(b, n, t, given, asked, old_cat, old_total, count, out),
-            end => {
-                *count += 1;
-                let (new_cat, new_total) = ending(b, end, t);
-                if new_cat != old_cat {
-                    out.push(ChangedVector {
-                        answers: asked,
-                        old_category: old_cat.to_owned(),
-                        new_category: new_cat,
-                        old_total,
-                        new_total,
-                    });
+impl<'m> Walk<'m> {
+    fn through_old(&mut self, at: usize, total: i64) {
+        let a = self.a;
+        for (ei, e) in a.nodes[at].edges.iter().enumerate() {
+            self.old_path.push((at, ei));
+            let t = total.saturating_add(e.points);
+            match e.target {
+                Target::Node(n) => self.through_old(n, t),
+                end => {
+                    let (old_cat, old_total) = ending(a, end, t);
+                    self.given.asked.fill(false);
+                    self.given.edge.fill(None);
+                    for &(n, e) in &self.old_path {
+                        if let Some(bn) = self.map.node[n] {
+                            self.given.asked[bn] = true;
+                            self.given.edge[bn] = self.map.edge[n][e];
+                        }
+                    }
+                    self.through_new(self.b.start, 0, old_cat, old_total);
                 }
+            }
+            self.old_path.pop();
+        }
+    }
+
+    fn through_new(&mut self, at: usize, total: i64, old_cat: &str, old_total: Option<i64>) {
+        let b = self.b;
+        let node = &b.nodes[at];
+        // The old version's answer when it asked this node (and the answer still exists), else every answer.
+        let choices = match self.given.edge[at] {
+            Some(e) => e..e + 1,
+            None => 0..node.edges.len(),
+        };
+        let asked_before = self.given.asked[at];
+        for e in choices {
+            let edge = &node.edges[e];
+            let t = total.saturating_add(edge.points);
+            if !asked_before {
+                self.new_path.push((at, e));
+            }
+            match edge.target {
+                Target::Node(n) => self.through_new(n, t, old_cat, old_total),
+                end => {
+                    self.count += 1;
+                    let (new_cat, new_total) = ending(b, end, t);
+                    if new_cat != old_cat {
+                        let a = self.a;
+                        // (node, answer) in the order asked: the old path, then what only the new one asked.
+                        let answers = self
+                            .old_path
+                            .iter()
+                            .map(|&(n, e)| (&a.nodes[n], &a.nodes[n].edges[e]))
+                            .chain(
+                                self.new_path
+                                    .iter()
+                                    .map(|&(n, e)| (&b.nodes[n], &b.nodes[n].edges[e])),
+                            )
+                            .map(|(n, e)| (n.id.clone(), e.answer.clone()))
+                            .collect();
+                        self.changed.push(ChangedVector {
+                            answers,
+                            old_category: old_cat.to_owned(),
+                            new_category: new_cat.to_owned(),
+                            old_total,
+                            new_total,
+                        });
+                    }
+                }
+            }
+            if !asked_before {
+                self.new_path.pop();
             }
         }
     }
