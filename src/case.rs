@@ -180,6 +180,17 @@ pub struct Dose {
     pub unit: Option<String>,
 }
 
+impl Dose {
+    /// The unit for comparing doses: its first word, in lower case ("mg" for
+    /// "mg daily"); `None` when the dose has no unit.
+    pub fn unit_key(&self) -> Option<String> {
+        self.unit
+            .as_deref()
+            .and_then(|u| u.split_whitespace().next())
+            .map(str::to_lowercase)
+    }
+}
+
 /// How the drug is given over time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Regimen {

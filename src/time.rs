@@ -118,6 +118,21 @@ pub struct DaySpan {
 }
 
 impl DaySpan {
+    /// Days of an episode as written: "4", or "10-16".
+    pub fn day_numbers(&self) -> String {
+        if self.min == self.max {
+            self.min.to_string()
+        } else {
+            format!("{}-{}", self.min, self.max)
+        }
+    }
+
+    /// The same in words: "day 4", or "days 10-16".
+    pub fn days_words(&self) -> String {
+        let plural = if self.min == self.max { "" } else { "s" };
+        format!("day{plural} {}", self.day_numbers())
+    }
+
     pub fn exact(n: i64) -> Self {
         DaySpan { min: n, max: n }
     }

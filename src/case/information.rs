@@ -165,11 +165,7 @@ impl Case {
         };
         let mut what = episode;
         if let Some(d) = s.day {
-            what.push_str(&if d.min == d.max {
-                format!(", day {}", d.min)
-            } else {
-                format!(", days {}-{}", d.min, d.max)
-            });
+            what.push_str(&format!(", {}", d.days_words()));
         }
         if let Some(dose) = &s.dose {
             what.push_str(&format!(" at {}", dose.text));

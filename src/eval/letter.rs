@@ -367,13 +367,7 @@ fn episode(case: &Case, r: &Rechallenge) -> Episode {
             grade.push(format!("Brown grade {}", kebab(&b)));
         }
         steps.push(StepRecord {
-            day: s.day.map_or_else(String::new, |d| {
-                if d.min == d.max {
-                    d.min.to_string()
-                } else {
-                    format!("{}-{}", d.min, d.max)
-                }
-            }),
+            day: s.day.map_or_else(String::new, |d| d.day_numbers()),
             // Only the step's own span, not the imprecision of a start known to the month.
             dates: s
                 .date
@@ -445,27 +439,24 @@ fn target_reached(r: &Rechallenge) -> String {
     let Some(target) = &r.target_dose else {
         return "no target dose recorded".to_owned();
     };
-    let (Some(goal), Some(unit)) = (target.amount, target.unit.as_deref()) else {
+    let (Some(goal), Some(unit)) = (target.amount, target.unit_key()) else {
         return format!("cannot tell whether {} was reached", target.text);
     };
     let mut highest: Option<(f64, &str)> = None;
     let mut given: Option<String> = None;
     for s in &r.steps {
         let Some(d) = &s.dose else { continue };
-        let (Some(a), Some(u)) = (d.amount, d.unit.as_deref()) else {
+        // A step in another unit says nothing either way.
+        let (Some(a), Some(u)) = (d.amount, d.unit_key()) else {
             continue;
         };
         if u != unit {
-            return format!("cannot tell whether {} was reached", target.text);
+            continue;
         }
         if a >= goal {
-            let day = s.day.map_or_else(String::new, |d| {
-                if d.min == d.max {
-                    format!(" on day {}", d.min)
-                } else {
-                    format!(" on days {}-{}", d.min, d.max)
-                }
-            });
+            let day = s
+                .day
+                .map_or_else(String::new, |d| format!(" on {}", d.days_words()));
             // Reached means given and tolerated; a dose that brought the reaction back was not reached.
             if s.outcome == StepOutcome::Tolerated {
                 return format!("reached{day} ({})", d.text);

@@ -109,24 +109,16 @@ enum Reached {
     NotKnown,
 }
 
-/// A dose's unit for comparison: its first word, in lower case ("mg" for "mg daily").
-fn unit_of(d: &Dose) -> Option<String> {
-    d.unit
-        .as_deref()
-        .and_then(|u| u.split_whitespace().next())
-        .map(str::to_lowercase)
-}
-
 fn reached_index_dose(pair: &Pair, r: &Rechallenge) -> Reached {
     let Some((index, index_unit, index_text)) =
-        dose_at_reaction(pair).and_then(|d| Some((d.amount?, unit_of(d)?, d.text.clone())))
+        dose_at_reaction(pair).and_then(|d| Some((d.amount?, d.unit_key()?, d.text.clone())))
     else {
         return Reached::NotKnown;
     };
     let mut top: Option<(f64, &str)> = None;
     for s in &r.steps {
         let Some(d) = &s.dose else { continue };
-        let (Some(a), Some(u)) = (d.amount, unit_of(d)) else {
+        let (Some(a), Some(u)) = (d.amount, d.unit_key()) else {
             continue;
         };
         // A step in another unit says nothing either way.
@@ -331,11 +323,7 @@ pub(super) fn rechallenge(pair: &Pair) -> Finding {
 fn step_text(s: &Step) -> String {
     let mut t = String::from("recurrence");
     if let Some(d) = s.day {
-        t.push_str(&if d.min == d.max {
-            format!(" on day {}", d.min)
-        } else {
-            format!(" on days {}-{}", d.min, d.max)
-        });
+        t.push_str(&format!(" on {}", d.days_words()));
     }
     if let Some(d) = &s.dose {
         t.push_str(&format!(" at {}", d.text));

@@ -55,21 +55,22 @@ impl Taken {
     }
 }
 
+/// A box's attributes: outlined in red and filled when on the path.
+fn box_look(on_path: bool, fill: &str) -> String {
+    if on_path {
+        format!(", color={}, fillcolor={}", quoted(TAKEN), quoted(fill))
+    } else {
+        String::new()
+    }
+}
+
 /// The DOT text of the picture.
 fn dot(method: &Method, path: &Taken) -> String {
     let taken = &path.edges;
     let reached = |i: usize| taken.iter().any(|(n, _)| *n == i);
     let mut out = String::from("digraph {\n");
     for (i, n) in method.nodes.iter().enumerate() {
-        let look = if reached(i) {
-            format!(
-                ", color={}, fillcolor={}",
-                quoted(TAKEN),
-                quoted(TAKEN_FILL)
-            )
-        } else {
-            String::new()
-        };
+        let look = box_look(reached(i), TAKEN_FILL);
         let _ = writeln!(
             out,
             "  {} [shape=box, label={}{look}];",
@@ -98,15 +99,7 @@ fn dot(method: &Method, path: &Taken) -> String {
     ends.sort_unstable();
     ends.dedup();
     for c in ends {
-        let look = if Some(c) == result {
-            format!(
-                ", color={}, fillcolor={}",
-                quoted(TAKEN),
-                quoted(RESULT_FILL)
-            )
-        } else {
-            String::new()
-        };
+        let look = box_look(Some(c) == result, RESULT_FILL);
         let _ = writeln!(
             out,
             "  {} [shape=box, label={}{look}];",
@@ -120,15 +113,7 @@ fn dot(method: &Method, path: &Taken) -> String {
             || taken
                 .iter()
                 .any(|&(n, e)| method.nodes[n].edges[e].target == Target::Bands);
-        let look = if reached {
-            format!(
-                ", color={}, fillcolor={}",
-                quoted(TAKEN),
-                quoted(TAKEN_FILL)
-            )
-        } else {
-            String::new()
-        };
+        let look = box_look(reached, TAKEN_FILL);
         let _ = writeln!(
             out,
             "  \"bands\" [shape=box, label={}{look}];",
@@ -285,8 +270,5 @@ fn label_of(method: &Method, a: &Assessment) -> String {
         "The decision graph of {}; this pair's path ends in {}",
         method.name, a.category_label
     );
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    super::svg::esc(&text)
 }

@@ -27,12 +27,7 @@ pub fn markdown(all: &[Letter]) -> String {
 
 /// Case text escaped, then `` `x` `` shown as code.
 fn ticks(s: String) -> Value {
-    let escaped = s
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#x27;");
+    let escaped = super::svg::esc(&s);
     let mut out = String::new();
     for (i, part) in escaped.split('`').enumerate() {
         if i % 2 == 1 {

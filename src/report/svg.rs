@@ -14,7 +14,7 @@ const LANE: f64 = 26.0;
 const TOP: f64 = 28.0;
 
 /// Text as it may stand in SVG, in an element or an attribute.
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

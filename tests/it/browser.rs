@@ -76,6 +76,42 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
     (be(16), be(20))
 }
 
+/// A 1200×1600 screenshot of the page, checked not blank (a blank page
+/// compresses to a few kilobytes) and kept in the target folder as `keep_as`,
+/// where the README's pictures are taken from.
+fn screenshot(browser: &Path, page: &Path, dir: &Path, keep_as: &str) {
+    let shot = dir.join(keep_as);
+    let out = headless(
+        browser,
+        &[
+            "--window-size=1200,1600",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        page,
+    );
+    assert!(shot.is_file(), "{}", String::from_utf8_lossy(&out.stderr));
+    let png = std::fs::read(&shot).unwrap();
+    assert_eq!(png_size(&png), (1200, 1600));
+    assert!(png.len() > 40_000, "{} bytes", png.len());
+    let _ = std::fs::copy(&shot, Path::new(env!("CARGO_TARGET_TMPDIR")).join(keep_as));
+}
+
+/// The page printed to PDF: its number of sheets.
+fn printed_pages(browser: &Path, page: &Path, dir: &Path) -> usize {
+    let pdf = dir.join("printed.pdf");
+    headless(
+        browser,
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+        ],
+        page,
+    );
+    let bytes = std::fs::read(&pdf).expect("a PDF");
+    let text = String::from_utf8_lossy(&bytes);
+    text.matches("/Type /Page").count() - text.matches("/Type /Pages").count()
+}
+
 const FIXTURES: [&str; 3] = [
     "lenalidomide-lv-desensitization",
     "amoxicillin-exanthem-rechallenge",
@@ -120,37 +156,9 @@ fn the_reference_report_draws_and_prints_with_every_section_open() {
     let Some(browser) = chromium() else { return };
     let dir = folder("print");
     let page = report(&dir, FIXTURES[0]);
-    let shot = dir.join("shot.png");
-    let out = headless(
-        &browser,
-        &[
-            "--window-size=1200,1600",
-            &format!("--screenshot={}", shot.display()),
-        ],
-        &page,
-    );
-    assert!(shot.is_file(), "{}", String::from_utf8_lossy(&out.stderr));
-    let png = std::fs::read(&shot).unwrap();
-    assert_eq!(png_size(&png), (1200, 1600));
-    // A blank page compresses to a few kilobytes; the report does not.
-    assert!(png.len() > 40_000, "{} bytes", png.len());
-    // Kept where the README's picture of the report is taken from (docs/html-report.png).
-    let _ = std::fs::copy(
-        &shot,
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join("html-report.png"),
-    );
-    let pdf = dir.join("report.pdf");
-    headless(
-        &browser,
-        &[
-            "--no-pdf-header-footer",
-            &format!("--print-to-pdf={}", pdf.display()),
-        ],
-        &page,
-    );
-    let bytes = std::fs::read(&pdf).expect("a PDF");
-    let text = String::from_utf8_lossy(&bytes);
-    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    // Kept for the README's picture of the report (docs/html-report.png).
+    screenshot(&browser, &page, &dir, "html-report.png");
+    let pages = printed_pages(&browser, &page, &dir);
     // Folded, the report prints on two A4 sheets; the print stylesheet unfolds
     // the five traces with four decision graphs (eleven sheets).
     assert!((8..=14).contains(&pages), "{pages} pages");
@@ -192,35 +200,9 @@ fn the_allergist_letter_loads_draws_and_prints() {
     assert!(dom.contains("<h2>Causality before and after</h2>"));
     assert!(dom.contains("<tr class=\"moved\">"));
     assert!(dom.contains("<h2>Desensitization record</h2>"));
-    let shot = dir.join("letter.png");
-    headless(
-        &browser,
-        &[
-            "--window-size=1200,1600",
-            &format!("--screenshot={}", shot.display()),
-        ],
-        &page,
-    );
-    let png = std::fs::read(&shot).expect("a screenshot");
-    assert_eq!(png_size(&png), (1200, 1600));
-    assert!(png.len() > 40_000, "{} bytes", png.len());
-    // Kept where the README's picture of the letter is taken from (docs/allergist-letter.png).
-    let _ = std::fs::copy(
-        &shot,
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join("allergist-letter.png"),
-    );
-    let pdf = dir.join("letter.pdf");
-    headless(
-        &browser,
-        &[
-            "--no-pdf-header-footer",
-            &format!("--print-to-pdf={}", pdf.display()),
-        ],
-        &page,
-    );
-    let bytes = std::fs::read(&pdf).expect("a PDF");
-    let text = String::from_utf8_lossy(&bytes);
-    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    // Kept for the README's picture of the letter (docs/allergist-letter.png).
+    screenshot(&browser, &page, &dir, "allergist-letter.png");
+    let pages = printed_pages(&browser, &page, &dir);
     assert!((2..=6).contains(&pages), "{pages} pages");
     std::fs::remove_dir_all(&dir).ok();
 }
