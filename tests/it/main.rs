@@ -21,6 +21,7 @@ mod rules;
 mod serve;
 mod serve_browser;
 mod times;
+mod unchanged;
 
 use causa::diagnostic::SourceFile;
 use causa::rules::RuleSet;
