@@ -1,13 +1,19 @@
 //! Assessment speed: each shipped method on the reference case (ALDEN on an
 //! SJS/TEN case, since it does not apply to the reference case's vasculitis),
-//! with its full trace and on the lean path of batch rows,
+//! with its full trace (with and without deriving the findings) and on the
+//! lean path of batch rows,
 //! loading and validating a case, and the batch path over a few thousand
 //! synthetic NDJSON cases like those of `bench/batch.sh`, with and without
 //! scoring. Run with `cargo bench --bench assess`.
 
+/// The allocator the `causa` binary uses, so that the figures are the program's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use causa::batch::{self, RowFormat};
 use causa::diagnostic::SourceFile;
-use causa::eval::{self, Options};
+use causa::eval::{self, Found, Options};
+use causa::findings::Pair;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -44,6 +50,24 @@ fn methods(c: &mut Criterion) {
         group.bench_function(format!("{} on {}", m.id, name.unwrap_or(path)), |b| {
             b.iter(|| eval::assess(&rules, black_box(&case), &options))
         });
+        // The walk and its trace alone: the findings of the pair already
+        // derived (as they are for every method after the first), the
+        // assessment built and dropped.
+        let d = case
+            .drugs
+            .iter()
+            .position(|d| d.role == causa::case::Role::Suspect);
+        let pair = Pair::new(&case, &rules.kb, d.unwrap_or(0), 0, &rules.policy);
+        let mut found = Found::new();
+        eval::assess_pair(&rules, m, &pair, &mut found);
+        group.bench_function(
+            format!(
+                "{} on {}, trace without derivation",
+                m.id,
+                name.unwrap_or(path)
+            ),
+            |b| b.iter(|| eval::assess_pair(&rules, m, black_box(&pair), &mut found)),
+        );
         // The lean path batch rows take: the same result without the trace.
         group.bench_function(
             format!("{} on {}, lean (batch rows)", m.id, name.unwrap_or(path)),

@@ -2,6 +2,10 @@
 //! shipped rules and a copy with one point changed (target: under 1 µs
 //! per answer vector in a release build). Run with `cargo bench --bench rules_diff`.
 
+/// The allocator the `causa` binary uses, so that the figures are the program's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::path::Path;
 

@@ -142,13 +142,7 @@ fn structure(a: &Method, b: &Method, out: &mut Vec<String>) {
     let bands = |m: &Method| {
         m.bands
             .iter()
-            .map(|x| {
-                format!(
-                    "{} {}",
-                    m.categories[x.category].id,
-                    crate::eval::band_text(*x)
-                )
-            })
+            .map(|x| format!("{} {}", m.categories[x.category].id, x.text()))
             .collect::<Vec<_>>()
     };
     if bands(a) != bands(b) {
@@ -459,14 +453,14 @@ pub fn corpus_changes(case: &str, old: &[Assessment], new: &[Assessment]) -> Vec
             .find(|a| a.drug == b.drug && a.reaction == b.reaction && a.method == b.method);
         let shown = |x: &Assessment| match x.score {
             Some(s) => format!("{} ({s})", x.category),
-            None => x.category.clone(),
+            None => x.category.to_owned(),
         };
         let Some(a) = a else {
             out.push(CaseChange {
                 case: case.to_owned(),
                 drug: b.drug.clone(),
                 reaction: b.reaction.clone(),
-                method: b.method.clone(),
+                method: b.method.to_owned(),
                 old: "not assessed".into(),
                 new: shown(b),
                 first_difference: None,
@@ -499,7 +493,7 @@ pub fn corpus_changes(case: &str, old: &[Assessment], new: &[Assessment]) -> Vec
             case: case.to_owned(),
             drug: b.drug.clone(),
             reaction: b.reaction.clone(),
-            method: b.method.clone(),
+            method: b.method.to_owned(),
             old: shown(a),
             new: shown(b),
             first_difference: first,

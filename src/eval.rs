@@ -32,6 +32,7 @@ use crate::rules::{Ask, Method, RuleSet, Target};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// The version of this engine, stamped on every report.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -55,9 +56,10 @@ pub struct ListednessStamp {
     pub documents: Vec<String>,
 }
 
-/// Everything assessed for one case.
+/// Everything assessed for one case. Rule texts (questions, answers,
+/// categories) are borrowed from the rule set it was assessed with.
 #[derive(Debug, Clone, Serialize)]
-pub struct CaseAssessment {
+pub struct CaseAssessment<'r> {
     pub engine_version: &'static str,
     pub rules_digest: String,
     /// The user's listedness table, when one was given: it decides listedness
@@ -73,7 +75,7 @@ pub struct CaseAssessment {
     pub methods: Vec<MethodStamp>,
     /// The policy in force: every switch, its value, and whether that is the default.
     pub policy: Vec<PolicySetting>,
-    pub assessments: Vec<Assessment>,
+    pub assessments: Vec<Assessment<'r>>,
     pub summary: Vec<PairSummary>,
     /// Safety statements a reader must not miss: re-exposure contraindicated after this reaction.
     pub warnings: Vec<String>,
@@ -132,26 +134,27 @@ pub struct MethodStamp {
     pub file: String,
 }
 
-/// One method's result for one drug–event pair, with its trace.
+/// One method's result for one drug–event pair, with its trace; the rule
+/// texts are borrowed from the rule set (`'r`).
 #[derive(Debug, Clone, Serialize)]
-pub struct Assessment {
+pub struct Assessment<'r> {
     pub drug: String,
     pub drug_name: String,
     pub reaction: String,
     pub reaction_term: String,
-    pub method: String,
-    pub method_version: String,
+    pub method: &'r str,
+    pub method_version: &'r str,
     /// The total, for methods that add points.
     pub score: Option<i64>,
-    pub category: String,
-    pub category_label: String,
+    pub category: &'r str,
+    pub category_label: &'r str,
     /// The category's level on the common scale.
-    pub level: String,
+    pub level: &'r str,
     /// The band the total fell in, as text (`5 to 8`).
-    pub band: Option<String>,
-    pub steps: Vec<Step>,
+    pub band: Option<&'r str>,
+    pub steps: Vec<Step<'r>>,
     /// For ladders: the category just above the result and the criterion that failed.
-    pub next_category_missed: Option<LadderMiss>,
+    pub next_category_missed: Option<LadderMiss<'r>>,
     /// Why the method does not apply to this pair (category `not-applicable`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_applicable: Option<String>,
@@ -162,7 +165,7 @@ pub struct Assessment {
     pub insufficient: bool,
     /// Questions only an assessor answers that no one has, whose default
     /// reading the result rests on: it is provisional until they are answered.
-    pub provisional: Vec<String>,
+    pub provisional: Vec<&'r str>,
 }
 
 /// What a method's answers for one pair rested on.
@@ -190,32 +193,35 @@ pub const NOT_SCORED: &str = "not-scored";
 /// The category id of a pair a method is not meant for.
 pub const NOT_APPLICABLE: &str = "not-applicable";
 
+/// One question of a method's trace: the rule's texts are borrowed from the
+/// rule set, and a finding's reasoning and evidence are shared by every method
+/// that asked it for the pair.
 #[derive(Debug, Clone, Serialize)]
-pub struct Step {
-    pub node: String,
-    pub question: String,
-    pub rationale: String,
-    pub reference: String,
+pub struct Step<'r> {
+    pub node: &'r str,
+    pub question: &'r str,
+    pub rationale: &'r str,
+    pub reference: &'r str,
     /// For ladders, the category whose criterion this is.
-    pub criterion_of: Option<String>,
+    pub criterion_of: Option<&'r str>,
     /// The finding asked, or `assessor`.
-    pub asked: String,
+    pub asked: &'r str,
     /// The finding's outcome (absent for assessor questions).
-    pub outcome: Option<String>,
-    pub reasoning: String,
+    pub outcome: Option<&'r str>,
+    pub reasoning: Arc<str>,
     /// The answer derived from the case, before any assessor input.
-    pub derived_answer: String,
-    pub answer: String,
+    pub derived_answer: &'r str,
+    pub answer: &'r str,
     pub points: i64,
     pub total: i64,
-    pub evidence: Vec<Evidence>,
-    pub assessor_input: Option<AssessorInput>,
+    pub evidence: Arc<[Evidence]>,
+    pub assessor_input: Option<Box<AssessorInput>>,
     /// Set when a policy switch away from its default changed this step's answer.
-    pub policy_change: Option<PolicyChange>,
+    pub policy_change: Option<Box<PolicyChange>>,
     /// When the facts allowed several outcomes: each, with the answer and
     /// points it gives at this node, and the reading the node took.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uncertain: Option<Uncertain>,
+    pub uncertain: Option<Box<Uncertain>>,
     /// What the answer rests on: `facts`, `knowledge`, `assessor` or `unknown`.
     pub basis: &'static str,
 }
@@ -249,11 +255,11 @@ pub struct AssessorInput {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct LadderMiss {
-    pub category: String,
-    pub node: String,
-    pub question: String,
-    pub answer: String,
+pub struct LadderMiss<'r> {
+    pub category: &'r str,
+    pub node: &'r str,
+    pub question: &'r str,
+    pub answer: &'r str,
 }
 
 /// All methods' results for one pair, side by side.
@@ -324,7 +330,7 @@ fn nothing_assessed(reactions: &[usize]) -> String {
     }
 }
 
-pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment {
+pub fn assess<'r>(rules: &'r RuleSet, case: &Case, options: &Options) -> CaseAssessment<'r> {
     let view;
     let case = match options.as_of {
         Some(day) => {
@@ -333,7 +339,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         }
         None => case,
     };
-    let methods: Vec<&Method> = rules
+    let methods: Vec<&'r Method> = rules
         .methods
         .iter()
         .filter(|m| options.methods.is_empty() || options.methods.iter().any(|x| x == &m.id))
@@ -381,7 +387,7 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         }
         for &r in &reactions {
             let pair = Pair::new(case, &rules.kb, d, r, &policy);
-            let mut results = Vec::new();
+            let mut assessed = false;
             let mut found = Found::new();
             for m in &methods {
                 let a = match applicability(m, &pair) {
@@ -389,10 +395,10 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
                     Applies::Skip => continue,
                     Applies::No(why) => not_applicable(m, &pair, why_not(m, &pair, why)),
                 };
-                results.push((a.method.clone(), a.category.clone(), a.level.clone()));
+                assessed = true;
                 assessments.push(a);
             }
-            if !results.is_empty() {
+            if assessed {
                 pairs_seen.push((d, r));
             }
         }
@@ -401,14 +407,24 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
     if !refs.is_empty() {
         for a in &mut assessments {
             for s in &mut a.steps {
-                for e in &mut s.evidence {
-                    if let Some((path, r)) = refs
-                        .iter()
+                let from = |e: &Evidence| {
+                    refs.iter()
                         .find(|(p, _)| e.source == *p || e.source.starts_with(&format!("{p}.")))
-                    {
-                        let _ = path;
-                        e.source = format!("{} (from {r})", e.source);
-                    }
+                        .map(|(_, r)| r)
+                };
+                if s.evidence.iter().any(|e| from(e).is_some()) {
+                    let evidence: Vec<Evidence> = s
+                        .evidence
+                        .iter()
+                        .map(|e| match from(e) {
+                            Some(r) => Evidence {
+                                source: format!("{} (from {r})", e.source),
+                                value: e.value.clone(),
+                            },
+                            None => e.clone(),
+                        })
+                        .collect();
+                    s.evidence = Arc::from(evidence);
                 }
             }
         }
@@ -417,7 +433,13 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
         let results = assessments
             .iter()
             .filter(|a| a.drug == case.drugs[d].id && a.reaction == case.reactions[r].id)
-            .map(|a| (a.method.clone(), a.category.clone(), a.level.clone()))
+            .map(|a| {
+                (
+                    a.method.to_owned(),
+                    a.category.to_owned(),
+                    a.level.to_owned(),
+                )
+            })
             .collect();
         summary.push(concordance(rules, &assessments, d, r, case, results));
     }
@@ -504,17 +526,6 @@ pub fn assess(rules: &RuleSet, case: &Case, options: &Options) -> CaseAssessment
                 source_ref: x.source_ref.clone(),
             })
             .collect(),
-    }
-}
-
-/// A band as text: `5 to 8`, `9 or more`.
-pub fn band_text(b: crate::rules::Band) -> String {
-    match (b.min, b.max) {
-        (Some(lo), Some(hi)) if lo == hi => format!("{lo}"),
-        (Some(lo), Some(hi)) => format!("{lo} to {hi}"),
-        (Some(lo), None) => format!("{lo} or more"),
-        (None, Some(hi)) => format!("{hi} or less"),
-        (None, None) => "any total".to_owned(),
     }
 }
 

@@ -141,6 +141,15 @@ impl FindingId {
         matches!(self, FindingId::PreviousKnowledge | FindingId::Notoriety)
     }
 
+    /// An outcome's place in the finding's vocabulary (0 for a name not in it,
+    /// which validation rules out).
+    pub fn outcome_index(self, outcome: &str) -> usize {
+        self.outcomes()
+            .iter()
+            .position(|o| *o == outcome)
+            .unwrap_or(0)
+    }
+
     pub fn from_name(name: &str) -> Option<FindingId> {
         FindingId::ALL.iter().copied().find(|f| f.name() == name)
     }

@@ -23,7 +23,7 @@ pub struct Record<'a> {
     pub assessed_at: &'a str,
     /// Who ran the assessment, as given.
     pub assessor: &'a str,
-    pub assessment: &'a CaseAssessment,
+    pub assessment: &'a CaseAssessment<'a>,
     /// Assessor answers and overrides used, as (method, question, answer, assessor, justification, drug, reaction).
     pub overrides: Vec<Value>,
 }

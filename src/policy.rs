@@ -85,19 +85,27 @@ impl Policy {
 
     /// Every switch with its value and whether that is the default.
     pub fn entries(&self) -> Vec<(&'static str, &'static str, bool)> {
-        let default = Policy::default();
         self.values
             .iter()
-            .map(|(n, v)| (*n, *v, default.get(n) == *v))
+            .map(|(n, v)| (*n, *v, Self::default_of(n) == *v))
             .collect()
     }
 
-    /// The switches whose value differs from the default.
+    /// A switch's documented default: the first of its values.
+    fn default_of(switch: &str) -> &'static str {
+        SWITCHES
+            .iter()
+            .find(|s| s.name == switch)
+            .map_or("", |s| s.values[0])
+    }
+
+    /// The switches whose value differs from the default (nothing allocated
+    /// when there are none, as in most runs).
     pub fn changed(&self) -> Vec<&'static str> {
-        self.entries()
-            .into_iter()
-            .filter(|e| !e.2)
-            .map(|e| e.0)
+        self.values
+            .iter()
+            .filter(|(n, v)| Self::default_of(n) != *v)
+            .map(|(n, _)| *n)
             .collect()
     }
 

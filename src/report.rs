@@ -60,7 +60,7 @@ struct PairView<'a> {
     drug_name: &'a str,
     reaction: &'a str,
     reaction_term: &'a str,
-    assessments: Vec<&'a Assessment>,
+    assessments: Vec<&'a Assessment<'a>>,
     /// For each assessment and step: the earlier step of this pair that asked
     /// the same finding and found the same (shown once, referred to after).
     same: Vec<Vec<Option<String>>>,
@@ -133,7 +133,7 @@ pub(crate) fn report_context(a: &CaseAssessment) -> minijinja::Value {
                         .map(|x| {
                             let mut cell = match x.score {
                                 Some(score) => format!("{} ({score})", x.category),
-                                None => x.category.clone(),
+                                None => x.category.to_owned(),
                             };
                             if x.insufficient {
                                 cell.push_str(" *");

@@ -16,8 +16,9 @@ pub use files::{LOCK, RuleFiles, digest, read_dir, shipped_files};
 
 use crate::case::Role;
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile, from_yaml_error};
-use crate::findings::FindingId;
+use crate::findings::{Evidence, FindingId};
 use crate::kb::KnowledgeBase;
+use std::sync::Arc;
 
 /// Methods, scale and knowledge base, all checked.
 #[derive(Debug, Clone)]
@@ -47,6 +48,8 @@ pub struct Method {
     /// In the order of the file; for ladders, from the strongest rung down.
     pub categories: Vec<Category>,
     pub bands: Vec<Band>,
+    /// Each band as text, in the order of `bands`.
+    pub band_texts: Vec<String>,
     pub nodes: Vec<Node>,
     pub start: usize,
     /// The whole-case comparison step, for methods that weigh the drugs against each other.
@@ -123,6 +126,17 @@ impl Band {
     pub fn contains(&self, total: i64) -> bool {
         self.min.is_none_or(|m| total >= m) && self.max.is_none_or(|m| total <= m)
     }
+
+    /// The band as text: `5 to 8`, `9 or more`.
+    pub fn text(&self) -> String {
+        match (self.min, self.max) {
+            (Some(lo), Some(hi)) if lo == hi => format!("{lo}"),
+            (Some(lo), Some(hi)) => format!("{lo} to {hi}"),
+            (Some(lo), None) => format!("{lo} or more"),
+            (None, Some(hi)) => format!("{hi} or less"),
+            (None, None) => "any total".to_owned(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +148,13 @@ pub struct Node {
     pub ask: Ask,
     pub criterion_of: Option<usize>,
     pub edges: Vec<Edge>,
+    /// The edge each outcome of the finding asked takes, in the order of the
+    /// finding's vocabulary ([`FindingId::outcomes`]); for an assessor
+    /// question, the edge for `unknown` alone. Made at validation, so that a
+    /// walk never compares outcome names.
+    pub by_outcome: Vec<usize>,
+    /// For an assessor question, what a trace says at it (made at validation).
+    pub assessor_trace: Option<Box<AssessorTrace>>,
     /// The reading taken when the facts allow outcomes that lead to different answers.
     pub when_uncertain: Reading,
     /// For an assessor question: whether the answer taken when no assessor
@@ -205,6 +226,43 @@ pub enum Target {
     Bands,
 }
 
+/// What a trace says at a question only an assessor answers: the reasoning
+/// and evidence when one answered and when none did. The same for every pair,
+/// so made once, at validation, and shared by every trace.
+#[derive(Debug, Clone)]
+pub struct AssessorTrace {
+    pub answered: (Arc<str>, Arc<[Evidence]>),
+    pub unanswered: (Arc<str>, Arc<[Evidence]>),
+}
+
+impl AssessorTrace {
+    fn new(method: &str, node: &Node) -> AssessorTrace {
+        let evidence = |what: &str| -> Arc<[Evidence]> {
+            Arc::from([Evidence {
+                source: "assessor_answers".to_owned(),
+                value: format!("{what} for {method} {}", node.id),
+            }])
+        };
+        let taken = &node.edges[node.edge_for_outcome("unknown")].answer;
+        let unanswered = if node.provisional_unanswered {
+            format!(
+                "not assessed: only an assessor can answer this question and none has; the rule file's default `{taken}` is taken, and the result is provisional until an assessor answers"
+            )
+        } else {
+            format!(
+                "not assessed: only an assessor can answer this question and none has; `{taken}` (no information) is taken"
+            )
+        };
+        AssessorTrace {
+            answered: (
+                Arc::from("only an assessor can answer this question"),
+                evidence("answered"),
+            ),
+            unanswered: (Arc::from(unanswered), evidence("none")),
+        }
+    }
+}
+
 impl Node {
     /// The edge a finding outcome (or, for assessor nodes, an answer or `unknown`) takes.
     /// Validation guarantees every outcome has exactly one.
@@ -214,6 +272,24 @@ impl Node {
             .iter()
             .position(|e| e.when.iter().any(|w| w == outcome))
             .unwrap_or(0)
+    }
+
+    /// The table of [`Node::by_outcome`] for this node's question.
+    pub fn outcome_table(&self) -> Vec<usize> {
+        match self.ask {
+            Ask::Finding(fid) => fid
+                .outcomes()
+                .iter()
+                .map(|o| self.edge_for_outcome(o))
+                .collect(),
+            Ask::Assessor => vec![self.edge_for_outcome("unknown")],
+        }
+    }
+
+    /// The edge an outcome takes, by its place in the finding's vocabulary.
+    #[inline]
+    pub fn edge_for_outcome_at(&self, at: usize) -> usize {
+        self.by_outcome.get(at).copied().unwrap_or(0)
     }
 
     /// The edge for a finding that allows each of `possible`: the one they all

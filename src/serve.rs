@@ -180,7 +180,10 @@ struct Assessed {
 }
 
 /// The form's case read and assessed, or its problems.
-fn assessed(app: &App, tree: &Value) -> (String, Result<eval::CaseAssessment, Vec<form::Problem>>) {
+fn assessed<'a>(
+    app: &'a App,
+    tree: &Value,
+) -> (String, Result<eval::CaseAssessment<'a>, Vec<form::Problem>>) {
     let yaml = form::to_yaml(tree);
     let file = SourceFile {
         name: "the form".into(),
@@ -203,8 +206,8 @@ async fn assess(State(app): State<Arc<App>>, Json(req): Json<CaseRequest>) -> Re
                 .map(|x| ResultRow {
                     drug: x.drug_name.clone(),
                     reaction: x.reaction_term.clone(),
-                    method: x.method.clone(),
-                    category: x.category.clone(),
+                    method: x.method.to_owned(),
+                    category: x.category.to_owned(),
                     score: x.score,
                 })
                 .collect(),

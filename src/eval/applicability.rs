@@ -88,18 +88,18 @@ pub(super) fn why_not(m: &Method, pair: &Pair, why: WhyNot) -> String {
     }
 }
 
-pub(super) fn not_applicable(m: &Method, pair: &Pair, reason: String) -> Assessment {
+pub(super) fn not_applicable<'r>(m: &'r Method, pair: &Pair, reason: String) -> Assessment<'r> {
     Assessment {
         drug: pair.case.drugs[pair.drug].id.clone(),
         drug_name: pair.case.drugs[pair.drug].name.clone(),
         reaction: pair.case.reactions[pair.reaction].id.clone(),
         reaction_term: pair.case.reactions[pair.reaction].term.clone(),
-        method: m.id.clone(),
-        method_version: m.version.clone(),
+        method: &m.id,
+        method_version: &m.version,
         score: None,
-        category: NOT_APPLICABLE.to_owned(),
-        category_label: "Not applicable".to_owned(),
-        level: String::new(),
+        category: NOT_APPLICABLE,
+        category_label: "Not applicable",
+        level: "",
         band: None,
         steps: Vec::new(),
         next_category_missed: None,

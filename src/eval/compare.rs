@@ -6,7 +6,11 @@ use super::*;
 /// The whole-case step of methods that compare drugs (ALDEN item 6): every drug
 /// assessed for a reaction gains the step's points when another drug assessed
 /// for the same reaction totals more than the threshold; then the bands apply.
-pub(super) fn compare_drugs(rules: &RuleSet, methods: &[&Method], assessments: &mut [Assessment]) {
+pub(super) fn compare_drugs<'r>(
+    rules: &'r RuleSet,
+    methods: &[&'r Method],
+    assessments: &mut [Assessment<'r>],
+) {
     for m in methods {
         let Some(c) = &m.compare else { continue };
         let scored: Vec<usize> = (0..assessments.len())
@@ -61,23 +65,23 @@ pub(super) fn compare_drugs(rules: &RuleSet, methods: &[&Method], assessments: &
             };
             let (cat, band) = m
                 .band_for(new_total)
-                .map(|(_, b)| (b.category, Some(b)))
+                .map(|(i, b)| (b.category, Some(i)))
                 .unwrap_or((m.categories.len().saturating_sub(1), None));
             let a = &mut assessments[*i];
             a.steps.push(Step {
-                node: c.id.clone(),
-                question: c.question.clone(),
-                rationale: c.rationale.clone(),
-                reference: c.reference.clone(),
+                node: &c.id,
+                question: &c.question,
+                rationale: &c.rationale,
+                reference: &c.reference,
                 criterion_of: None,
-                asked: "other drugs of the case".to_owned(),
-                outcome: Some(answer.to_owned()),
-                reasoning,
-                derived_answer: answer.to_owned(),
-                answer: answer.to_owned(),
+                asked: "other drugs of the case",
+                outcome: Some(answer),
+                reasoning: Arc::from(reasoning),
+                derived_answer: answer,
+                answer,
                 points,
                 total: new_total,
-                evidence,
+                evidence: Arc::from(evidence),
                 assessor_input: None,
                 policy_change: None,
                 uncertain: None,
@@ -88,15 +92,14 @@ pub(super) fn compare_drugs(rules: &RuleSet, methods: &[&Method], assessments: &
             a.insufficient = a.information.insufficient();
             let category = &m.categories[cat];
             a.score = Some(new_total);
-            a.category = category.id.clone();
-            a.category_label = category.label.clone();
+            a.category = &category.id;
+            a.category_label = &category.label;
             a.level = rules
                 .scale
                 .levels
                 .get(category.level)
-                .map(|l| l.id.clone())
-                .unwrap_or_default();
-            a.band = band.map(band_text);
+                .map_or("", |l| l.id.as_str());
+            a.band = band.and_then(|b| m.band_texts.get(b)).map(String::as_str);
         }
     }
 }

@@ -38,7 +38,7 @@ pub(super) fn concordance(
     let ranked: Vec<(&Assessment, i64)> = assessments
         .iter()
         .filter(|a| &a.drug == drug && &a.reaction == reaction)
-        .filter_map(|a| rank(&a.level).map(|k| (a, k)))
+        .filter_map(|a| rank(a.level).map(|k| (a, k)))
         .collect();
     let top = ranked.iter().max_by_key(|(_, k)| *k);
     let bottom = ranked.iter().min_by_key(|(_, k)| *k);

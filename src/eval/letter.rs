@@ -256,7 +256,7 @@ fn profile(rules: &RuleSet, r: &crate::case::Reaction) -> ReactionProfile {
 fn shown(a: &Assessment) -> String {
     match a.score {
         Some(s) => format!("{} ({s})", a.category),
-        None => a.category.clone(),
+        None => a.category.to_owned(),
     }
 }
 
@@ -286,12 +286,12 @@ fn rows(before: Option<&CaseAssessment>, after: &CaseAssessment) -> Vec<CompareR
                 drug_name: a.drug_name.clone(),
                 reaction: a.reaction.clone(),
                 reaction_term: a.reaction_term.clone(),
-                method: a.method.clone(),
+                method: a.method.to_owned(),
                 method_name: after
                     .methods
                     .iter()
                     .find(|m| m.id == a.method)
-                    .map_or_else(|| a.method.clone(), |m| m.name.clone()),
+                    .map_or_else(|| a.method.to_owned(), |m| m.name.clone()),
                 before: b.map(shown),
                 after: shown(a),
                 changed,
@@ -308,10 +308,10 @@ fn rows(before: Option<&CaseAssessment>, after: &CaseAssessment) -> Vec<CompareR
 /// step's first piece of evidence the earlier step did not have, or its
 /// reasoning) and how the answer changed.
 fn moved(before: &Assessment, after: &Assessment) -> Vec<String> {
-    let mut nodes: Vec<&str> = before.steps.iter().map(|s| s.node.as_str()).collect();
+    let mut nodes: Vec<&str> = before.steps.iter().map(|s| s.node).collect();
     for s in &after.steps {
-        if !nodes.contains(&s.node.as_str()) {
-            nodes.push(&s.node);
+        if !nodes.contains(&s.node) {
+            nodes.push(s.node);
         }
     }
     let mut out = Vec::new();
@@ -326,15 +326,15 @@ fn moved(before: &Assessment, after: &Assessment) -> Vec<String> {
         }
         let change = format!(
             "`{node}` went from {} to {}",
-            answer_words(old.map(|s| s.answer.as_str()), old.map(|s| s.points)),
-            answer_words(new.map(|s| s.answer.as_str()), new.map(|s| s.points)),
+            answer_words(old.map(|s| s.answer), old.map(|s| s.points)),
+            answer_words(new.map(|s| s.answer), new.map(|s| s.points)),
         );
         let fact = new.and_then(|n| {
             n.evidence
                 .iter()
                 .find(|e| old.is_none_or(|o| !o.evidence.contains(e)))
                 .map(|e| e.value.clone())
-                .or_else(|| Some(n.reasoning.clone()).filter(|r| !r.is_empty()))
+                .or_else(|| Some(n.reasoning.to_string()).filter(|r| !r.is_empty()))
         });
         out.push(match fact {
             Some(f) => format!("{f}: {change}"),

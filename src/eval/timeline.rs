@@ -115,8 +115,8 @@ pub fn timeline(rules: &RuleSet, case: &Case, options: &Options) -> Timeline {
                 .map(|a| Result {
                     drug: a.drug.clone(),
                     reaction: a.reaction.clone(),
-                    method: a.method.clone(),
-                    category: a.category.clone(),
+                    method: a.method.to_owned(),
+                    category: a.category.to_owned(),
                     score: a.score,
                 })
                 .collect(),
@@ -151,10 +151,10 @@ fn appeared(a: &Assessment) -> Change {
     Change {
         drug: a.drug.clone(),
         reaction: a.reaction.clone(),
-        method: a.method.clone(),
+        method: a.method.to_owned(),
         from_category: None,
         from_score: None,
-        to_category: a.category.clone(),
+        to_category: a.category.to_owned(),
         to_score: a.score,
         steps: Vec::new(),
     }
@@ -175,10 +175,10 @@ fn differences(before: &[Assessment], now: &[Assessment]) -> Vec<Change> {
             continue;
         }
         let mut steps = Vec::new();
-        let mut nodes: Vec<&str> = b.steps.iter().map(|s| s.node.as_str()).collect();
+        let mut nodes: Vec<&str> = b.steps.iter().map(|s| s.node).collect();
         for s in &a.steps {
-            if !nodes.contains(&s.node.as_str()) {
-                nodes.push(&s.node);
+            if !nodes.contains(&s.node) {
+                nodes.push(s.node);
             }
         }
         for node in nodes {
@@ -191,21 +191,21 @@ fn differences(before: &[Assessment], now: &[Assessment]) -> Vec<Change> {
             if !same {
                 steps.push(StepChange {
                     node: node.to_owned(),
-                    from_answer: old.map(|s| s.answer.clone()),
+                    from_answer: old.map(|s| s.answer.to_owned()),
                     from_points: old.map(|s| s.points),
-                    to_answer: new.map(|s| s.answer.clone()),
+                    to_answer: new.map(|s| s.answer.to_owned()),
                     to_points: new.map(|s| s.points),
-                    reasoning: new.map(|s| s.reasoning.clone()),
+                    reasoning: new.map(|s| s.reasoning.to_string()),
                 });
             }
         }
         out.push(Change {
             drug: a.drug.clone(),
             reaction: a.reaction.clone(),
-            method: a.method.clone(),
-            from_category: Some(b.category.clone()),
+            method: a.method.to_owned(),
+            from_category: Some(b.category.to_owned()),
             from_score: b.score,
-            to_category: a.category.clone(),
+            to_category: a.category.to_owned(),
             to_score: a.score,
             steps,
         });

@@ -7,7 +7,29 @@ use super::*;
 
 /// Findings already computed for one pair: methods ask many of the same, and
 /// a finding depends only on the pair, the knowledge base and the policy.
-pub struct Found([Option<findings::Finding>; findings::FindingId::ALL.len()]);
+pub struct Found([Option<Derived>; findings::FindingId::ALL.len()]);
+
+/// A finding computed for a pair, with its reasoning and evidence as the
+/// traces of every method that asks it share them (made on first use).
+struct Derived {
+    finding: findings::Finding,
+    /// The outcome's place in the finding's vocabulary, which indexes each
+    /// node's table of edges.
+    outcome_at: usize,
+    shared: std::cell::OnceCell<(Arc<str>, Arc<[Evidence]>)>,
+}
+
+impl Derived {
+    /// The finding's reasoning and evidence, shared.
+    fn shared(&self) -> &(Arc<str>, Arc<[Evidence]>) {
+        self.shared.get_or_init(|| {
+            (
+                Arc::from(self.finding.reasoning.as_str()),
+                Arc::from(self.finding.evidence.as_slice()),
+            )
+        })
+    }
+}
 
 impl Found {
     pub fn new() -> Found {
@@ -15,9 +37,16 @@ impl Found {
     }
 
     /// The finding for this pair, computed on first use.
-    fn get(&mut self, fid: findings::FindingId, pair: &Pair) -> &findings::Finding {
+    fn get(&mut self, fid: findings::FindingId, pair: &Pair) -> &Derived {
         // `FindingId` variants are numbered in the order of `ALL`, from 0.
-        self.0[fid as usize].get_or_insert_with(|| findings::compute(fid, pair))
+        self.0[fid as usize].get_or_insert_with(|| {
+            let finding = findings::compute(fid, pair);
+            Derived {
+                outcome_at: fid.outcome_index(finding.outcome),
+                finding,
+                shared: std::cell::OnceCell::new(),
+            }
+        })
     }
 }
 
@@ -32,6 +61,8 @@ pub(super) struct Visit<'n, 'f, 'c> {
     node: &'n crate::rules::Node,
     /// The finding asked, with its outcome (`None` for an assessor question).
     finding: Option<(findings::FindingId, &'f findings::Finding)>,
+    /// The same, with its reasoning and evidence to share.
+    derived: Option<&'f Derived>,
     /// The edge the case's facts give.
     derived_edge: usize,
     /// The assessor's answer or override, when there is one.
@@ -47,7 +78,8 @@ pub(super) struct Visit<'n, 'f, 'c> {
 pub(super) struct End {
     pub(super) total: i64,
     pub(super) category: usize,
-    pub(super) band: Option<crate::rules::Band>,
+    /// The band the total fell in (its index in the method's bands).
+    pub(super) band: Option<usize>,
     pub(super) tally: Tally,
     /// Questions only an assessor answers, left unanswered, whose default
     /// reading the result rests on (node indices).
@@ -105,24 +137,36 @@ impl Tally {
 }
 
 /// The edge a finding's outcome takes at a node: for a finding that allows
-/// several outcomes, the one they all lead to or the node's reading among them.
+/// several outcomes, the one they all lead to or the node's reading among them;
+/// for an assessor question, the edge for `unknown`.
 #[inline]
-fn derived_edge(node: &crate::rules::Node, finding: Option<&findings::Finding>) -> usize {
-    match finding {
-        Some(f) if !f.possible.is_empty() => node.edge_for_possible(&f.possible).edge,
-        Some(f) => node.edge_for_outcome(f.outcome),
-        None => node.edge_for_outcome("unknown"),
+fn derived_edge(node: &crate::rules::Node, derived: Option<&Derived>) -> usize {
+    match derived {
+        Some(d) if !d.finding.possible.is_empty() => {
+            node.edge_for_possible(&d.finding.possible).edge
+        }
+        Some(d) => node.edge_for_outcome_at(d.outcome_at),
+        None => node.edge_for_outcome_at(0),
+    }
+}
+
+/// The edge a finding computed apart (under another policy) takes at a node.
+fn edge_of(node: &crate::rules::Node, f: &findings::Finding) -> usize {
+    if f.possible.is_empty() {
+        node.edge_for_outcome(f.outcome)
+    } else {
+        node.edge_for_possible(&f.possible).edge
     }
 }
 
 /// Walks one method's graph for one pair, telling `visit` what each node met.
 /// The full assessment and the lean results both walk with this one function,
 /// so their answers, totals and categories cannot differ.
-pub(super) fn walk<'c>(
-    method: &Method,
+pub(super) fn walk<'m, 'c>(
+    method: &'m Method,
     pair: &Pair<'c>,
     found: &mut Found,
-    mut visit: impl FnMut(Visit<'_, '_, 'c>),
+    mut visit: impl FnMut(Visit<'m, '_, 'c>),
 ) -> End {
     let case = pair.case;
     let mut total = 0i64;
@@ -137,11 +181,12 @@ pub(super) fn walk<'c>(
         }
         visited += 1;
         let node = &method.nodes[at];
-        let finding = match node.ask {
+        let derived = match node.ask {
             Ask::Finding(fid) => Some((fid, found.get(fid, pair))),
             Ask::Assessor => None,
         };
-        let derived_edge = derived_edge(node, finding.map(|(_, f)| f));
+        let finding = derived.map(|(fid, d)| (fid, &d.finding));
+        let derived_edge = derived_edge(node, derived.map(|(_, d)| d));
         let input = assessor_answer(case, method, &node.id, pair);
         let edge = input
             .and_then(|a| node.edge_for_answer(&a.answer))
@@ -154,6 +199,7 @@ pub(super) fn walk<'c>(
         visit(Visit {
             node,
             finding,
+            derived: derived.map(|(_, d)| d),
             derived_edge,
             input,
             edge,
@@ -162,7 +208,7 @@ pub(super) fn walk<'c>(
         match node.edges[edge].target {
             Target::Node(n) => at = n,
             Target::Category(c) => break Some((c, None)),
-            Target::Bands => break method.band_for(total).map(|(_, b)| (b.category, Some(b))),
+            Target::Bands => break method.band_for(total).map(|(i, b)| (b.category, Some(i))),
         }
     };
     // Validated rules always reach a category; the fallback keeps evaluation total.
@@ -176,10 +222,16 @@ pub(super) fn walk<'c>(
     }
 }
 
-/// Walks one method's graph for one pair, recording every step.
-pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Found) -> Assessment {
+/// Walks one method's graph for one pair, recording every step. The steps
+/// borrow the rule texts and share each finding's reasoning and evidence.
+pub fn assess_pair<'r>(
+    rules: &'r RuleSet,
+    method: &'r Method,
+    pair: &Pair,
+    found: &mut Found,
+) -> Assessment<'r> {
     let case = pair.case;
-    let mut steps = Vec::new();
+    let mut steps: Vec<Step<'r>> = Vec::with_capacity(method.nodes.len());
     let end = walk(method, pair, found, |v| {
         let node = v.node;
         let mut policy_change = None;
@@ -188,7 +240,7 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
             .filter(|(_, f)| !f.possible.is_empty())
             .map(|(_, f)| {
                 let r = node.edge_for_possible(&f.possible);
-                Uncertain {
+                Box::new(Uncertain {
                     possible: f
                         .possible
                         .iter()
@@ -202,96 +254,85 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
                     } else {
                         node.when_uncertain.name().to_owned()
                     },
-                }
+                })
             });
-        let (asked, outcome, reasoning, evidence) = match v.finding {
-            Some((fid, f)) => {
+        let (asked, outcome, reasoning, evidence) = match (v.finding, v.derived) {
+            (Some((fid, f)), Some(d)) => {
                 // Mark an answer that a switch away from its default changed.
-                let changed: Vec<String> = pair
-                    .policy
-                    .changed()
-                    .into_iter()
-                    .filter(|s| f.policies.contains(s))
-                    .map(str::to_owned)
-                    .collect();
                 // Only an answer the case's own facts decide can be changed by the policy.
-                if !changed.is_empty() && v.input.is_none() {
-                    let default_policy = Policy::default();
-                    let reference = findings::compute(fid, &pair.with_policy(&default_policy));
-                    let now = &node.edges[derived_edge(node, Some(f))];
-                    let then = &node.edges[derived_edge(node, Some(&reference))];
-                    if (&now.answer, now.points) != (&then.answer, then.points) {
-                        policy_change = Some(PolicyChange {
-                            switches: changed,
-                            default_outcome: reference.outcome.to_owned(),
-                            default_answer: then.answer.clone(),
-                            default_points: then.points,
-                        });
+                if !f.policies.is_empty() && v.input.is_none() {
+                    let changed: Vec<String> = pair
+                        .policy
+                        .changed()
+                        .into_iter()
+                        .filter(|s| f.policies.contains(s))
+                        .map(str::to_owned)
+                        .collect();
+                    if !changed.is_empty() {
+                        let default_policy = Policy::default();
+                        let reference = findings::compute(fid, &pair.with_policy(&default_policy));
+                        let now = &node.edges[edge_of(node, f)];
+                        let then = &node.edges[edge_of(node, &reference)];
+                        if (&now.answer, now.points) != (&then.answer, then.points) {
+                            policy_change = Some(Box::new(PolicyChange {
+                                switches: changed,
+                                default_outcome: reference.outcome.to_owned(),
+                                default_answer: then.answer.clone(),
+                                default_points: then.points,
+                            }));
+                        }
                     }
                 }
+                let (shared_reasoning, shared_evidence) = d.shared();
                 let reasoning = match uncertain_reading(node, f) {
-                    Some(r) => format!("{}; {r}", f.reasoning),
-                    None => f.reasoning.clone(),
+                    Some(r) => Arc::from(format!("{}; {r}", f.reasoning)),
+                    None => Arc::clone(shared_reasoning),
                 };
                 (
-                    fid.name().to_owned(),
-                    Some(f.outcome.to_owned()),
+                    fid.name(),
+                    Some(f.outcome),
                     reasoning,
-                    f.evidence.clone(),
+                    Arc::clone(shared_evidence),
                 )
             }
-            None => (
-                "assessor".to_owned(),
-                None,
-                match (v.input, node.provisional_unanswered) {
-                    (Some(_), _) => "only an assessor can answer this question".to_owned(),
-                    (None, true) => format!(
-                        "not assessed: only an assessor can answer this question and none has; the rule file's default `{}` is taken, and the result is provisional until an assessor answers",
-                        node.edges[v.edge].answer
-                    ),
-                    (None, false) => format!(
-                        "not assessed: only an assessor can answer this question and none has; `{}` (no information) is taken",
-                        node.edges[v.edge].answer
-                    ),
-                },
-                vec![Evidence {
-                    source: "assessor_answers".to_owned(),
-                    value: format!(
-                        "{} for {} {}",
-                        if v.input.is_some() {
-                            "answered"
-                        } else {
-                            "none"
-                        },
-                        method.id,
-                        node.id
-                    ),
-                }],
-            ),
+            _ => {
+                // Validation makes the texts of every assessor question.
+                let texts = node.assessor_trace.as_deref().map(|t| {
+                    if v.input.is_some() {
+                        &t.answered
+                    } else {
+                        &t.unanswered
+                    }
+                });
+                let (reasoning, evidence) = texts.cloned().unwrap_or_default();
+                ("assessor", None, reasoning, evidence)
+            }
         };
         let edge = &node.edges[v.edge];
-        let assessor_input = v.input.map(|a| AssessorInput {
-            kind: if matches!(node.ask, Ask::Assessor) {
-                "answer"
-            } else {
-                "override"
-            },
-            answer: a.answer.clone(),
-            assessor: a.assessor.clone(),
-            justification: a.justification.clone(),
-            source: a.path.clone(),
+        let assessor_input = v.input.map(|a| {
+            Box::new(AssessorInput {
+                kind: if matches!(node.ask, Ask::Assessor) {
+                    "answer"
+                } else {
+                    "override"
+                },
+                answer: a.answer.clone(),
+                assessor: a.assessor.clone(),
+                justification: a.justification.clone(),
+                source: a.path.clone(),
+            })
         });
         steps.push(Step {
-            node: node.id.clone(),
-            question: node.question.clone(),
-            rationale: node.rationale.clone(),
-            reference: node.reference.clone(),
-            criterion_of: node.criterion_of.map(|c| method.categories[c].id.clone()),
+            node: &node.id,
+            question: &node.question,
+            rationale: &node.rationale,
+            reference: &node.reference,
+            criterion_of: node.criterion_of.map(|c| method.categories[c].id.as_str()),
             asked,
             outcome,
             reasoning,
-            derived_answer: node.edges[v.derived_edge].answer.clone(),
-            answer: edge.answer.clone(),
+            derived_answer: &node.edges[v.derived_edge].answer,
+            answer: &edge.answer,
             points: edge.points,
             total: v.total,
             evidence,
@@ -307,12 +348,12 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
         let above = &method.categories[cat - 1];
         steps
             .iter()
-            .rfind(|s| s.criterion_of.as_deref() == Some(above.id.as_str()))
+            .rfind(|s| s.criterion_of == Some(above.id.as_str()))
             .map(|s| LadderMiss {
-                category: above.id.clone(),
-                node: s.node.clone(),
-                question: s.question.clone(),
-                answer: s.answer.clone(),
+                category: &above.id,
+                node: s.node,
+                question: s.question,
+                answer: s.answer,
             })
     } else {
         None
@@ -322,18 +363,19 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
         drug_name: case.drugs[pair.drug].name.clone(),
         reaction: case.reactions[pair.reaction].id.clone(),
         reaction_term: case.reactions[pair.reaction].term.clone(),
-        method: method.id.clone(),
-        method_version: method.version.clone(),
+        method: &method.id,
+        method_version: &method.version,
         score: method.has_score().then_some(total),
-        category: c.id.clone(),
-        category_label: c.label.clone(),
+        category: &c.id,
+        category_label: &c.label,
         level: rules
             .scale
             .levels
             .get(c.level)
-            .map(|l| l.id.clone())
-            .unwrap_or_default(),
-        band: band.map(band_text),
+            .map_or("", |l| l.id.as_str()),
+        band: band
+            .and_then(|b| method.band_texts.get(b))
+            .map(String::as_str),
         steps,
         next_category_missed,
         not_applicable: None,
@@ -342,7 +384,7 @@ pub fn assess_pair(rules: &RuleSet, method: &Method, pair: &Pair, found: &mut Fo
         provisional: end
             .provisional
             .iter()
-            .map(|&n| method.nodes[n].id.clone())
+            .map(|&n| method.nodes[n].id.as_str())
             .collect(),
     }
 }

@@ -11,8 +11,8 @@ pub fn taken_edges(method: &Method, assessments: &[&Assessment]) -> BTreeSet<(us
     let mut out = BTreeSet::new();
     for a in assessments.iter().filter(|a| a.method == method.id) {
         for s in &a.steps {
-            if let Some(n) = method.node_index(&s.node)
-                && let Some(e) = method.nodes[n].edge_for_answer(&s.answer)
+            if let Some(n) = method.node_index(s.node)
+                && let Some(e) = method.nodes[n].edge_for_answer(s.answer)
             {
                 out.insert((n, e));
             }
@@ -35,13 +35,7 @@ fn band_lines(method: &Method) -> Vec<String> {
     method
         .bands
         .iter()
-        .map(|b| {
-            format!(
-                "{}: {}",
-                method.categories[b.category].id,
-                crate::eval::band_text(*b)
-            )
-        })
+        .map(|b| format!("{}: {}", method.categories[b.category].id, b.text()))
         .collect()
 }
 

@@ -41,8 +41,8 @@ impl Taken {
                 .steps
                 .iter()
                 .filter_map(|s| {
-                    let n = method.node_index(&s.node)?;
-                    Some((n, method.nodes[n].edge_for_answer(&s.answer)?))
+                    let n = method.node_index(s.node)?;
+                    Some((n, method.nodes[n].edge_for_answer(s.answer)?))
                 })
                 .collect(),
             result: method.categories.iter().position(|c| c.id == a.category),

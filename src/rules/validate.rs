@@ -499,7 +499,9 @@ pub(super) fn method(
                 }
             },
         };
-        nodes.push(Node {
+        let mut node = Node {
+            by_outcome: Vec::new(),
+            assessor_trace: None,
             provisional_unanswered,
             when_uncertain,
             id: nid.clone(),
@@ -510,7 +512,9 @@ pub(super) fn method(
             criterion_of,
             edges,
             line: pos_of(n).line,
-        });
+        };
+        node.by_outcome = node.outcome_table();
+        nodes.push(node);
     }
     if let Some(at) = uses_bands
         && band_docs.is_empty()
@@ -736,7 +740,8 @@ pub(super) fn method(
             applies_to.taken_within_days.unwrap_or(0)
         ),
     ];
-    Ok(Method {
+    let mut method = Method {
+        band_texts: Vec::new(),
         not_applicable_because,
         changelog,
         id,
@@ -753,7 +758,15 @@ pub(super) fn method(
         file: f.name.clone(),
         id_pos: pos_of(&doc.method.id),
         _sealed: Sealed,
-    })
+    };
+    method.band_texts = method.bands.iter().map(|b| b.text()).collect();
+    for i in 0..method.nodes.len() {
+        if matches!(method.nodes[i].ask, Ask::Assessor) {
+            let trace = AssessorTrace::new(&method.id, &method.nodes[i]);
+            method.nodes[i].assessor_trace = Some(Box::new(trace));
+        }
+    }
+    Ok(method)
 }
 
 /// Every elementary cycle, each starting at its smallest node, in a stable order.

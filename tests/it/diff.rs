@@ -76,7 +76,7 @@ fn the_exhaustive_diff_lists_exactly_the_combinations_a_brute_force_count_finds(
     }
     let dir = altered_rules("t1");
     let new = causa::rules::load(&causa::rules::read_dir(&dir).unwrap()).unwrap();
-    let d = causa::diff::compare(&shipped(), &new);
+    let d = causa::diff::compare(shipped(), &new);
     let naranjo = d.semantic.iter().find(|m| m.method == "naranjo").unwrap();
     assert_eq!(naranjo.combinations, 3u64.pow(10));
     assert_eq!(naranjo.changed.len(), expected);
@@ -151,7 +151,7 @@ fn the_corpus_impact_names_the_fixtures_whose_naranjo_result_changes() {
     for p in files {
         let rel = crate::relative(&p);
         let case = causa::case::load(&crate::source(&p)).unwrap();
-        for a in eval::assess(&rules, &case, &Options::default())
+        for a in eval::assess(rules, &case, &Options::default())
             .assessments
             .iter()
             .filter(|a| a.method == "naranjo")

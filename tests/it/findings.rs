@@ -12,7 +12,7 @@ pub fn step(text: &str, method: &str, drug: &str, node: &str) -> (String, i64, S
     })
     .unwrap_or_else(|d| panic!("{}", d.render()));
     let a = eval::assess(
-        &shipped(),
+        shipped(),
         &case,
         &Options {
             methods: vec![method.into()],
@@ -30,9 +30,9 @@ pub fn step(text: &str, method: &str, drug: &str, node: &str) -> (String, i64, S
         .find(|s| s.node == node)
         .expect("step reached");
     (
-        s.outcome.clone().unwrap_or_default(),
+        s.outcome.unwrap_or_default().to_owned(),
         s.points,
-        s.reasoning.clone(),
+        s.reasoning.to_string(),
     )
 }
 
@@ -141,17 +141,14 @@ alternative_causes:
         text: text.into(),
     })
     .unwrap();
-    let a = eval::assess(&shipped(), &case, &Options::default());
+    let a = eval::assess(shipped(), &case, &Options::default());
     let sefv = a.assessments.iter().find(|x| x.method == "sefv").unwrap();
     let who = a
         .assessments
         .iter()
         .find(|x| x.method == "who-umc")
         .unwrap();
-    assert_eq!(
-        (sefv.category.as_str(), who.category.as_str()),
-        ("definite", "possible")
-    );
+    assert_eq!((sefv.category, who.category), ("definite", "possible"));
     let s = &a.summary[0];
     assert_eq!(s.spread, Some(2));
     assert!(s.disagreement);
@@ -183,7 +180,7 @@ fn alden_scores(text: &str) -> Vec<(String, Option<i64>)> {
     })
     .unwrap_or_else(|d| panic!("{}", d.render()));
     let a = eval::assess(
-        &shipped(),
+        shipped(),
         &case,
         &Options {
             methods: vec!["alden".into()],
@@ -308,7 +305,7 @@ reactions:
     })
     .unwrap();
     let a = eval::assess(
-        &shipped(),
+        shipped(),
         &case,
         &Options {
             methods: vec!["sefv".into()],
@@ -320,7 +317,7 @@ reactions:
         .iter()
         .find(|s| s.node == "e-alternative-causes")
         .unwrap();
-    assert_eq!(s.outcome.as_deref(), Some("none-identified"));
+    assert_eq!(s.outcome, Some("none-identified"));
     assert!(
         s.evidence.iter().any(|e| e.value
             == "paracetamol-like-x, concomitant: considered, no link to this reaction known"),
@@ -347,12 +344,12 @@ rechallenges:
         text,
     })
     .unwrap_or_else(|d| panic!("{}", d.render()));
-    let mut policy = shipped().policy;
+    let mut policy = shipped().policy.clone();
     policy
         .apply("tolerance-under-desensitization=negative")
         .expect("a known switch");
     let a = eval::assess(
-        &shipped(),
+        shipped(),
         &case,
         &Options {
             methods: vec!["naranjo".into()],
@@ -366,9 +363,9 @@ rechallenges:
         .find(|s| s.node == "q4-reappeared-on-readministration")
         .expect("step reached");
     (
-        s.outcome.clone().unwrap_or_default(),
+        s.outcome.unwrap_or_default().to_owned(),
         s.points,
-        s.reasoning.clone(),
+        s.reasoning.to_string(),
     )
 }
 

@@ -42,7 +42,7 @@ fn policy_from(settings: &[String]) -> Option<causa::policy::Policy> {
     if settings.is_empty() {
         return None;
     }
-    let mut p = shipped().policy;
+    let mut p = shipped().policy.clone();
     for s in settings {
         p.apply(s)
             .unwrap_or_else(|e| panic!("{}: {}", e.message, e.help));
@@ -100,7 +100,7 @@ fn every_fixture_gets_its_expected_categories() {
             let rules = match &e.listedness {
                 Some(table) => {
                     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(table);
-                    let mut r = shipped();
+                    let mut r = shipped().clone();
                     r.kb.listedness = Some(
                         causa::kb::listedness::read(&source(&path), &r.kb)
                             .unwrap_or_else(|d| panic!("{}", d.render())),
@@ -108,7 +108,7 @@ fn every_fixture_gets_its_expected_categories() {
                     with_table = r;
                     &with_table
                 }
-                None => &rules,
+                None => rules,
             };
             let result = eval::assess(rules, &case, &options);
             let got = result
@@ -170,7 +170,7 @@ fn every_fixture_gets_its_expected_categories() {
             }
         }
         // With all information, every pair and method the engine produces must be stated.
-        let all = eval::assess(&rules, &case, &Options::default());
+        let all = eval::assess(rules, &case, &Options::default());
         // Every answer shows the facts behind it, even when the fact is that nothing was recorded.
         for a in &all.assessments {
             for step in &a.steps {
@@ -192,7 +192,7 @@ fn every_fixture_gets_its_expected_categories() {
             .collect();
         for a in &all.assessments {
             assert!(
-                stated.contains(&(a.drug.as_str(), a.reaction.as_str(), a.method.as_str())),
+                stated.contains(&(a.drug.as_str(), a.reaction.as_str(), a.method)),
                 "{}: no expectation stated for {} x {} by {} (got {})",
                 file.name,
                 a.drug,
@@ -211,7 +211,7 @@ fn reference_case_moves_from_conditional_to_probable_through_the_rechallenge() {
         .join("fixtures/cases/lenalidomide-lv-desensitization.yaml");
     let case = causa::case::load(&source(&path)).unwrap();
     let before = eval::assess(
-        &rules,
+        rules,
         &case,
         &Options {
             as_of: Some(day("2019-12-31")),
@@ -220,7 +220,7 @@ fn reference_case_moves_from_conditional_to_probable_through_the_rechallenge() {
         },
     );
     let after = eval::assess(
-        &rules,
+        rules,
         &case,
         &Options {
             as_of: None,
@@ -228,7 +228,7 @@ fn reference_case_moves_from_conditional_to_probable_through_the_rechallenge() {
             ..Default::default()
         },
     );
-    let step = |a: &eval::CaseAssessment, node: &str| {
+    let step = |a: &eval::CaseAssessment<'static>, node: &str| {
         a.assessments[0]
             .steps
             .iter()
@@ -240,8 +240,8 @@ fn reference_case_moves_from_conditional_to_probable_through_the_rechallenge() {
         step(&before, "d-re-exposure"),
         step(&after, "d-re-exposure"),
     );
-    assert_eq!((b.outcome.as_deref(), b.points), (Some("not-done"), 0));
-    assert_eq!((a.outcome.as_deref(), a.points), (Some("positive"), 3));
+    assert_eq!((b.outcome, b.points), (Some("not-done"), 0));
+    assert_eq!((a.outcome, a.points), (Some("positive"), 3));
     assert!(
         a.evidence
             .iter()
@@ -254,7 +254,7 @@ fn reference_case_moves_from_conditional_to_probable_through_the_rechallenge() {
         if x.node == "d-re-exposure" || x.node == "d-previous-similar-reaction" {
             continue;
         }
-        let y = step(&after, &x.node);
+        let y = step(&after, x.node);
         assert_eq!((&x.answer, x.points), (&y.answer, y.points), "{}", x.node);
     }
 }
@@ -277,12 +277,12 @@ fn render_all(path: &Path) -> String {
             ..Default::default()
         };
         out.push_str(&causa::report::markdown(&eval::assess(
-            &rules, &case, &options,
+            rules, &case, &options,
         )));
         out.push_str("\n---\n\n");
     }
     out.push_str(&causa::report::markdown(&eval::assess(
-        &rules,
+        rules,
         &case,
         &Options::default(),
     )));
@@ -317,7 +317,7 @@ fn an_assessor_answer_to_a_question_never_reached_is_reported_not_lost() {
         text: text.into(),
     })
     .unwrap();
-    let result = eval::assess(&shipped(), &case, &Options::default());
+    let result = eval::assess(shipped(), &case, &Options::default());
     let who = result
         .assessments
         .iter()
@@ -335,12 +335,12 @@ fn an_assessor_answer_to_a_question_never_reached_is_reported_not_lost() {
     );
 }
 
-fn reference_as_of(day_text: &str) -> eval::CaseAssessment {
+fn reference_as_of(day_text: &str) -> eval::CaseAssessment<'static> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/cases/lenalidomide-lv-desensitization.yaml");
     let case = causa::case::load(&source(&path)).unwrap();
     eval::assess(
-        &shipped(),
+        shipped(),
         &case,
         &Options {
             as_of: Some(day(day_text)),
@@ -355,7 +355,7 @@ fn step_outcome(a: &eval::CaseAssessment, node: &str) -> String {
         .steps
         .iter()
         .find(|s| s.node == node)
-        .and_then(|s| s.outcome.clone())
+        .and_then(|s| s.outcome.map(str::to_owned))
         .unwrap_or_default()
 }
 
@@ -400,7 +400,7 @@ alternative_causes:
         methods: vec!["sefv".into()],
         ..Default::default()
     };
-    let a = eval::assess(&shipped(), &case, &options);
+    let a = eval::assess(shipped(), &case, &options);
     assert_eq!(step_outcome(&a, "e-alternative-causes"), "excluded");
 }
 
@@ -422,7 +422,7 @@ reactions:
     })
     .unwrap();
     let a = eval::assess(
-        &shipped(),
+        shipped(),
         &case,
         &Options {
             as_of: None,
@@ -435,7 +435,7 @@ reactions:
         .iter()
         .find(|s| s.node == "q5-alternative-causes")
         .unwrap();
-    assert_eq!(step.outcome.as_deref(), Some("none-identified"));
+    assert_eq!(step.outcome, Some("none-identified"));
     let shown: Vec<&str> = step.evidence.iter().map(|e| e.value.as_str()).collect();
     assert!(
         shown.iter().any(|v| v.contains(
@@ -456,7 +456,7 @@ fn reference_case_timeline() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/cases/lenalidomide-lv-desensitization.yaml");
     let case = causa::case::load(&source(&path)).unwrap();
-    let t = eval::timeline::timeline(&shipped(), &case, &Options::default());
+    let t = eval::timeline::timeline(shipped(), &case, &Options::default());
     // The published conditional (+3) holds from the dechallenge until the desensitization's recurrence.
     let sefv_on = |d: &str| {
         t.points
@@ -506,7 +506,7 @@ fn policy_switches_change_what_they_should_and_the_report_says_so() {
     let run = |settings: &[&str]| {
         let settings: Vec<String> = settings.iter().map(|s| s.to_string()).collect();
         eval::assess(
-            &shipped(),
+            shipped(),
             &case,
             &Options {
                 policy: policy_from(&settings),
@@ -529,7 +529,7 @@ fn policy_switches_change_what_they_should_and_the_report_says_so() {
         .iter()
         .find(|s| s.node == "c-withdrawal")
         .unwrap();
-    assert_eq!((c.answer.as_str(), c.points), ("no-information", 0));
+    assert_eq!((c.answer, c.points), ("no-information", 0));
     let change = c
         .policy_change
         .as_ref()
@@ -569,7 +569,7 @@ fn re_exposure_after_sjs_is_flagged_contraindicated() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/cases/lenalidomide-sjs-contraindicated.yaml");
     let case = causa::case::load(&source(&path)).unwrap();
-    let a = eval::assess(&shipped(), &case, &Options::default());
+    let a = eval::assess(shipped(), &case, &Options::default());
     for drug in ["lenalidomide", "allopurinol"] {
         assert!(
             a.warnings.iter().any(|w| w.starts_with(&format!(
@@ -585,7 +585,7 @@ fn re_exposure_after_sjs_is_flagged_contraindicated() {
         .join("fixtures/cases/lenalidomide-lv-desensitization.yaml");
     let case = causa::case::load(&source(&path)).unwrap();
     assert!(
-        eval::assess(&shipped(), &case, &Options::default())
+        eval::assess(shipped(), &case, &Options::default())
             .warnings
             .is_empty()
     );

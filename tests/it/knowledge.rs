@@ -65,7 +65,7 @@ pub fn step_with(
         .map(|e| format!("{}: {}", e.source, e.value))
         .collect();
     (
-        s.outcome.clone().unwrap_or_default(),
+        s.outcome.unwrap_or_default().to_owned(),
         s.points,
         format!("{} | {}", s.reasoning, evidence.join(" | ")),
     )
@@ -217,7 +217,7 @@ fn a_reaction_without_a_window_gets_the_generic_reading_marked_as_such() {
     let rules = crate::shipped();
     let step = |exposure: &str, onset: &str| {
         step_with(
-            &rules,
+            rules,
             &unknown_reaction(exposure, onset),
             "sefv",
             "d",
@@ -449,7 +449,7 @@ fn kb_gaps_names_every_report_it_could_not_read_and_exits_2() {
 
 #[test]
 fn every_shipped_knowledge_base_entry_says_where_it_comes_from() {
-    let kb = crate::shipped().kb;
+    let kb = &crate::shipped().kb;
     let mut missing = Vec::new();
     let mut check = |what: String, source: &str| {
         let s = source.trim();

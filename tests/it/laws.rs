@@ -85,11 +85,11 @@ fn scores(text: &str) -> Vec<(String, i64)> {
         text: text.into(),
     })
     .expect("valid");
-    let result = eval::assess(&shipped(), &case, &Options::default());
+    let result = eval::assess(shipped(), &case, &Options::default());
     result
         .assessments
         .iter()
-        .filter_map(|a| a.score.map(|s| (a.method.clone(), s)))
+        .filter_map(|a| a.score.map(|s| (a.method.to_owned(), s)))
         .collect()
 }
 

@@ -38,9 +38,9 @@ fn full(rules: &RuleSet, case: &Case, options: &Options) -> Vec<Key> {
         (
             a.drug,
             a.reaction,
-            a.method,
+            a.method.to_owned(),
             a.score,
-            a.category,
+            a.category.to_owned(),
             na,
             reason,
             a.information,
@@ -153,7 +153,7 @@ fn lean_rows_equal_the_full_assessment_for_every_fixture() {
         let case = rules
             .load_case(&source(&path))
             .unwrap_or_else(|d| panic!("{}", d.render()));
-        assert!(agree_everywhere(&rules, &case, &relative(&path)) > 0);
+        assert!(agree_everywhere(rules, &case, &relative(&path)) > 0);
         cases += 1;
     }
     // Imported records (openFDA, E2B) as batch reads them.
@@ -172,7 +172,7 @@ fn lean_rows_equal_the_full_assessment_for_every_fixture() {
                 text: record.text,
             };
             if let Ok(case) = rules.load_case(&file) {
-                agree_everywhere(&rules, &case, &record.position);
+                agree_everywhere(rules, &case, &record.position);
                 cases += 1;
             }
         }
@@ -278,7 +278,7 @@ proptest! {
         let case = rules.load_case(&file);
         prop_assert!(case.is_ok(), "{}\n{}", file.text, case.err().map(|d| d.render()).unwrap_or_default());
         if let Ok(case) = case {
-            agree_everywhere(&rules, &case, &file.text);
+            agree_everywhere(rules, &case, &file.text);
         }
     }
 }

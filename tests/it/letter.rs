@@ -26,7 +26,7 @@ fn row<'a>(l: &'a letter::Letter, method: &str) -> &'a letter::CompareRow {
 #[test]
 fn the_reference_letter_shows_conditional_before_and_probable_after_with_the_step_that_moved() {
     let case = fixture("lenalidomide-lv-desensitization");
-    let l = letter::letter(&shipped(), &case, &Options::default(), None);
+    let l = letter::letter(shipped(), &case, &Options::default(), None);
     // By default "before" is the day before the first desensitization (2022-10).
     assert_eq!(l.comparison.before, Some(day("2022-09-30")));
     assert!(l.comparison.before_reason.contains("desensitization-2022"));
@@ -95,7 +95,7 @@ fn the_before_column_takes_the_day_asked_for() {
     let case = fixture("lenalidomide-lv-desensitization");
     // Before the withdrawal's result was known, SEFV stood at conditional (1).
     let l = letter::letter(
-        &shipped(),
+        shipped(),
         &case,
         &Options::default(),
         Some(day("2018-10-15")),
@@ -110,7 +110,7 @@ fn the_before_column_takes_the_day_asked_for() {
     );
     // A case without a desensitization has one column unless a day is given.
     let plain = fixture("amoxicillin-exanthem-rechallenge");
-    let l = letter::letter(&shipped(), &plain, &Options::default(), None);
+    let l = letter::letter(shipped(), &plain, &Options::default(), None);
     assert_eq!(l.comparison.before, None);
     assert!(
         l.comparison
@@ -124,7 +124,7 @@ fn the_before_column_takes_the_day_asked_for() {
 #[test]
 fn a_dose_that_brought_the_reaction_back_is_not_a_target_reached() {
     let case = fixture("lenalidomide-exanthem-failed-desensitization");
-    let l = letter::letter(&shipped(), &case, &Options::default(), None);
+    let l = letter::letter(shipped(), &case, &Options::default(), None);
     assert_eq!(
         l.desensitizations[0].target,
         "not reached: given on days 38-41 (10 mg) but not tolerated (recurrence)"
@@ -134,7 +134,7 @@ fn a_dose_that_brought_the_reaction_back_is_not_a_target_reached() {
         as_of: Some(day("2021-05-01")),
         ..Options::default()
     };
-    let l = letter::letter(&shipped(), &case, &early, None);
+    let l = letter::letter(shipped(), &case, &early, None);
     assert_eq!(l.comparison.before, None, "{}", l.comparison.before_reason);
     let out = causa(&[
         "assess",
@@ -153,7 +153,7 @@ fn a_dose_that_brought_the_reaction_back_is_not_a_target_reached() {
 #[test]
 fn a_letter_after_sjs_says_re_exposure_is_contraindicated() {
     let case = fixture("lenalidomide-sjs-contraindicated");
-    let l = letter::letter(&shipped(), &case, &Options::default(), None);
+    let l = letter::letter(shipped(), &case, &Options::default(), None);
     let r = &l.reactions[0];
     assert_eq!(r.scar, Some(true));
     assert!(

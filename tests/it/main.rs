@@ -36,9 +36,13 @@ pub fn causa(args: &[&str]) -> std::process::Output {
         .expect("the binary runs")
 }
 
-/// The shipped rules, as the binary embeds them.
-pub fn shipped() -> RuleSet {
-    causa::rules::load(&causa::rules::shipped_files()).expect("shipped rules are valid")
+/// The shipped rules, as the binary embeds them, loaded once (assessments
+/// borrow their texts).
+pub fn shipped() -> &'static RuleSet {
+    static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        causa::rules::load(&causa::rules::shipped_files()).expect("shipped rules are valid")
+    })
 }
 
 /// A path relative to the crate root, with `/` separators, for stable snapshot content.

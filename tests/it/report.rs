@@ -13,7 +13,7 @@ fn markdown(text: &str) -> String {
         text: text.into(),
     })
     .unwrap_or_else(|d| panic!("{}", d.render()));
-    causa::report::markdown(&eval::assess(&shipped(), &case, &Options::default()))
+    causa::report::markdown(&eval::assess(shipped(), &case, &Options::default()))
 }
 
 const CASE: &str = "id: t
@@ -93,7 +93,7 @@ fn a_conclusion_signed_after_the_as_of_day_is_not_shown() {
             as_of: Some(chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap()),
             ..Default::default()
         };
-        causa::report::markdown(&eval::assess(&shipped(), &case, &options))
+        causa::report::markdown(&eval::assess(shipped(), &case, &options))
     };
     assert!(!as_of("2024-03-10").contains("Signed by Dr A. Ortega"));
     assert!(as_of("2024-03-20").contains("Signed by Dr A. Ortega on 2024-03-20."));
@@ -106,7 +106,7 @@ fn html(text: &str) -> String {
     })
     .unwrap_or_else(|d| panic!("{}", d.render()));
     causa::report::html(
-        &eval::assess(&shipped(), &case, &Options::default()),
+        &eval::assess(shipped(), &case, &Options::default()),
         &shipped().methods,
     )
 }
@@ -179,7 +179,7 @@ fn the_html_report_draws_the_case_timeline_with_a_lane_per_drug_and_a_mark_per_d
     })
     .unwrap();
     let page = causa::report::html(
-        &eval::assess(&shipped(), &case, &Options::default()),
+        &eval::assess(shipped(), &case, &Options::default()),
         &shipped().methods,
     );
     let svg_start = page.find("<svg class=\"timeline\"").expect("a timeline");
@@ -249,7 +249,7 @@ fn the_html_report_draws_each_methods_decision_graph_with_the_path_taken() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/cases/lenalidomide-lv-desensitization.yaml");
     let case = causa::case::load(&crate::source(&path)).unwrap();
-    let a = eval::assess(&shipped(), &case, &Options::default());
+    let a = eval::assess(shipped(), &case, &Options::default());
     let page = causa::report::html(&a, &shipped().methods);
     // One graph per applicable method: ALDEN is for SJS/TEN only.
     let applicable = a

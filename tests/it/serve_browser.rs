@@ -250,9 +250,9 @@ fn shown(a: &causa::eval::CaseAssessment) -> Vec<(String, String)> {
         .map(|x| {
             let result = match x.score {
                 Some(s) => format!("{} ({s})", x.category),
-                None => x.category.clone(),
+                None => x.category.to_owned(),
             };
-            (x.method.clone(), result)
+            (x.method.to_owned(), result)
         })
         .collect()
 }
@@ -263,13 +263,13 @@ fn methods_and_results(rows: &[(String, String, String)]) -> Vec<(String, String
         .collect()
 }
 
-fn fixture(name: &str) -> (Value, causa::eval::CaseAssessment) {
+fn fixture(name: &str) -> (Value, causa::eval::CaseAssessment<'static>) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/cases/{name}.yaml"));
     let text = std::fs::read_to_string(&path).unwrap();
     let case = causa::case::load(&crate::source(&path)).unwrap();
     (
         serde_saphyr::from_str(&text).unwrap(),
-        causa::eval::assess(&crate::shipped(), &case, &Default::default()),
+        causa::eval::assess(crate::shipped(), &case, &Default::default()),
     )
 }
 

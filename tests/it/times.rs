@@ -364,7 +364,7 @@ reactions:
         .find(|s| s.node == "a-time-sequence")
         .unwrap();
     assert_eq!(
-        (s.outcome.as_deref(), s.points),
+        (s.outcome, s.points),
         (Some("compatible"), 2),
         "{}",
         s.reasoning

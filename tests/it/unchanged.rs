@@ -159,7 +159,7 @@ fn batch_outputs(out: &mut BTreeMap<String, String>) {
     for (label, format, options) in runs {
         let (mut rows, mut errors) = (Vec::new(), Vec::new());
         let summary = batch::run(
-            &rules,
+            rules,
             &inputs,
             InputFormat::Auto,
             &options,
@@ -206,7 +206,7 @@ fn outputs() -> BTreeMap<String, String> {
                 policy: Some(policy),
                 ..Options::default()
             };
-            let json = causa::report::json(&eval::assess(&rules, &case, &options));
+            let json = causa::report::json(&eval::assess(rules, &case, &options));
             out.insert(
                 format!("{} {label}", relative(&path)),
                 digest(json.as_bytes()),
