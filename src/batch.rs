@@ -15,7 +15,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 mod input;
+mod rows;
 pub use input::{STDIN, case_files, is_std, records};
+use rows::csv_field;
+pub use rows::{CSV_HEADER, Column, Layout};
 
 /// Records processed together; large enough to keep every core busy, small
 /// enough that memory does not grow with the input.
@@ -55,7 +58,7 @@ fn process(
     record: Record,
     options: &Options,
     validate_only: bool,
-    format: RowFormat,
+    layout: &Layout,
 ) -> Result<(String, u64), Rejected> {
     let single_line = !record.text.trim_end().contains('\n');
     let position = record.position;
@@ -75,126 +78,8 @@ fn process(
     // A batch row needs the results, not the trace a report shows.
     let rows = eval::rows(rules, &case, options);
     let mut out = String::with_capacity(rows.len() * (position.len() + case.digest.len() + 64));
-    match format {
-        RowFormat::Csv => csv_rows(&mut out, &position, &case.id, &case.digest, &rows),
-        RowFormat::Ndjson => {
-            for x in &rows {
-                ndjson_row(&mut out, &position, &case.id, &case.digest, x);
-                out.push('\n');
-            }
-        }
-    }
+    rows::write_rows(&mut out, layout, &position, &case.id, &case.digest, &rows);
     Ok((out, rows.len() as u64))
-}
-
-/// A record's CSV rows, each ending in a newline, fields in the order of
-/// [`CSV_HEADER`]; the fields every row of the record shares are quoted once.
-fn csv_rows(out: &mut String, position: &str, case_id: &str, digest: &str, rows: &[eval::Row]) {
-    let mut head = String::new();
-    push_csv_field(&mut head, position);
-    head.push(',');
-    push_csv_field(&mut head, case_id);
-    let mut tail = String::from(",");
-    push_csv_field(&mut tail, digest);
-    for x in rows {
-        out.push_str(&head);
-        for f in [x.drug, x.reaction, x.method] {
-            out.push(',');
-            push_csv_field(out, f);
-        }
-        out.push(',');
-        if let Some(s) = x.score {
-            push_int(out, s);
-        }
-        out.push(',');
-        push_csv_field(out, x.category);
-        out.push(',');
-        push_csv_field(out, &x.reason);
-        let i = &x.information;
-        if i.total() > 0 {
-            for n in [i.facts, i.knowledge, i.assessor, i.unknown] {
-                out.push(',');
-                push_int(out, i64::from(n));
-            }
-            out.push(',');
-            out.push_str(flags(x));
-        } else {
-            out.push_str(",,,,,");
-        }
-        out.push_str(&tail);
-        out.push('\n');
-    }
-}
-
-/// Writes an integer in decimal: rows write several, and the formatting
-/// machinery costs more than the digits.
-fn push_int(out: &mut String, n: i64) {
-    if n < 0 {
-        out.push('-');
-    }
-    let mut digits = [0u8; 20];
-    let mut v = n.unsigned_abs();
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
-        out.push(char::from(d));
-    }
-}
-
-/// What a result's row flags: `insufficient` (most answers found no
-/// information), `provisional` (a question only an assessor answers took its
-/// default), both joined by `;`, or nothing.
-fn flags(x: &eval::Row) -> &'static str {
-    match (x.information.insufficient(), x.provisional) {
-        (true, true) => "insufficient;provisional",
-        (true, false) => "insufficient",
-        (false, true) => "provisional",
-        (false, false) => "",
-    }
-}
-
-/// One NDJSON row (without its line end): the keys in sorted order, as
-/// `serde_json` writes an object.
-fn ndjson_row(out: &mut String, position: &str, case_id: &str, digest: &str, x: &eval::Row) {
-    let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "null".to_owned());
-    let score = x.score.map_or("null".to_owned(), |s| s.to_string());
-    // `reason` only when there is one (not applicable, not scored).
-    let reason = if x.reason.is_empty() {
-        String::new()
-    } else {
-        format!("\"reason\":{},", text(&x.reason))
-    };
-    // What a result rested on, and its flags; nothing for other rows.
-    let i = &x.information;
-    let information = if i.total() > 0 {
-        format!(
-            "\"flags\":{},\"information\":{{\"assessor\":{},\"facts\":{},\"knowledge\":{},\"unknown\":{}}},",
-            text(flags(x)),
-            i.assessor,
-            i.facts,
-            i.knowledge,
-            i.unknown
-        )
-    } else {
-        String::new()
-    };
-    out.push_str(&format!(
-        "{{\"case_digest\":{},\"case_id\":{},\"category\":{},\"drug\":{},{information}\"method\":{},\"reaction\":{},{reason}\"record\":{},\"score\":{score}}}",
-        text(digest),
-        text(case_id),
-        text(x.category),
-        text(x.drug),
-        text(x.method),
-        text(x.reaction),
-        text(position),
-    ));
 }
 
 /// The first problem of a rendered diagnostic list, on one line: message,
@@ -240,28 +125,39 @@ fn first_lines(rendered: &str, position: &str, single_line: bool) -> String {
     out
 }
 
-fn csv_field(f: &str) -> String {
-    let mut out = String::new();
-    push_csv_field(&mut out, f);
-    out
+/// The records of the inputs in order, a chunk at a time; an input that
+/// cannot be opened is an error when its turn comes.
+struct Chunks<'a> {
+    inputs: std::slice::Iter<'a, PathBuf>,
+    format: InputFormat,
+    stream: Option<Records>,
 }
 
-/// A CSV field, quoted when it holds a comma, a quote or a line break.
-fn push_csv_field(out: &mut String, f: &str) {
-    if f.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-        out.push('"');
-        out.push_str(&f.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(f);
+impl Chunks<'_> {
+    /// The next chunk of records; empty when every input is read.
+    fn next_chunk(&mut self) -> Result<Vec<Result<Record, Rejected>>, crate::Error> {
+        loop {
+            if let Some(stream) = &mut self.stream {
+                let chunk: Vec<_> = stream.by_ref().take(CHUNK).collect();
+                if !chunk.is_empty() {
+                    return Ok(chunk);
+                }
+            }
+            match self.inputs.next() {
+                Some(input) => self.stream = Some(records(input, self.format)?),
+                None => return Ok(Vec::new()),
+            }
+        }
     }
 }
 
-pub const CSV_HEADER: &str = "record,case_id,drug,reaction,method,score,category,reason,facts,knowledge,assessor,unknown,flags,case_digest";
+/// The results of a chunk, in the order of its records.
+type Processed = Vec<Result<(String, u64), Rejected>>;
 
 /// Runs a batch: every record of every input, `jobs` threads, rows to `out`,
 /// rejected records to `errors` (position and reason), a progress bar on
-/// `progress` when it is a terminal.
+/// `progress` when it is a terminal. While the workers assess one chunk, this
+/// thread writes the rows of the one before and reads the one after.
 #[allow(clippy::too_many_arguments)]
 pub fn run(
     rules: &RuleSet,
@@ -269,158 +165,89 @@ pub fn run(
     input_format: InputFormat,
     options: &Options,
     validate_only: bool,
-    format: RowFormat,
+    layout: &Layout,
     out: &mut dyn Write,
     errors: &mut dyn Write,
     progress: &indicatif::ProgressBar,
 ) -> Result<Summary, crate::Error> {
     let w = |e: std::io::Error| crate::Error::Write(e.to_string());
-    if format == RowFormat::Csv && !validate_only {
-        writeln!(out, "{CSV_HEADER}").map_err(w)?;
+    if layout.format == RowFormat::Csv && !validate_only {
+        writeln!(out, "{}", layout.csv_header()).map_err(w)?;
     }
     let mut summary = Summary::default();
-    for input in inputs {
-        let mut stream = records(input, input_format)?;
-        loop {
-            let chunk: Vec<Result<Record, Rejected>> = stream.by_ref().take(CHUNK).collect();
-            if chunk.is_empty() {
-                break;
+    let mut chunks = Chunks {
+        inputs: inputs.iter(),
+        format: input_format,
+        stream: None,
+    };
+    let mut chunk = chunks.next_chunk()?;
+    let mut written: Processed = Vec::new();
+    while !chunk.is_empty() {
+        let mut processed: Processed = Vec::new();
+        let (mut wrote, mut next) = (Ok(()), Ok(Vec::new()));
+        rayon::in_place_scope(|s| {
+            let work = std::mem::take(&mut chunk);
+            let processed = &mut processed;
+            s.spawn(move |_| {
+                *processed = work
+                    .into_par_iter()
+                    .map(|r| r.and_then(|rec| process(rules, rec, options, validate_only, layout)))
+                    .collect();
+            });
+            wrote = write(&mut written, &mut summary, out, errors, progress);
+            next = chunks.next_chunk();
+        });
+        wrote?;
+        written = processed;
+        match next {
+            Ok(c) => chunk = c,
+            Err(e) => {
+                // The records read before the input that failed keep their rows.
+                write(&mut written, &mut summary, out, errors, progress)?;
+                return Err(e);
             }
-            let results: Vec<Result<(String, u64), Rejected>> = chunk
-                .into_par_iter()
-                .map(|r| r.and_then(|rec| process(rules, rec, options, validate_only, format)))
-                .collect();
-            for r in results {
-                summary.read += 1;
-                match r {
-                    Ok((rows, count)) => {
-                        summary.assessed += 1;
-                        summary.rows += count;
-                        out.write_all(rows.as_bytes()).map_err(w)?;
-                    }
-                    Err((pos, why)) => {
-                        // The errors file holds a header only once there is a record to list.
-                        if summary.rejected == 0 {
-                            writeln!(errors, "record,reason").map_err(w)?;
-                        }
-                        summary.rejected += 1;
-                        writeln!(errors, "{},{}", csv_field(&pos), csv_field(&why)).map_err(w)?;
-                    }
-                }
-            }
-            // A file of several reports holds more records than it was counted for.
-            if progress.length().is_some_and(|n| n < summary.read) {
-                progress.set_length(summary.read);
-            }
-            progress.set_position(summary.read);
         }
     }
+    write(&mut written, &mut summary, out, errors, progress)?;
     out.flush().map_err(w)?;
     errors.flush().map_err(w)?;
     Ok(summary)
 }
 
-#[cfg(test)]
-mod tests {
-    proptest::proptest! {
-        /// The digits written are those `Display` writes.
-        #[test]
-        fn integers_are_written_as_display_writes_them(n in proptest::num::i64::ANY) {
-            let mut out = String::new();
-            super::push_int(&mut out, n);
-            proptest::prop_assert_eq!(out, n.to_string());
-        }
+/// Writes a chunk's rows and rejected records, counting them, and moves the progress bar.
+fn write(
+    results: &mut Processed,
+    summary: &mut Summary,
+    out: &mut dyn Write,
+    errors: &mut dyn Write,
+    progress: &indicatif::ProgressBar,
+) -> Result<(), crate::Error> {
+    let w = |e: std::io::Error| crate::Error::Write(e.to_string());
+    if results.is_empty() {
+        return Ok(());
     }
-
-    use super::*;
-
-    /// A result's row carries what it rested on and its flags.
-    #[test]
-    fn result_rows_carry_their_information() {
-        let x = eval::Row {
-            drug: "d",
-            reaction: "r",
-            method: "naranjo",
-            score: Some(2),
-            category: "possible",
-            not_applicable: false,
-            reason: "".into(),
-            information: eval::Tally {
-                facts: 2,
-                knowledge: 1,
-                assessor: 0,
-                unknown: 7,
-            },
-            provisional: true,
-        };
-        let mut line = String::new();
-        csv_rows(&mut line, "f:1", "c", "sha256:0", std::slice::from_ref(&x));
-        assert_eq!(
-            line,
-            "f:1,c,d,r,naranjo,2,possible,,2,1,0,7,insufficient;provisional,sha256:0\n"
-        );
-        let mut line = String::new();
-        ndjson_row(&mut line, "f:1", "c", "sha256:0", &x);
-        let v: serde_json::Value = serde_json::from_str(&line).expect("JSON");
-        assert_eq!(v["information"]["unknown"], 7);
-        assert_eq!(v["flags"], "insufficient;provisional");
-        assert_eq!(
-            line,
-            serde_json::to_string(&v).expect("JSON"),
-            "keys in sorted order"
-        );
-    }
-
-    /// The hand-written rows are the ones `serde_json` and the CSV quoting rules give.
-    #[test]
-    fn rows_are_written_as_before() {
-        for odd in [
-            "plain",
-            "a,b",
-            "say \"hi\"",
-            "line\nbreak",
-            "tab\tand \\ é \u{1}",
-        ] {
-            let x = eval::Row {
-                drug: odd,
-                reaction: "r",
-                method: "naranjo",
-                score: Some(-3),
-                category: "possible",
-                not_applicable: false,
-                reason: "".into(),
-                information: Default::default(),
-                provisional: false,
-            };
-            for (score, reason) in [(Some(-3), ""), (None, odd)] {
-                let x = eval::Row {
-                    score,
-                    reason: reason.into(),
-                    ..x.clone()
-                };
-                let mut line = String::new();
-                ndjson_row(&mut line, "f.ndjson:1", odd, "sha256:0", &x);
-                let mut expected = serde_json::json!({
-                    "record": "f.ndjson:1", "case_id": odd, "drug": x.drug, "reaction": x.reaction,
-                    "method": x.method, "score": x.score, "category": x.category, "case_digest": "sha256:0",
-                });
-                if !reason.is_empty() {
-                    expected["reason"] = serde_json::json!(reason);
+    for r in results.drain(..) {
+        summary.read += 1;
+        match r {
+            Ok((rows, count)) => {
+                summary.assessed += 1;
+                summary.rows += count;
+                out.write_all(rows.as_bytes()).map_err(w)?;
+            }
+            Err((pos, why)) => {
+                // The errors file holds a header only once there is a record to list.
+                if summary.rejected == 0 {
+                    writeln!(errors, "record,reason").map_err(w)?;
                 }
-                assert_eq!(line, expected.to_string());
-                let mut lines = String::new();
-                csv_rows(&mut lines, odd, odd, odd, &[x.clone(), x.clone()]);
-                let score = x.score.map_or(String::new(), |s| s.to_string());
-                let expected = [
-                    odd, odd, odd, "r", "naranjo", &score, "possible", reason, "", "", "", "", "",
-                    odd,
-                ]
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(",");
-                assert_eq!(lines, format!("{expected}\n{expected}\n"));
+                summary.rejected += 1;
+                writeln!(errors, "{},{}", csv_field(&pos), csv_field(&why)).map_err(w)?;
             }
         }
     }
+    // A file of several reports holds more records than it was counted for.
+    if progress.length().is_some_and(|n| n < summary.read) {
+        progress.set_length(summary.read);
+    }
+    progress.set_position(summary.read);
+    Ok(())
 }

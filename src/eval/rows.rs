@@ -52,7 +52,7 @@ pub fn rows<'a>(rules: &'a RuleSet, case: &'a Case, options: &Options) -> Vec<Ro
     let chosen =
         |m: &&Method| options.methods.is_empty() || options.methods.iter().any(|x| x == &m.id);
     let (reactions, not_scored) = scope(rules, seen);
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(seen.drugs.len() * reactions.len() * rules.methods.len());
     for d in 0..seen.drugs.len() {
         if !seen.is_known(seen.drugs[d].known) {
             continue;

@@ -16,6 +16,8 @@ struct Derived {
     /// The outcome's place in the finding's vocabulary, which indexes each
     /// node's table of edges.
     outcome_at: usize,
+    /// The outcome says the case holds no information ([`findings::FindingId::no_information`]).
+    no_information: bool,
     shared: std::cell::OnceCell<(Arc<str>, Arc<[Evidence]>)>,
 }
 
@@ -43,6 +45,7 @@ impl Found {
             let finding = findings::compute(fid, pair);
             Derived {
                 outcome_at: fid.outcome_index(finding.outcome),
+                no_information: finding.possible.is_empty() && fid.no_information(finding.outcome),
                 finding,
                 shared: std::cell::OnceCell::new(),
             }
@@ -109,16 +112,11 @@ impl Basis {
     /// What the answer at a node rests on: an assessor's input, else the
     /// finding's source, unknown when the finding found nothing (a finding open
     /// between outcomes rests on imprecise facts) or no assessor answered.
-    pub(super) fn of(
-        finding: Option<(findings::FindingId, &findings::Finding)>,
-        input: bool,
-    ) -> Basis {
-        match finding {
+    fn of(derived: Option<(findings::FindingId, &Derived)>, input: bool) -> Basis {
+        match derived {
             _ if input => Basis::Assessor,
             None => Basis::Unknown,
-            Some((fid, f)) if f.possible.is_empty() && fid.no_information(f.outcome) => {
-                Basis::Unknown
-            }
+            Some((_, d)) if d.no_information => Basis::Unknown,
             Some((fid, _)) if fid.from_knowledge() => Basis::Knowledge,
             Some(_) => Basis::Facts,
         }
@@ -192,7 +190,7 @@ pub(super) fn walk<'m, 'c>(
             .and_then(|a| node.edge_for_answer(&a.answer))
             .unwrap_or(derived_edge);
         total = total.saturating_add(node.edges[edge].points);
-        tally.add(Basis::of(finding, input.is_some()));
+        tally.add(Basis::of(derived, input.is_some()));
         if finding.is_none() && input.is_none() && node.provisional_unanswered {
             provisional.push(at);
         }
@@ -339,7 +337,11 @@ pub fn assess_pair<'r>(
             assessor_input,
             policy_change,
             uncertain,
-            basis: Basis::of(v.finding, v.input.is_some()).name(),
+            basis: Basis::of(
+                v.finding.zip(v.derived).map(|((fid, _), d)| (fid, d)),
+                v.input.is_some(),
+            )
+            .name(),
         });
     });
     let (total, cat, band) = (end.total, end.category, end.band);

@@ -4,8 +4,8 @@ use super::causa;
 
 #[test]
 fn a_batch_with_corrupted_records_accounts_for_every_record() {
-    let dir = std::env::temp_dir().join(format!("causa-batch-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -97,12 +97,12 @@ fn a_batch_with_corrupted_records_accounts_for_every_record() {
         String::from_utf8_lossy(&o.stderr)
             .starts_with("records read 52 = assessed 40 + rejected 12; 0 rows")
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn a_directory_of_fixtures_is_assessed_whole() {
-    let out = std::env::temp_dir().join(format!("causa-batch-dir-{}.ndjson", std::process::id()));
+    let out_tmp = tempfile::tempdir().expect("temp dir");
+    let out = out_tmp.path().join("batch-dir.ndjson");
     let o = causa(&[
         "batch",
         "fixtures/cases",
@@ -133,8 +133,8 @@ fn a_directory_of_fixtures_is_assessed_whole() {
 
 #[test]
 fn reports_with_nothing_to_score_give_a_not_scored_row_each() {
-    let dir = std::env::temp_dir().join(format!("causa-batch-unscored-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     let case = |id: &str, role: &str, terms: &[&str]| {
         serde_json::json!({
             "id": id,
@@ -230,14 +230,13 @@ fn reports_with_nothing_to_score_give_a_not_scored_row_each() {
         mixed[1].3.starts_with("reports a product-use issue,"),
         "{mixed:?}"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn a_malformed_openfda_record_is_a_rejected_row_with_its_reason_and_the_others_are_assessed() {
     let file = "fixtures/openfda-edge/malformed-records.json";
-    let dir = std::env::temp_dir().join(format!("causa-batch-openfda-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     let (out, errors) = (dir.join("rows.csv"), dir.join("errors.csv"));
     let o = causa(&[
         "batch",
@@ -295,13 +294,12 @@ fn a_malformed_openfda_record_is_a_rejected_row_with_its_reason_and_the_others_a
     assert_eq!(records.into_iter().collect::<Vec<_>>(), [at(0), at(4)]);
     // None of the rejected ones is reported as "not scored" instead.
     assert!(!rows.contains("EDGE-2") && !rows.contains("EDGE-3") && !rows.contains("EDGE-4"));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn e2b_batch_rows_carry_the_c11_case_ids() {
-    let dir = std::env::temp_dir().join(format!("causa-batch-c11-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     let ids = |input: &str| -> Vec<(String, String)> {
         let out = dir.join("rows.csv");
         let o = causa(&["batch", input, "--out", out.to_str().unwrap()]);
@@ -368,24 +366,19 @@ fn e2b_batch_rows_carry_the_c11_case_ids() {
         errors.contains("`20181399` is not a date of the calendar"),
         "{errors}"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// A fresh folder for one test, removed when dropped.
-struct Folder(std::path::PathBuf);
+struct Folder(std::path::PathBuf, #[allow(dead_code)] tempfile::TempDir);
 
 impl Folder {
     fn new(test: &str) -> Folder {
-        let dir = std::env::temp_dir().join(format!("causa-batch-{test}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Folder(dir)
-    }
-}
-
-impl Drop for Folder {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        let dir_tmp = tempfile::Builder::new()
+            .prefix(&format!("causa-batch-{test}-"))
+            .tempdir()
+            .expect("temp dir");
+        let dir = dir_tmp.path().to_path_buf();
+        Folder(dir, dir_tmp)
     }
 }
 
@@ -634,5 +627,83 @@ fn several_chunks_give_the_same_rows_for_any_number_of_jobs() {
     assert_eq!(
         errors.lines().nth(1).unwrap().split(',').next(),
         Some(format!("{}:1", input.display()).as_str())
+    );
+}
+
+#[test]
+fn chosen_columns_are_the_default_rows_cut_to_them_in_the_order_given() {
+    let f = Folder::new("columns");
+    let cases = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/cases");
+    let run = |name: &str, extra: &[&str]| {
+        let out = f.0.join(name);
+        let mut args = vec!["batch", cases, "--out", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let o = causa(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let text = std::fs::read_to_string(out).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        let rows: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        (header, rows, text.len())
+    };
+    let (all_header, all_rows, all_bytes) = run("all.csv", &[]);
+    assert_eq!(all_header.join(","), causa::batch::CSV_HEADER);
+    let chosen = ["method", "category", "score", "record"];
+    let (header, rows, bytes) = run("some.csv", &["--columns", &chosen.join(",")]);
+    assert_eq!(header, chosen);
+    assert_eq!(rows.len(), all_rows.len());
+    assert!(rows.len() > 100, "{} rows", rows.len());
+    let at = |name: &str| all_header.iter().position(|h| h == name).unwrap();
+    for (row, full) in rows.iter().zip(&all_rows) {
+        let cut: Vec<&String> = chosen.iter().map(|c| &full[at(c)]).collect();
+        assert_eq!(row.iter().collect::<Vec<_>>(), cut);
+    }
+    // Without the digest and the reasons the file is much smaller.
+    assert!(bytes * 2 < all_bytes, "{bytes} of {all_bytes} bytes");
+
+    // NDJSON keeps every key; a column that does not exist is named with the ones that do.
+    let out = f.0.join("x.ndjson");
+    let o = causa(&[
+        "batch",
+        cases,
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "ndjson",
+        "--columns",
+        "method",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--columns") && err.contains("--format csv"),
+        "{err}"
+    );
+    let o = causa(&[
+        "batch",
+        cases,
+        "--out",
+        out.to_str().unwrap(),
+        "--columns",
+        "method,digest",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("digest") && err.contains("case_digest"),
+        "{err}"
     );
 }
