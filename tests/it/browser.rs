@@ -28,11 +28,11 @@ fn chromium() -> Option<PathBuf> {
 }
 
 /// A folder of its own for one test.
-fn folder(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("causa-browser-{test}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn folder(test: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("causa-browser-{test}-"))
+        .tempdir()
+        .expect("temp dir")
 }
 
 /// The fixture's HTML report, written into `dir`.
@@ -121,7 +121,8 @@ const FIXTURES: [&str; 3] = [
 #[test]
 fn reports_load_without_console_errors_and_show_the_timeline_and_results() {
     let Some(browser) = chromium() else { return };
-    let dir = folder("dom");
+    let dir_tmp = folder("dom");
+    let dir = dir_tmp.path().to_path_buf();
     for fixture in FIXTURES {
         let page = report(&dir, fixture);
         let out = headless(
@@ -148,13 +149,13 @@ fn reports_load_without_console_errors_and_show_the_timeline_and_results() {
         );
         assert!(dom.contains("class=\"category\""), "{fixture}");
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn the_reference_report_draws_and_prints_with_every_section_open() {
     let Some(browser) = chromium() else { return };
-    let dir = folder("print");
+    let dir_tmp = folder("print");
+    let dir = dir_tmp.path().to_path_buf();
     let page = report(&dir, FIXTURES[0]);
     // Kept for the README's picture of the report (docs/html-report.png).
     screenshot(&browser, &page, &dir, "html-report.png");
@@ -162,13 +163,13 @@ fn the_reference_report_draws_and_prints_with_every_section_open() {
     // Folded, the report prints on two A4 sheets; the print stylesheet unfolds
     // the five traces with four decision graphs (eleven sheets).
     assert!((8..=14).contains(&pages), "{pages} pages");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn the_allergist_letter_loads_draws_and_prints() {
     let Some(browser) = chromium() else { return };
-    let dir = folder("letter");
+    let dir_tmp = folder("letter");
+    let dir = dir_tmp.path().to_path_buf();
     let out = crate::causa(&[
         "assess",
         "fixtures/cases/lenalidomide-lv-desensitization.yaml",
@@ -204,5 +205,4 @@ fn the_allergist_letter_loads_draws_and_prints() {
     screenshot(&browser, &page, &dir, "allergist-letter.png");
     let pages = printed_pages(&browser, &page, &dir);
     assert!((2..=6).contains(&pages), "{pages} pages");
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -115,8 +115,8 @@ fn several_cases_in_json_are_an_array() {
 
 #[test]
 fn garbage_input_exits_2_with_a_message_naming_the_file() {
-    let dir = std::env::temp_dir().join(format!("causa-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     let garbage = dir.join("garbage.yaml");
     std::fs::write(&garbage, "\u{0}\u{1}{{{ not: [yaml").unwrap();
     let binary = dir.join("binary.yaml");
@@ -131,7 +131,6 @@ fn garbage_input_exits_2_with_a_message_naming_the_file() {
         );
         assert!(out.stdout.is_empty());
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -216,8 +215,8 @@ fn help_shows_examples() {
 
 #[test]
 fn log_verify_catches_an_edited_an_inserted_and_a_deleted_line() {
-    let dir = std::env::temp_dir().join(format!("causa-log-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     let log = dir.join("assessments.log");
     let _ = std::fs::remove_file(&log);
     let log_s = log.to_str().unwrap();
@@ -296,13 +295,12 @@ fn log_verify_catches_an_edited_an_inserted_and_a_deleted_line() {
         2,
         "does not follow line 1",
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn a_log_needs_the_time_of_assessment_and_the_assessor() {
-    let never =
-        std::env::temp_dir().join(format!("causa-never-written-{}.log", std::process::id()));
+    let never_tmp = tempfile::tempdir().expect("temp dir");
+    let never = never_tmp.path().join("never-written.log");
     let never_s = never.to_str().unwrap();
     let out = causa(&[
         "assess",
@@ -601,8 +599,8 @@ fn an_openfda_report_keeps_the_patient_seriousness_and_narrative() {
 #[test]
 fn import_openfda_never_writes_a_case_assess_would_refuse() {
     // Every case written for the sample loads as it is written.
-    let dir = std::env::temp_dir().join(format!("causa-openfda-loads-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     for (format, ext) in [("yaml", "yaml"), ("json", "ndjson")] {
         let out = causa(&["import", "openfda", OPENFDA, "--format", format]);
         assert_eq!(out.status.code(), Some(0));
@@ -657,13 +655,12 @@ fn import_openfda_never_writes_a_case_assess_would_refuse() {
         );
     }
     assert!(!err.contains("2018-13-99"), "{err}");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn imported_openfda_cases_feed_a_batch() {
-    let dir = std::env::temp_dir().join(format!("causa-openfda-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     let out = causa(&["import", "openfda", OPENFDA, "--format", "json"]);
     assert_eq!(out.status.code(), Some(0));
     let ndjson = dir.join("cases.ndjson");
@@ -703,7 +700,6 @@ fn imported_openfda_cases_feed_a_batch() {
             .collect()
     };
     assert_eq!(cut(strip(&rows)), cut(strip(&direct)));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -879,7 +875,8 @@ fn e2b_instances_are_assessed_pair_by_pair_and_nulls_stay_unknown() {
 
 #[test]
 fn a_directory_of_e2b_files_goes_through_batch() {
-    let out = std::env::temp_dir().join(format!("causa-e2b-{}.csv", std::process::id()));
+    let out_tmp = tempfile::tempdir().expect("temp dir");
+    let out = out_tmp.path().join("e2b.csv");
     let o = causa(&["batch", "fixtures/e2b", "--out", out.to_str().unwrap()]);
     assert_eq!(
         o.status.code(),
@@ -896,8 +893,8 @@ fn a_directory_of_e2b_files_goes_through_batch() {
 
 #[test]
 fn imported_e2b_cases_feed_a_batch_with_the_same_results() {
-    let dir = std::env::temp_dir().join(format!("causa-e2b-import-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     let out = causa(&[
         "import",
         "e2b",
@@ -950,7 +947,6 @@ fn imported_e2b_cases_feed_a_batch_with_the_same_results() {
     };
     assert!(!results(&a).is_empty());
     assert_eq!(results(&a), results(&b));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -1010,7 +1006,8 @@ fn input_format_forces_how_a_file_is_read() {
     assert_eq!(as_case.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&as_case.stderr).contains("unknown field"));
     // Batch takes the same option: a file read as E2B that is not gives an error row.
-    let out = std::env::temp_dir().join(format!("causa-forced-{}.csv", std::process::id()));
+    let out_tmp = tempfile::tempdir().expect("temp dir");
+    let out = out_tmp.path().join("forced.csv");
     let b = causa(&[
         "batch",
         REFERENCE,
@@ -1304,8 +1301,8 @@ fn manual_pages_are_written_for_causa_and_each_command() {
     let roff = String::from_utf8_lossy(&page.stdout);
     assert!(roff.contains(".TH causa 1"), "{roff}");
     assert!(roff.contains("assess") && roff.contains("batch"), "{roff}");
-    let dir = std::env::temp_dir().join(format!("causa-man-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     let out = causa(&["manpage", "--dir", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
     for command in ["assess", "batch", "import", "export", "rules", "log", "kb"] {
@@ -1318,14 +1315,12 @@ fn manual_pages_are_written_for_causa_and_each_command() {
         batch.contains("errors") && batch.contains("standard input"),
         "{batch}"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn a_signed_log_catches_a_forged_line_even_with_every_hash_recomputed() {
-    let dir = std::env::temp_dir().join(format!("causa-signed-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     let key = dir.join("ruiz");
     let made = causa(&["log", "keygen", "--out", key.to_str().unwrap()]);
     assert_eq!(
@@ -1449,14 +1444,12 @@ fn a_signed_log_catches_a_forged_line_even_with_every_hash_recomputed() {
     ]);
     assert_eq!(keyed.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&keyed.stderr).contains("line 1 is not signed"));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn a_log_line_with_a_field_repeated_or_added_fails_even_when_its_hash_holds() {
-    let dir = std::env::temp_dir().join(format!("causa-repeated-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     let log = dir.join("a.log");
     let out = causa(&[
         "assess",
@@ -1493,5 +1486,4 @@ fn a_log_line_with_a_field_repeated_or_added_fails_even_when_its_hash_holds() {
             .code(),
         Some(1)
     );
-    std::fs::remove_dir_all(&dir).ok();
 }

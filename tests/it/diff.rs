@@ -2,15 +2,18 @@
 
 use crate::{causa, shipped};
 use causa::eval::{self, Options};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The shipped rules with `fixtures/rules-altered/naranjo.yaml` in place of
 /// theirs, in a folder of the calling test's own. The altered method is a
 /// proposed change, not a recorded version: the copy has no `versions.lock`.
-fn altered_rules(test: &str) -> PathBuf {
+fn altered_rules(test: &str) -> tempfile::TempDir {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = std::env::temp_dir().join(format!("causa-altered-{test}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir_tmp = tempfile::Builder::new()
+        .prefix(&format!("causa-altered-{test}-"))
+        .tempdir()
+        .expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     copy_dir(&root.join("rules"), &dir);
     std::fs::copy(
         root.join("fixtures/rules-altered/naranjo.yaml"),
@@ -18,7 +21,7 @@ fn altered_rules(test: &str) -> PathBuf {
     )
     .unwrap();
     std::fs::remove_file(dir.join("versions.lock")).unwrap();
-    dir
+    dir_tmp
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -74,7 +77,8 @@ fn the_exhaustive_diff_lists_exactly_the_combinations_a_brute_force_count_finds(
             expected += 1;
         }
     }
-    let dir = altered_rules("t1");
+    let dir_tmp = altered_rules("t1");
+    let dir = dir_tmp.path().to_path_buf();
     let new = causa::rules::load(&causa::rules::read_dir(&dir).unwrap()).unwrap();
     let d = causa::diff::compare(shipped(), &new);
     let naranjo = d.semantic.iter().find(|m| m.method == "naranjo").unwrap();
@@ -103,12 +107,12 @@ fn the_exhaustive_diff_lists_exactly_the_combinations_a_brute_force_count_finds(
         d.structural
     );
     insta::assert_snapshot!(causa::report::diff_markdown(&d));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn the_corpus_impact_names_the_fixtures_whose_naranjo_result_changes() {
-    let dir = altered_rules("t2");
+    let dir_tmp = altered_rules("t2");
+    let dir = dir_tmp.path().to_path_buf();
     let out = causa(&[
         "rules",
         "diff",
@@ -179,7 +183,6 @@ fn the_corpus_impact_names_the_fixtures_whose_naranjo_result_changes() {
             "{c}"
         );
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

@@ -27,10 +27,26 @@ fn ok_summary(out: &Output) -> String {
     String::from_utf8(out.stderr.clone()).unwrap()
 }
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("causa-export-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+/// A file path in a folder of its own, removed with the folder when dropped.
+struct Temp(#[allow(dead_code)] tempfile::TempDir, PathBuf);
+
+impl std::ops::Deref for Temp {
+    type Target = PathBuf;
+    fn deref(&self) -> &PathBuf {
+        &self.1
+    }
+}
+
+impl AsRef<Path> for Temp {
+    fn as_ref(&self) -> &Path {
+        &self.1
+    }
+}
+
+fn temp(name: &str) -> Temp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    Temp(dir, path)
 }
 
 fn assess_json(file: &Path) -> Value {

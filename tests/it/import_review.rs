@@ -33,13 +33,15 @@ fn refused(args: &[&str]) -> String {
 
 /// A batch of `file`: its summary line and its errors file, with exit 2.
 fn batch_with_errors(file: &str, name: &str) -> (String, String) {
-    let dir = std::env::temp_dir().join(format!("causa-review-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir_tmp = tempfile::Builder::new()
+        .prefix(&format!("causa-review-{name}-"))
+        .tempdir()
+        .expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     let out = dir.join("rows.csv");
     let o = causa(&["batch", file, "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "rejected records give exit 2");
     let errors = std::fs::read_to_string(format!("{}.errors.csv", out.display())).unwrap();
-    std::fs::remove_dir_all(&dir).ok();
     (String::from_utf8_lossy(&o.stderr).into_owned(), errors)
 }
 
@@ -150,8 +152,8 @@ fn an_openfda_report_that_does_not_name_a_drug_or_reaction_is_refused() {
 
 #[test]
 fn an_openfda_response_without_reports_is_refused() {
-    let dir = std::env::temp_dir().join(format!("causa-review-empty-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     for (name, text) in [
         ("results.json", r#"{"results":[]}"#),
         ("meta.json", r#"{"meta":{},"results":[]}"#),
@@ -177,7 +179,6 @@ fn an_openfda_response_without_reports_is_refused() {
         );
         assert!(errors.contains("holds no reports"), "{errors}");
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -201,8 +202,8 @@ fn a_negative_age_and_the_year_0000_refuse_the_report() {
     // "-0" is an age of 0, not -0.
     let out = causa(&["assess", file, "--format", "json"]);
     assert_eq!(out.status.code(), Some(2));
-    let dir = std::env::temp_dir().join(format!("causa-review-zero-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     let only_third = dir.join("zero.json");
     std::fs::write(
@@ -212,7 +213,6 @@ fn a_negative_age_and_the_year_0000_refuse_the_report() {
     .unwrap();
     let case = &imported("openfda", only_third.to_str().unwrap())[0];
     assert_eq!(case["patient"]["age"].to_string(), "0.0");
-    std::fs::remove_dir_all(&dir).ok();
 
     // E2B(R3): D.2.2 `value="-0.001" unit="a"`; E.i.4 `00000101`.
     let err = refused(&["import", "e2b", "fixtures/e2b-edge/negative-age.xml"]);

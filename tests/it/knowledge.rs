@@ -267,26 +267,22 @@ fn without_a_generic_reading_in_the_knowledge_base_the_time_stays_unknown() {
 }
 
 /// A fresh directory for one test's files, removed when dropped.
-struct Scratch(std::path::PathBuf);
+struct Scratch(std::path::PathBuf, #[allow(dead_code)] tempfile::TempDir);
 
 impl Scratch {
     fn new(test: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("causa-{test}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Scratch(dir)
+        let dir_tmp = tempfile::Builder::new()
+            .prefix(&format!("causa-{test}-"))
+            .tempdir()
+            .expect("temp dir");
+        let dir = dir_tmp.path().to_path_buf();
+        Scratch(dir, dir_tmp)
     }
 
     fn file(&self, name: &str, text: &str) -> String {
         let p = self.0.join(name);
         std::fs::write(&p, text).expect("written");
         p.display().to_string()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

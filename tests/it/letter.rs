@@ -211,19 +211,21 @@ fn the_letter_options_are_refused_where_they_mean_nothing() {
 
 #[test]
 fn the_html_letter_escapes_case_text_and_json_holds_the_same_results() {
-    let dir = std::env::temp_dir().join(format!("causa-letter-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let text =
-        std::fs::read_to_string("fixtures/cases/lenalidomide-exanthem-failed-desensitization.yaml")
-            .unwrap()
-            .replace(
-                "description: stopped after the recurrence in week 6",
-                "description: \"stopped <script>alert(1)</script>\"",
-            )
-            .replace(
-                "desensitization stopped\n",
-                "desensitization stopped <img src=x onerror=alert(2)> `x`\n",
-            );
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/cases/lenalidomide-exanthem-failed-desensitization.yaml"
+    ))
+    .unwrap()
+    .replace(
+        "description: stopped after the recurrence in week 6",
+        "description: \"stopped <script>alert(1)</script>\"",
+    )
+    .replace(
+        "desensitization stopped\n",
+        "desensitization stopped <img src=x onerror=alert(2)> `x`\n",
+    );
     let path = dir.join("case.yaml");
     std::fs::write(&path, text).unwrap();
     let p = path.to_str().unwrap();
@@ -256,5 +258,4 @@ fn the_html_letter_escapes_case_text_and_json_holds_the_same_results() {
         v["desensitizations"][0]["steps"][4]["grade"],
         "CTCAE grade 2"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -89,12 +89,15 @@ fn a_rule_set_without_a_scale_is_rejected_with_a_hint() {
 }
 
 /// A copy of the shipped rules in a fresh folder, removed when dropped.
-struct RulesCopy(std::path::PathBuf);
+struct RulesCopy(std::path::PathBuf, #[allow(dead_code)] tempfile::TempDir);
 
 impl RulesCopy {
     fn new(test: &str) -> RulesCopy {
-        let dir = std::env::temp_dir().join(format!("causa-rules-{test}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir_tmp = tempfile::Builder::new()
+            .prefix(&format!("causa-rules-{test}-"))
+            .tempdir()
+            .expect("temp dir");
+        let dir = dir_tmp.path().to_path_buf();
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
         let mut pending = vec![root.clone()];
         while let Some(d) = pending.pop() {
@@ -109,7 +112,7 @@ impl RulesCopy {
                 }
             }
         }
-        RulesCopy(dir)
+        RulesCopy(dir, dir_tmp)
     }
 
     fn edit(&self, file: &str, from: &str, to: &str) {
@@ -121,12 +124,6 @@ impl RulesCopy {
 
     fn path(&self) -> &str {
         self.0.to_str().unwrap()
-    }
-}
-
-impl Drop for RulesCopy {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -190,8 +190,8 @@ fn the_downloaded_case_is_the_file_causa_assess_reads() {
     );
     assert_eq!(status, 200);
     assert!(head.contains("attachment; filename=\"lenalidomide-lv-desensitization.yaml\""));
-    let dir = std::env::temp_dir().join(format!("causa-serve-yaml-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir_tmp = tempfile::tempdir().expect("temp dir");
+    let dir = dir_tmp.path().to_path_buf();
     let file = dir.join("case.yaml");
     std::fs::write(&file, &yaml).unwrap();
     let out = crate::causa(&["assess", file.to_str().unwrap(), "--format", "json"]);
@@ -214,7 +214,6 @@ fn the_downloaded_case_is_the_file_causa_assess_reads() {
     assert_eq!(status, 200);
     let opened: Value = serde_json::from_str(&opened).unwrap();
     assert_eq!(opened["case"], tree);
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -256,7 +255,8 @@ fn case_text_is_escaped_in_the_report() {
 
 #[test]
 fn the_folder_is_the_only_place_read_or_written_and_bad_requests_leave_the_server_serving() {
-    let root = std::env::temp_dir().join(format!("causa-serve-dir-{}", std::process::id()));
+    let root_tmp = tempfile::tempdir().expect("temp dir");
+    let root = root_tmp.path().to_path_buf();
     let dir = root.join("cases");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(root.join("secret.yaml"), "id: secret\n").unwrap();
@@ -313,12 +313,12 @@ fn the_folder_is_the_only_place_read_or_written_and_bad_requests_leave_the_serve
     assert_eq!(status, 413);
     let (status, _, _) = http(addr, "GET", "/", b"");
     assert_eq!(status, 200);
-    std::fs::remove_dir_all(&root).ok();
 }
 
 #[test]
 fn a_page_of_another_site_cannot_reach_the_server() {
-    let root = std::env::temp_dir().join(format!("causa-serve-rebind-{}", std::process::id()));
+    let root_tmp = tempfile::tempdir().expect("temp dir");
+    let root = root_tmp.path().to_path_buf();
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("patient.yaml"), "id: patient\n").unwrap();
     let addr = start(Some(root.clone()));
@@ -379,5 +379,4 @@ fn a_page_of_another_site_cannot_reach_the_server() {
             "secret"
         );
     }
-    std::fs::remove_dir_all(&root).ok();
 }

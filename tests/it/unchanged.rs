@@ -164,7 +164,7 @@ fn batch_outputs(out: &mut BTreeMap<String, String>) {
             InputFormat::Auto,
             &options,
             false,
-            format,
+            &format.into(),
             &mut rows,
             &mut errors,
             &hidden,
