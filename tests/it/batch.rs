@@ -707,3 +707,70 @@ fn chosen_columns_are_the_default_rows_cut_to_them_in_the_order_given() {
         "{err}"
     );
 }
+
+/// Many chunks of mixed records (generated cases with every 97th invalid,
+/// every fixture case, the E2B and openFDA samples with their edge cases, a
+/// file of mixed good and bad lines) give the same bytes of rows and errors
+/// with 1, 2 and 4 workers.
+#[test]
+fn a_mixed_batch_of_many_chunks_gives_the_same_bytes_for_1_2_and_4_jobs() {
+    let f = Folder::new("mixed-jobs");
+    let generated = f.0.join("generated.ndjson");
+    std::fs::write(&generated, crate::synthetic_ndjson(10_000)).unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let inputs: Vec<String> = [
+        "fixtures/cases",
+        "fixtures/e2b",
+        "fixtures/e2b-edge",
+        "fixtures/openfda",
+        "fixtures/openfda-edge",
+        "fixtures/bad-input/batch/mixed-lines.ndjson",
+    ]
+    .iter()
+    .map(|p| format!("{root}/{p}"))
+    .chain([generated.display().to_string()])
+    .collect();
+    let run = |jobs: &str| {
+        let out = f.0.join(format!("rows-{jobs}.csv"));
+        let errors = f.0.join(format!("errors-{jobs}.csv"));
+        let mut args: Vec<&str> = vec!["batch"];
+        args.extend(inputs.iter().map(String::as_str));
+        let (o, e) = (out.display().to_string(), errors.display().to_string());
+        args.extend(["--out", &o, "--errors", &e, "--jobs", jobs]);
+        let o = causa(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        (
+            String::from_utf8_lossy(&o.stderr).replace(&format!("-{jobs}.csv"), ""),
+            std::fs::read(out).unwrap(),
+            std::fs::read(errors).unwrap(),
+        )
+    };
+    let one = run("1");
+    let summary = &one.0;
+    // More records than five chunks of 2,048, with rejected ones in every chunk.
+    let read: u64 = summary
+        .strip_prefix("records read ")
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{summary}"));
+    assert!(read > 10_000, "{summary}");
+    let rejected = String::from_utf8_lossy(&one.2).lines().count() - 1;
+    assert!(rejected > 100, "{rejected} rejected: {summary}");
+    for jobs in ["2", "4"] {
+        let other = run(jobs);
+        assert_eq!(other.0, one.0, "summary with --jobs {jobs}");
+        assert!(
+            other.1 == one.1,
+            "rows differ between --jobs 1 and --jobs {jobs}"
+        );
+        assert!(
+            other.2 == one.2,
+            "errors differ between --jobs 1 and --jobs {jobs}"
+        );
+    }
+}

@@ -55,86 +55,11 @@ fn policies() -> Vec<(String, Policy)> {
     out
 }
 
-/// Varied one- and two-drug cases: drugs the knowledge base knows and one it
-/// does not, terms with and without a phenotype, every action taken and
-/// outcome, onsets before, during and after the exposure, a concomitant drug,
-/// and an invalid record every 97th.
-fn synthetic_ndjson(n: usize) -> String {
-    let drugs = [
-        "lenalidomide",
-        "amoxicillin",
-        "allopurinol",
-        "lamotrigine",
-        "carbamazepine",
-        "an unlisted drug",
-    ];
-    let terms = [
-        "maculopapular rash",
-        "urticaria",
-        "leukocytoclastic vasculitis",
-        "Stevens-Johnson syndrome",
-        "toxic epidermal necrolysis",
-        "drug reaction with eosinophilia and systemic symptoms",
-        "headache",
-        "a term nobody uses",
-    ];
-    let actions = [
-        "withdrawn",
-        "dose-reduced",
-        "dose-not-changed",
-        "unknown",
-        "not-applicable",
-    ];
-    let outcomes = ["recovered", "recovering", "not-recovered", "unknown"];
-    let mut out = String::new();
-    for i in 0..n {
-        let mut drug = serde_json::json!({
-            "id": "d", "name": drugs[i % drugs.len()], "role": "suspect",
-            "exposures": [{"id": "e", "start": "2024-01-01", "stop": "2024-02-01"}],
-        });
-        if i % 7 != 3 {
-            drug["action_taken"] = actions[i % actions.len()].into();
-        }
-        let onset = match i % 5 {
-            0 => format!("day {} of e", 1 + i % 40),
-            1 => "2024-01".to_owned(),
-            2 => format!("2024-01-{:02}", 1 + i % 28),
-            3 => "2023-12-20".to_owned(),
-            _ => format!("{} days after e", i % 60),
-        };
-        let mut reaction = serde_json::json!({
-            "id": "r", "term": terms[i % terms.len()], "onset": onset,
-        });
-        if i % 3 != 0 {
-            reaction["outcome"] = outcomes[i % outcomes.len()].into();
-        }
-        let mut all_drugs = vec![drug];
-        if i % 4 == 1 {
-            all_drugs.push(serde_json::json!({
-                "id": "c", "name": drugs[(i / 4) % drugs.len()],
-                "role": if i % 8 == 1 { "suspect" } else { "concomitant" },
-                "exposures": [{"start": "2023-11-15"}],
-            }));
-        }
-        let mut case = serde_json::json!({
-            "id": format!("synthetic-{i}"),
-            "drugs": all_drugs,
-            "reactions": [reaction],
-        });
-        if i % 97 == 50 {
-            case["reactions"][0]["onset"] = "day 3 of nowhere".into();
-        }
-        out.push_str(&case.to_string());
-        out.push('\n');
-    }
-    out
-}
-
 fn batch_outputs(out: &mut BTreeMap<String, String>) {
     let rules = shipped();
     let dir = tempfile::tempdir().expect("temp dir");
     let generated = dir.path().join("generated.ndjson");
-    std::fs::write(&generated, synthetic_ndjson(SYNTHETIC)).expect("write batch");
+    std::fs::write(&generated, crate::synthetic_ndjson(SYNTHETIC)).expect("write batch");
     let inputs = vec![
         generated,
         root().join("fixtures/cases"),
