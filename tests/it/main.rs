@@ -10,6 +10,7 @@ mod export;
 mod findings;
 mod fixtures;
 mod import_review;
+mod imports;
 mod json;
 mod knowledge;
 mod laws;
