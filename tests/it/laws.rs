@@ -2,7 +2,6 @@
 
 use crate::shipped;
 use causa::diagnostic::SourceFile;
-use causa::eval::{self, Options};
 use causa::rules::{Method, Target};
 use proptest::prelude::*;
 
@@ -52,62 +51,8 @@ fn naranjo_totals_span_minus_4_to_13() {
     assert_eq!((lo, hi), (-4, 13));
 }
 
-/// A small lenalidomide exanthem case with some supporting facts switched on.
-fn case_with(
-    dechallenge: bool,
-    rechallenge: bool,
-    drug_test: bool,
-    alternatives_excluded: bool,
-) -> String {
-    let mut s = String::from(
-        "id: law\ndrugs:\n  - id: len\n    name: lenalidomide\n    role: suspect\n    exposures:\n      - id: c1\n        start: 2021-03-01\nreactions:\n  - id: r\n    term: maculopapular rash\n    onset: day 10 of c1\n",
-    );
-    if dechallenge {
-        s.push_str(
-            "dechallenges:\n  - { drug: len, reaction: r, action: withdrawn, outcome: improved }\n",
-        );
-    }
-    if rechallenge {
-        s.push_str("rechallenges:\n  - { drug: len, kind: full-dose, start: 2021-05-01, steps: [{ day: \"3\", outcome: recurrence, reaction: r }] }\n");
-    }
-    if drug_test {
-        s.push_str("investigations:\n  - { test: lymphocyte transformation test, result: positive, supports: drug, drug: len, reaction: r }\n");
-    }
-    if alternatives_excluded {
-        s.push_str("alternative_causes:\n  - { cause: viral exanthem, reaction: r, plausibility: excluded, evidence_against: [negative serology] }\n");
-    }
-    s
-}
-
-fn scores(text: &str) -> Vec<(String, i64)> {
-    let case = causa::case::load(&SourceFile {
-        name: "law.yaml".into(),
-        text: text.into(),
-    })
-    .expect("valid");
-    let result = eval::assess(shipped(), &case, &Options::default());
-    result
-        .assessments
-        .iter()
-        .filter_map(|a| a.score.map(|s| (a.method.to_owned(), s)))
-        .collect()
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
-
-    #[test]
-    fn more_supporting_evidence_never_lowers_a_score(flags in prop::array::uniform4(any::<bool>()), which in 0usize..4) {
-        prop_assume!(!flags[which]);
-        let mut more = flags;
-        more[which] = true;
-        let before = scores(&case_with(flags[0], flags[1], flags[2], flags[3]));
-        let after = scores(&case_with(more[0], more[1], more[2], more[3]));
-        prop_assert_eq!(before.len(), after.len());
-        for ((m, b), (_, a)) in before.iter().zip(&after) {
-            prop_assert!(a >= b, "{}: {} -> {} when adding fact {}", m, b, a, which);
-        }
-    }
 
     #[test]
     fn case_loader_never_panics_on_arbitrary_text(text in ".{0,400}") {
@@ -132,5 +77,86 @@ proptest! {
         let _ = causa::rules::load(&files);
         files.files[i].text = text.lines().enumerate().filter(|(j, _)| *j != drop_line).map(|(_, l)| l).collect::<Vec<_>>().join("\n");
         let _ = causa::rules::load(&files);
+    }
+}
+
+/// Values a mutation writes in place of a value of a valid input: dates that
+/// are not days, times in the case's language pointing nowhere, references to
+/// ids that do not exist, words outside every enumeration, numbers out of
+/// range, empty and odd text.
+const ODD_VALUES: &[&str] = &[
+    "2024-02-30",
+    "0000-01-01",
+    "2024-13",
+    "day 0 of nowhere",
+    "3 days before c1",
+    "day 99999999999 of c1",
+    "-1",
+    "999999999999999999999",
+    "no-such-id",
+    "withdrawn",
+    "recurrence",
+    "",
+    "null",
+    "[]",
+    "{}",
+    "\u{202e}é\u{0}",
+];
+
+/// The same text with its `n`th value (after `: ` in YAML, between quotes in
+/// JSON, in an attribute in XML) replaced by `odd`.
+fn with_value_replaced(text: &str, n: usize, odd: &str) -> String {
+    let mut spans = Vec::new();
+    for (start, _) in text.match_indices(": ") {
+        let from = start + 2;
+        let to = text[from..]
+            .find(['\n', ',', '}'])
+            .map_or(text.len(), |e| from + e);
+        spans.push((from, to));
+    }
+    for (start, _) in text.match_indices("=\"") {
+        let from = start + 2;
+        if let Some(e) = text[from..].find('"') {
+            spans.push((from, from + e));
+        }
+    }
+    if spans.is_empty() {
+        return text.to_owned();
+    }
+    spans.sort_unstable();
+    let (from, to) = spans[n % spans.len()];
+    format!("{}{odd}{}", &text[..from], &text[to..])
+}
+
+fn fixture(path: &str) -> String {
+    std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).expect("fixture")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A value of a valid case, E2B instance or openFDA report replaced by an
+    /// odd one is read, or refused with problems of bounded size; what is read
+    /// is assessed and rendered in every format without a panic
+    /// (`causa::robustness`, shared with the fuzz targets).
+    #[test]
+    fn readers_survive_odd_values_in_valid_inputs(
+        which in 0usize..5,
+        n in 0usize..10_000,
+        odd in 0..ODD_VALUES.len(),
+        twice in prop::option::of((0usize..10_000, 0..ODD_VALUES.len())),
+    ) {
+        let (path, check): (&str, fn(&[u8])) = [
+            ("fixtures/cases/lenalidomide-lv-desensitization.yaml", causa::robustness::case_file as fn(&[u8])),
+            ("fixtures/cases/chi-ibrutinib-cetuximab-vasculitis.yaml", causa::robustness::case_file),
+            ("fixtures/e2b/FAERS2022Scenario6.xml", causa::robustness::e2b_file),
+            ("fixtures/e2b-edge/two-icsrs.xml", causa::robustness::e2b_file),
+            ("fixtures/openfda/openfda-drug-event-sample.json", causa::robustness::openfda_file),
+        ][which];
+        let mut text = with_value_replaced(&fixture(path), n, ODD_VALUES[odd]);
+        if let Some((m, o)) = twice {
+            text = with_value_replaced(&text, m, ODD_VALUES[o]);
+        }
+        check(text.as_bytes());
     }
 }

@@ -16,6 +16,7 @@ mod knowledge;
 mod laws;
 mod lean;
 mod letter;
+mod monotone;
 mod replay;
 mod report;
 mod rules;
