@@ -58,7 +58,7 @@ fn the_shared_e2b_and_openfda_samples_get_their_stated_categories() {
                 e.reaction
             );
             assert!(
-                e.not_scored != !e.results.is_empty(),
+                e.not_scored == e.results.is_empty(),
                 "{}: {} {}: results or not_scored, one of them",
                 relative(&stated),
                 e.record,
