@@ -78,6 +78,14 @@ fn methods(c: &mut Criterion) {
     group.bench_function("all methods on the reference case", |b| {
         b.iter(|| eval::assess(&rules, black_box(&case), &Options::default()))
     });
+    let with_follow_up = Options {
+        follow_up: true,
+        ..Options::default()
+    };
+    group.bench_function(
+        "all methods on the reference case, with what would change each result",
+        |b| b.iter(|| eval::assess(&rules, black_box(&case), &with_follow_up)),
+    );
     let file = source(REFERENCE);
     group.bench_function("load and validate the reference case", |b| {
         b.iter(|| rules.load_case(black_box(&file)))
@@ -137,7 +145,7 @@ fn batch_path(c: &mut Criterion) {
                     causa::import::InputFormat::Auto,
                     &Options::default(),
                     validate_only,
-                    RowFormat::Csv,
+                    &RowFormat::Csv.into(),
                     &mut out,
                     &mut errors,
                     &hidden,

@@ -241,6 +241,7 @@ pub(crate) fn options(
         as_of,
         methods: methods.to_vec(),
         policy: Some(policy),
+        follow_up: false,
     })
 }
 

@@ -10,6 +10,7 @@ pub mod chart;
 mod compare;
 mod concordance;
 mod contraindications;
+pub mod follow_up;
 mod header;
 pub mod letter;
 mod rows;
@@ -46,6 +47,9 @@ pub struct Options {
     pub methods: Vec<String>,
     /// The policy switches for this run; `None` uses the rule set's.
     pub policy: Option<Policy>,
+    /// Also work out what would change each result ([`CaseAssessment::follow_up`]):
+    /// the reports of `causa assess` and `causa serve` show it.
+    pub follow_up: bool,
 }
 
 /// The listedness table an assessment used: file, digest and the documents it cites.
@@ -89,6 +93,12 @@ pub struct CaseAssessment<'r> {
     /// Assessments the source report already holds, verbatim, to read beside ours.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reported_assessments: Vec<Reported>,
+    /// For each pair and method whose result rests on answers no information
+    /// gives today: the other categories those answers could lead to, and the
+    /// smallest sets of answers that would.
+    /// `None` when not asked for ([`Options::follow_up`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<Vec<follow_up::WhatIf<'r>>>,
     /// The case's course, drawn as the HTML report's timeline (not part of the JSON).
     #[serde(skip)]
     pub chart: chart::Chart,
@@ -381,6 +391,8 @@ pub fn assess<'r>(rules: &'r RuleSet, case: &Case, options: &Options) -> CaseAss
     let mut assessments = Vec::new();
     let mut summary = Vec::new();
     let mut pairs_seen = Vec::new();
+    // Per assessment explored: its index, method, endings and score before any whole-case step.
+    let mut explorations = Vec::new();
     for d in 0..case.drugs.len() {
         if !case.is_known(case.drugs[d].known) {
             continue;
@@ -391,7 +403,14 @@ pub fn assess<'r>(rules: &'r RuleSet, case: &Case, options: &Options) -> CaseAss
             let mut found = Found::new();
             for m in &methods {
                 let a = match applicability(m, &pair) {
-                    Applies::Yes => assess_pair(rules, m, &pair, &mut found),
+                    Applies::Yes => {
+                        let a = assess_pair(rules, m, &pair, &mut found);
+                        if options.follow_up {
+                            let explored = follow_up::explore(m, &pair, &mut found);
+                            explorations.push((assessments.len(), *m, explored, a.score));
+                        }
+                        a
+                    }
                     Applies::Skip => continue,
                     Applies::No(why) => not_applicable(m, &pair, why_not(m, &pair, why)),
                 };
@@ -404,6 +423,18 @@ pub fn assess<'r>(rules: &'r RuleSet, case: &Case, options: &Options) -> CaseAss
         }
     }
     compare_drugs(rules, &methods, &mut assessments);
+    let follow_up = options.follow_up.then(|| {
+        explorations
+            .iter()
+            .map(|(i, m, explored, walked)| {
+                let a = &assessments[*i];
+                // A whole-case step (ALDEN's ranking) adds the same points whatever the answers.
+                let extra = a.score.unwrap_or(0) - walked.unwrap_or(0);
+                follow_up::what_if(rules, m, a, explored, extra)
+            })
+            .filter(|w| !w.reachable.is_empty())
+            .collect::<Vec<_>>()
+    });
     if !refs.is_empty() {
         for a in &mut assessments {
             for s in &mut a.steps {
@@ -510,6 +541,7 @@ pub fn assess<'r>(rules: &'r RuleSet, case: &Case, options: &Options) -> CaseAss
             })
             .collect(),
         assessments,
+        follow_up,
         summary,
         warnings,
         notes,

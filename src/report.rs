@@ -4,6 +4,7 @@
 //! finding, an answer or a category. Output is deterministic: same assessment,
 //! same bytes.
 
+mod follow_up;
 pub mod graph;
 pub mod graph_svg;
 mod html;
@@ -198,6 +199,7 @@ pub(crate) fn report_context(a: &CaseAssessment) -> minijinja::Value {
         rows => rows,
         reported => reported,
         legend => legend,
+        follow_up => follow_up::lines(a),
     }
 }
 

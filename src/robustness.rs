@@ -39,7 +39,15 @@ fn evaluate(rules: &RuleSet, case: &crate::case::Case) {
         policy: Some(rules.policy.clone()),
         ..Options::default()
     };
-    let result = eval::assess(rules, case, &options);
+    // The report as `causa assess` makes it, with what would change each result.
+    let result = eval::assess(
+        rules,
+        case,
+        &Options {
+            follow_up: true,
+            ..options.clone()
+        },
+    );
     let json = crate::report::json(&result);
     assert!(
         serde_json::from_str::<Value>(&json).is_ok(),

@@ -190,7 +190,14 @@ fn assessed<'a>(
         text: yaml.clone(),
     };
     let result = match app.rules.load_case(&file) {
-        Ok(case) => Ok(eval::assess(&app.rules, &case, &Options::default())),
+        Ok(case) => Ok(eval::assess(
+            &app.rules,
+            &case,
+            &Options {
+                follow_up: true,
+                ..Options::default()
+            },
+        )),
         Err(d) => Err(form::problems(&yaml, &d)),
     };
     (yaml, result)

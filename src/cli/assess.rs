@@ -121,7 +121,8 @@ pub(super) fn run(args: &AssessArgs) -> Result<String, Error> {
         });
     }
     let rules = load_rules_with(dir.as_deref(), listedness.as_deref())?;
-    let options = options(&rules, methods, *as_of, policies)?;
+    let mut options = options(&rules, methods, *as_of, policies)?;
+    options.follow_up = true;
     // Read and check every case first, so every problem is shown at once.
     let mut cases = Vec::new();
     let mut problems = Diagnostics::default();

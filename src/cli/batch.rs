@@ -129,6 +129,7 @@ pub(super) fn run(args: &BatchArgs) -> Result<super::Output, Error> {
         as_of: args.as_of,
         methods: args.methods.clone(),
         policy: None,
+        follow_up: false,
     };
     let layout = match (args.format, args.columns.is_empty()) {
         (format, true) => crate::batch::Layout::from(format),

@@ -157,6 +157,49 @@ fn edge_of(node: &crate::rules::Node, f: &findings::Finding) -> usize {
     }
 }
 
+/// What one node of a method meets for a pair: the finding asked (`None`
+/// for an assessor question), the edge its outcome takes, the assessor's
+/// answer or override, and the edge taken.
+pub(super) struct Met<'f, 'c> {
+    derived: Option<(findings::FindingId, &'f Derived)>,
+    derived_edge: usize,
+    input: Option<&'c crate::case::AssessorAnswer>,
+    pub(super) edge: usize,
+}
+
+impl Met<'_, '_> {
+    /// What the answer taken rests on.
+    pub(super) fn basis(&self) -> Basis {
+        Basis::of(self.derived, self.input.is_some())
+    }
+}
+
+/// What node `at` of a method meets for a pair.
+#[inline]
+pub(super) fn meet<'f, 'c>(
+    method: &Method,
+    at: usize,
+    pair: &Pair<'c>,
+    found: &'f mut Found,
+) -> Met<'f, 'c> {
+    let node = &method.nodes[at];
+    let derived = match node.ask {
+        Ask::Finding(fid) => Some((fid, found.get(fid, pair))),
+        Ask::Assessor => None,
+    };
+    let derived_edge = derived_edge(node, derived.map(|(_, d)| d));
+    let input = assessor_answer(pair.case, method, &node.id, pair);
+    let edge = input
+        .and_then(|a| node.edge_for_answer(&a.answer))
+        .unwrap_or(derived_edge);
+    Met {
+        derived,
+        derived_edge,
+        input,
+        edge,
+    }
+}
+
 /// Walks one method's graph for one pair, telling `visit` what each node met.
 /// The full assessment and the lean results both walk with this one function,
 /// so their answers, totals and categories cannot differ.
@@ -166,7 +209,6 @@ pub(super) fn walk<'m, 'c>(
     found: &mut Found,
     mut visit: impl FnMut(Visit<'m, '_, 'c>),
 ) -> End {
-    let case = pair.case;
     let mut total = 0i64;
     let mut tally = Tally::default();
     let mut provisional = Vec::new();
@@ -179,18 +221,16 @@ pub(super) fn walk<'m, 'c>(
         }
         visited += 1;
         let node = &method.nodes[at];
-        let derived = match node.ask {
-            Ask::Finding(fid) => Some((fid, found.get(fid, pair))),
-            Ask::Assessor => None,
-        };
+        let met = meet(method, at, pair, found);
+        let Met {
+            derived,
+            derived_edge,
+            input,
+            edge,
+        } = met;
         let finding = derived.map(|(fid, d)| (fid, &d.finding));
-        let derived_edge = derived_edge(node, derived.map(|(_, d)| d));
-        let input = assessor_answer(case, method, &node.id, pair);
-        let edge = input
-            .and_then(|a| node.edge_for_answer(&a.answer))
-            .unwrap_or(derived_edge);
         total = total.saturating_add(node.edges[edge].points);
-        tally.add(Basis::of(derived, input.is_some()));
+        tally.add(met.basis());
         if finding.is_none() && input.is_none() && node.provisional_unanswered {
             provisional.push(at);
         }

@@ -314,6 +314,7 @@ fn render_all(path: &Path) -> String {
         let options = Options {
             as_of: as_of.as_deref().map(day),
             policy: policy_from(policy),
+            follow_up: true,
             ..Default::default()
         };
         out.push_str(&causa::report::markdown(&eval::assess(
@@ -324,7 +325,10 @@ fn render_all(path: &Path) -> String {
     out.push_str(&causa::report::markdown(&eval::assess(
         rules,
         &case,
-        &Options::default(),
+        &Options {
+            follow_up: true,
+            ..Default::default()
+        },
     )));
     out
 }
@@ -789,5 +793,37 @@ fn re_exposure_after_sjs_is_flagged_contraindicated() {
         eval::assess(shipped(), &case, &Options::default())
             .warnings
             .is_empty()
+    );
+}
+
+/// Working out what would change each result changes no result: every
+/// fixture's JSON report is the same with and without it, but for the
+/// `follow_up` list itself.
+#[test]
+fn what_would_change_a_result_changes_no_result() {
+    let rules = shipped();
+    let mut listed = 0;
+    for path in case_files() {
+        let case = causa::case::load(&source(&path)).unwrap();
+        let plain = causa::report::json(&eval::assess(rules, &case, &Options::default()));
+        let with = eval::assess(
+            rules,
+            &case,
+            &Options {
+                follow_up: true,
+                ..Default::default()
+            },
+        );
+        listed += with.follow_up.as_ref().map_or(0, Vec::len);
+        let mut with: serde_json::Value =
+            serde_json::from_str(&causa::report::json(&with)).unwrap();
+        assert!(with["follow_up"].is_array(), "{}", relative(&path));
+        with.as_object_mut().unwrap().remove("follow_up");
+        let plain: serde_json::Value = serde_json::from_str(&plain).unwrap();
+        assert_eq!(plain, with, "{}", relative(&path));
+    }
+    assert!(
+        listed > 50,
+        "{listed} results with something that would change them"
     );
 }

@@ -129,6 +129,7 @@ fn agree_everywhere(rules: &RuleSet, case: &Case, name: &str) -> usize {
                     as_of,
                     methods: methods.clone(),
                     policy: policy.clone(),
+                    follow_up: false,
                 };
                 assert_eq!(
                     lean(rules, case, &options),
