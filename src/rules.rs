@@ -378,6 +378,17 @@ pub struct Scale {
     pub levels: Vec<Level>,
 }
 
+impl Scale {
+    /// A level's rank (higher is more likely); `None` for a level off the
+    /// ranked scale (conditional, unassessable) or not on the scale.
+    pub fn rank(&self, level: &str) -> Option<i64> {
+        self.levels
+            .iter()
+            .find(|l| l.id == level)
+            .and_then(|l| l.rank)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Level {
     pub id: String,

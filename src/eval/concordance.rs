@@ -27,14 +27,7 @@ pub(super) fn concordance(
     results: Vec<(String, String, String)>,
 ) -> PairSummary {
     let (drug, reaction) = (&case.drugs[d].id, &case.reactions[r].id);
-    let rank = |level: &str| {
-        rules
-            .scale
-            .levels
-            .iter()
-            .find(|l| l.id == level)
-            .and_then(|l| l.rank)
-    };
+    let rank = |level: &str| rules.scale.rank(level);
     let ranked: Vec<(&Assessment, i64)> = assessments
         .iter()
         .filter(|a| &a.drug == drug && &a.reaction == reaction)

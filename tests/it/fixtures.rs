@@ -542,6 +542,23 @@ fn reference_case_timeline() {
     });
 }
 
+/// A fixture case assessed under policy settings (`NAME=VALUE`) with these
+/// methods (every method when none is named).
+fn assess_under(name: &str, settings: &[&str], methods: &[&str]) -> eval::CaseAssessment<'static> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/cases/{name}.yaml"));
+    let case = causa::case::load(&source(&path)).unwrap();
+    let settings: Vec<String> = settings.iter().map(|s| s.to_string()).collect();
+    eval::assess(
+        shipped(),
+        &case,
+        &Options {
+            policy: policy_from(&settings),
+            methods: methods.iter().map(|m| m.to_string()).collect(),
+            ..Default::default()
+        },
+    )
+}
+
 /// The co-suspects switch: phenytoin and amoxicillin, both suspects of one
 /// SJS, are each the other's stated alternative cause. Counted (the default),
 /// SEFV item E takes points from each; not counted, item E finds no other
@@ -549,21 +566,8 @@ fn reference_case_timeline() {
 /// switch changed it and what the default would have answered.
 #[test]
 fn the_co_suspects_switch_changes_sefv_item_e_and_marks_the_step() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/cases/phenytoin-sjs-amoxicillin-stopped.yaml");
-    let case = causa::case::load(&source(&path)).unwrap();
-    let run = |settings: &[&str]| {
-        let settings: Vec<String> = settings.iter().map(|s| s.to_string()).collect();
-        eval::assess(
-            shipped(),
-            &case,
-            &Options {
-                policy: policy_from(&settings),
-                methods: vec!["sefv".into()],
-                ..Default::default()
-            },
-        )
-    };
+    let run =
+        |settings: &[&str]| assess_under("phenytoin-sjs-amoxicillin-stopped", settings, &["sefv"]);
     let item_e = |a: &eval::CaseAssessment<'static>, drug: &str| {
         let x = a.assessments.iter().find(|x| x.drug == drug).unwrap();
         let e = x
@@ -626,18 +630,11 @@ fn the_co_suspects_switch_changes_sefv_item_e_and_marks_the_step() {
 /// item D each lose a point, and each step names the switch and the default.
 #[test]
 fn the_tolerance_switch_counts_a_tolerated_desensitization_against_the_drug_and_marks_it() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/cases/lenalidomide-exanthem-tolerated-desensitization.yaml");
-    let case = causa::case::load(&source(&path)).unwrap();
     let run = |settings: &[&str]| {
-        let settings: Vec<String> = settings.iter().map(|s| s.to_string()).collect();
-        eval::assess(
-            shipped(),
-            &case,
-            &Options {
-                policy: policy_from(&settings),
-                ..Default::default()
-            },
+        assess_under(
+            "lenalidomide-exanthem-tolerated-desensitization",
+            settings,
+            &[],
         )
     };
     let step = |a: &eval::CaseAssessment<'static>, method: &str, node: &str| {
@@ -705,21 +702,8 @@ fn the_tolerance_switch_counts_a_tolerated_desensitization_against_the_drug_and_
 
 #[test]
 fn policy_switches_change_what_they_should_and_the_report_says_so() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/cases/lenalidomide-lv-desensitization.yaml");
-    let case = causa::case::load(&source(&path)).unwrap();
-    let run = |settings: &[&str]| {
-        let settings: Vec<String> = settings.iter().map(|s| s.to_string()).collect();
-        eval::assess(
-            shipped(),
-            &case,
-            &Options {
-                policy: policy_from(&settings),
-                methods: vec!["sefv".into()],
-                ..Default::default()
-            },
-        )
-    };
+    let run =
+        |settings: &[&str]| assess_under("lenalidomide-lv-desensitization", settings, &["sefv"]);
     let default = run(&[]);
     assert!(
         default.assessments[0]

@@ -79,25 +79,31 @@ pub fn report_settings() -> insta::Settings {
 /// does not, terms with and without a phenotype, every action taken and
 /// outcome, onsets before, during and after the exposure, a concomitant drug,
 /// and an invalid record every 97th.
+/// Drugs generated cases name: some the knowledge base knows, one it does not.
+pub const SAMPLE_DRUGS: &[&str] = &[
+    "lenalidomide",
+    "amoxicillin",
+    "allopurinol",
+    "lamotrigine",
+    "carbamazepine",
+    "an unlisted drug",
+];
+
+/// Reaction terms generated cases use: skin phenotypes, one outside the skin,
+/// and one that matches no phenotype.
+pub const SAMPLE_TERMS: &[&str] = &[
+    "maculopapular rash",
+    "urticaria",
+    "leukocytoclastic vasculitis",
+    "Stevens-Johnson syndrome",
+    "toxic epidermal necrolysis",
+    "drug reaction with eosinophilia and systemic symptoms",
+    "headache",
+    "a term nobody uses",
+];
+
 pub fn synthetic_ndjson(n: usize) -> String {
-    let drugs = [
-        "lenalidomide",
-        "amoxicillin",
-        "allopurinol",
-        "lamotrigine",
-        "carbamazepine",
-        "an unlisted drug",
-    ];
-    let terms = [
-        "maculopapular rash",
-        "urticaria",
-        "leukocytoclastic vasculitis",
-        "Stevens-Johnson syndrome",
-        "toxic epidermal necrolysis",
-        "drug reaction with eosinophilia and systemic symptoms",
-        "headache",
-        "a term nobody uses",
-    ];
+    let (drugs, terms) = (SAMPLE_DRUGS, SAMPLE_TERMS);
     let actions = [
         "withdrawn",
         "dose-reduced",

@@ -16,23 +16,8 @@ use causa::eval::{self, Options};
 use causa::policy::{Policy, SWITCHES};
 use proptest::prelude::*;
 
-const DRUGS: &[&str] = &[
-    "lenalidomide",
-    "amoxicillin",
-    "allopurinol",
-    "lamotrigine",
-    "carbamazepine",
-    "an unlisted drug",
-];
-const TERMS: &[&str] = &[
-    "maculopapular rash",
-    "urticaria",
-    "leukocytoclastic vasculitis",
-    "Stevens-Johnson syndrome",
-    "toxic epidermal necrolysis",
-    "drug reaction with eosinophilia and systemic symptoms",
-    "a term nobody uses",
-];
+use crate::{SAMPLE_DRUGS as DRUGS, SAMPLE_TERMS as TERMS};
+
 const SECOND: &[&str] = &["none", "suspect", "concomitant", "interacting"];
 
 /// The base case and which supporting facts it holds.
@@ -122,14 +107,7 @@ fn results(text: &str, policy: &Policy) -> Results {
             text: text.into(),
         })
         .unwrap_or_else(|d| panic!("{text}\n{}", d.render()));
-    let rank = |level: &str| {
-        rules
-            .scale
-            .levels
-            .iter()
-            .find(|l| l.id == level)
-            .and_then(|l| l.rank)
-    };
+    let rank = |level: &str| rules.scale.rank(level);
     let options = Options {
         policy: Some(policy.clone()),
         ..Options::default()
