@@ -13,6 +13,7 @@ mod contraindications;
 pub mod follow_up;
 mod header;
 pub mod letter;
+pub mod questions;
 mod rows;
 pub mod timeline;
 mod walk;
@@ -50,6 +51,17 @@ pub struct Options {
     /// Also work out what would change each result ([`CaseAssessment::follow_up`]):
     /// the reports of `causa assess` and `causa serve` show it.
     pub follow_up: bool,
+}
+
+/// What a follow-up request could ask, and what each answer could change.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUp<'r> {
+    /// The questions whose answers could move a result, most telling first.
+    pub questions: Vec<questions::Question<'r>>,
+    /// For each pair and method whose result rests on answers no information
+    /// gives today: the other categories those answers could lead to, and the
+    /// smallest sets of answers that would.
+    pub results: Vec<follow_up::WhatIf<'r>>,
 }
 
 /// The listedness table an assessment used: file, digest and the documents it cites.
@@ -93,12 +105,10 @@ pub struct CaseAssessment<'r> {
     /// Assessments the source report already holds, verbatim, to read beside ours.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reported_assessments: Vec<Reported>,
-    /// For each pair and method whose result rests on answers no information
-    /// gives today: the other categories those answers could lead to, and the
-    /// smallest sets of answers that would.
-    /// `None` when not asked for ([`Options::follow_up`]).
+    /// What to ask next and what the answers could change; `None` when not
+    /// asked for ([`Options::follow_up`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub follow_up: Option<Vec<follow_up::WhatIf<'r>>>,
+    pub follow_up: Option<FollowUp<'r>>,
     /// The case's course, drawn as the HTML report's timeline (not part of the JSON).
     #[serde(skip)]
     pub chart: chart::Chart,
@@ -434,6 +444,10 @@ pub fn assess<'r>(rules: &'r RuleSet, case: &Case, options: &Options) -> CaseAss
             })
             .filter(|w| !w.reachable.is_empty())
             .collect::<Vec<_>>()
+    });
+    let follow_up = follow_up.map(|results| FollowUp {
+        questions: questions::questions(rules, &assessments, &results),
+        results,
     });
     if !refs.is_empty() {
         for a in &mut assessments {

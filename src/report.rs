@@ -200,6 +200,7 @@ pub(crate) fn report_context(a: &CaseAssessment) -> minijinja::Value {
         reported => reported,
         legend => legend,
         follow_up => follow_up::lines(a),
+        questions => follow_up::questions(a),
     }
 }
 

@@ -9,6 +9,7 @@
 
 pub mod doc;
 mod files;
+pub mod questions;
 mod validate;
 pub mod versions;
 
@@ -32,6 +33,8 @@ pub struct RuleSet {
     pub digest: String,
     /// Each method's content digest (see [`versions::content_digest`]), by method id.
     pub method_digests: std::collections::BTreeMap<String, String>,
+    /// How a follow-up request asks for each finding (`follow-up.yaml`; none when absent).
+    pub questions: Vec<questions::FollowUpQuestion>,
 }
 
 /// One causality method: a checked decision graph.
@@ -415,9 +418,13 @@ pub fn load(rules: &RuleFiles) -> Result<RuleSet, Diagnostics> {
         .collect();
     let scale_file = files.iter().find(|f| rel(f) == "scale.yaml");
     let policy_file = files.iter().find(|f| rel(f) == "policy.yaml");
+    let questions_file = files.iter().find(|f| rel(f) == "follow-up.yaml");
     let method_files: Vec<&SourceFile> = files
         .iter()
-        .filter(|f| !rel(f).starts_with("kb/") && rel(f) != "scale.yaml" && rel(f) != "policy.yaml")
+        .filter(|f| {
+            !rel(f).starts_with("kb/")
+                && !["scale.yaml", "policy.yaml", "follow-up.yaml"].contains(&rel(f).as_str())
+        })
         .collect();
 
     let scale = match scale_file {
@@ -444,6 +451,14 @@ pub fn load(rules: &RuleFiles) -> Result<RuleSet, Diagnostics> {
             crate::policy::Policy::default()
         }
         None => crate::policy::Policy::default(),
+    };
+    let questions = match questions_file.map(questions::load) {
+        Some(Ok(q)) => q,
+        Some(Err(d)) => {
+            diags.extend(d);
+            Vec::new()
+        }
+        None => Vec::new(),
     };
     let kb = match crate::kb::load(&kb_files) {
         Ok(kb) => kb,
@@ -528,6 +543,7 @@ pub fn load(rules: &RuleFiles) -> Result<RuleSet, Diagnostics> {
         kb,
         digest: digest(rules),
         method_digests,
+        questions,
     })
 }
 

@@ -56,7 +56,44 @@ fn line(a: &CaseAssessment, w: &WhatIf) -> String {
     )
 }
 
+/// The follow-up questions, most telling first: the question, the case
+/// fields its answer fills, and the results it could move.
+pub(crate) fn questions(a: &CaseAssessment) -> Vec<String> {
+    let Some(f) = &a.follow_up else {
+        return Vec::new();
+    };
+    f.questions
+        .iter()
+        .map(|q| {
+            let mut s = q.ask.clone();
+            if !q.about.is_empty() {
+                s.push_str(&format!(" ({})", q.about.join(" ")));
+            }
+            let fills: Vec<String> = q.fills.iter().map(|x| format!("`{x}`")).collect();
+            if !fills.is_empty() {
+                s.push_str(&format!(" Fills {}.", fills.join(", ")));
+            }
+            let moves: Vec<String> = q
+                .could_move
+                .iter()
+                .map(|m| format!("{} {} → {}", m.method, m.from, m.to.join(" or ")))
+                .collect();
+            s.push_str(&format!(
+                " Could move (`{}` × `{}`): {}.",
+                q.drug,
+                q.reaction,
+                moves.join("; ")
+            ));
+            s
+        })
+        .collect()
+}
+
 /// The section's lines, in the order of the assessments.
 pub(crate) fn lines(a: &CaseAssessment) -> Vec<String> {
-    a.follow_up.iter().flatten().map(|w| line(a, w)).collect()
+    a.follow_up
+        .iter()
+        .flat_map(|f| &f.results)
+        .map(|w| line(a, w))
+        .collect()
 }
