@@ -148,6 +148,7 @@ fn batch_path(c: &mut Criterion) {
                     &RowFormat::Csv.into(),
                     &mut out,
                     &mut errors,
+                    &mut std::io::sink(),
                     &hidden,
                 )
                 .expect("batch runs");

@@ -59,7 +59,7 @@ fn process(
     options: &Options,
     validate_only: bool,
     layout: &Layout,
-) -> Result<(String, u64), Rejected> {
+) -> Result<Done, Rejected> {
     let single_line = !record.text.trim_end().contains('\n');
     let position = record.position;
     let file = SourceFile {
@@ -73,13 +73,35 @@ fn process(
         )
     })?;
     if validate_only {
-        return Ok((String::new(), 0));
+        return Ok(Done::default());
     }
     // A batch row needs the results, not the trace a report shows.
     let rows = eval::rows(rules, &case, options);
     let mut out = String::with_capacity(rows.len() * (position.len() + case.digest.len() + 64));
     rows::write_rows(&mut out, layout, &position, &case.id, &case.digest, &rows);
-    Ok((out, rows.len() as u64))
+    let mut questions = String::new();
+    if layout.questions {
+        let with = Options {
+            follow_up: true,
+            ..options.clone()
+        };
+        let a = eval::assess(rules, &case, &with);
+        rows::write_questions(&mut questions, &position, &case.id, &a);
+    }
+    Ok(Done {
+        rows: out,
+        count: rows.len() as u64,
+        questions,
+    })
+}
+
+/// What one record gave: its rows (each ending in a newline), how many, and
+/// its follow-up question rows when asked for.
+#[derive(Default)]
+struct Done {
+    rows: String,
+    count: u64,
+    questions: String,
 }
 
 /// The first problem of a rendered diagnostic list, on one line: message,
@@ -152,12 +174,13 @@ impl Chunks<'_> {
 }
 
 /// The results of a chunk, in the order of its records.
-type Processed = Vec<Result<(String, u64), Rejected>>;
+type Processed = Vec<Result<Done, Rejected>>;
 
 /// Runs a batch: every record of every input, `jobs` threads, rows to `out`,
 /// rejected records to `errors` (position and reason), a progress bar on
-/// `progress` when it is a terminal. While the workers assess one chunk, this
-/// thread writes the rows of the one before and reads the one after.
+/// `progress` when it is a terminal; with `layout.questions`, each case's
+/// follow-up questions to `questions`. While the workers assess one chunk,
+/// this thread writes the rows of the one before and reads the one after.
 #[allow(clippy::too_many_arguments)]
 pub fn run(
     rules: &RuleSet,
@@ -168,12 +191,22 @@ pub fn run(
     layout: &Layout,
     out: &mut dyn Write,
     errors: &mut dyn Write,
+    questions: &mut dyn Write,
     progress: &indicatif::ProgressBar,
 ) -> Result<Summary, crate::Error> {
     let w = |e: std::io::Error| crate::Error::Write(e.to_string());
     if layout.format == RowFormat::Csv && !validate_only {
         writeln!(out, "{}", layout.csv_header()).map_err(w)?;
     }
+    if layout.questions && !validate_only {
+        writeln!(questions, "{}", rows::QUESTIONS_HEADER).map_err(w)?;
+    }
+    let mut sinks = Sinks {
+        out,
+        errors,
+        questions,
+        progress,
+    };
     let mut summary = Summary::default();
     let mut chunks = Chunks {
         inputs: inputs.iter(),
@@ -194,7 +227,7 @@ pub fn run(
                     .map(|r| r.and_then(|rec| process(rules, rec, options, validate_only, layout)))
                     .collect();
             });
-            wrote = write(&mut written, &mut summary, out, errors, progress);
+            wrote = write(&mut written, &mut summary, &mut sinks);
             next = chunks.next_chunk();
         });
         wrote?;
@@ -203,25 +236,38 @@ pub fn run(
             Ok(c) => chunk = c,
             Err(e) => {
                 // The records read before the input that failed keep their rows.
-                write(&mut written, &mut summary, out, errors, progress)?;
+                write(&mut written, &mut summary, &mut sinks)?;
                 return Err(e);
             }
         }
     }
-    write(&mut written, &mut summary, out, errors, progress)?;
-    out.flush().map_err(w)?;
-    errors.flush().map_err(w)?;
+    write(&mut written, &mut summary, &mut sinks)?;
+    sinks.out.flush().map_err(w)?;
+    sinks.errors.flush().map_err(w)?;
+    sinks.questions.flush().map_err(w)?;
     Ok(summary)
+}
+
+/// Where a run writes: rows, rejected records, follow-up questions, progress.
+struct Sinks<'a> {
+    out: &'a mut dyn Write,
+    errors: &'a mut dyn Write,
+    questions: &'a mut dyn Write,
+    progress: &'a indicatif::ProgressBar,
 }
 
 /// Writes a chunk's rows and rejected records, counting them, and moves the progress bar.
 fn write(
     results: &mut Processed,
     summary: &mut Summary,
-    out: &mut dyn Write,
-    errors: &mut dyn Write,
-    progress: &indicatif::ProgressBar,
+    sinks: &mut Sinks,
 ) -> Result<(), crate::Error> {
+    let Sinks {
+        out,
+        errors,
+        questions,
+        progress,
+    } = sinks;
     let w = |e: std::io::Error| crate::Error::Write(e.to_string());
     if results.is_empty() {
         return Ok(());
@@ -229,10 +275,11 @@ fn write(
     for r in results.drain(..) {
         summary.read += 1;
         match r {
-            Ok((rows, count)) => {
+            Ok(done) => {
                 summary.assessed += 1;
-                summary.rows += count;
-                out.write_all(rows.as_bytes()).map_err(w)?;
+                summary.rows += done.count;
+                out.write_all(done.rows.as_bytes()).map_err(w)?;
+                questions.write_all(done.questions.as_bytes()).map_err(w)?;
             }
             Err((pos, why)) => {
                 // The errors file holds a header only once there is a record to list.

@@ -80,6 +80,8 @@ impl Column {
 pub struct Layout {
     pub format: RowFormat,
     pub columns: Vec<Column>,
+    /// Also write each case's follow-up questions (`--questions`).
+    pub questions: bool,
 }
 
 impl From<RowFormat> for Layout {
@@ -88,6 +90,7 @@ impl From<RowFormat> for Layout {
         Layout {
             format,
             columns: Column::ALL.to_vec(),
+            questions: false,
         }
     }
 }
@@ -97,6 +100,45 @@ impl Layout {
     pub fn csv_header(&self) -> String {
         let names: Vec<&str> = self.columns.iter().map(|c| c.name()).collect();
         names.join(",")
+    }
+}
+
+/// The header of the follow-up question rows.
+pub const QUESTIONS_HEADER: &str =
+    "record,case_id,rank,drug,reaction,finding,question,fills,could_move";
+
+/// A case's follow-up questions, one CSV row each, most telling first.
+pub(super) fn write_questions(
+    out: &mut String,
+    position: &str,
+    case_id: &str,
+    a: &eval::CaseAssessment,
+) {
+    let Some(f) = &a.follow_up else { return };
+    for (i, q) in f.questions.iter().enumerate() {
+        let moves: Vec<String> = q
+            .could_move
+            .iter()
+            .map(|m| format!("{} {} -> {}", m.method, m.from, m.to.join(" or ")))
+            .collect();
+        let fields = [
+            position.to_owned(),
+            case_id.to_owned(),
+            (i + 1).to_string(),
+            q.drug.clone(),
+            q.reaction.clone(),
+            q.finding.to_owned(),
+            q.ask.clone(),
+            q.fills.join("; "),
+            moves.join("; "),
+        ];
+        for (k, x) in fields.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            push_csv_field(out, x);
+        }
+        out.push('\n');
     }
 }
 

@@ -23,6 +23,9 @@ pub struct BatchArgs {
     /// The CSV columns to write, in this order, separated by commas (default: all 14, as in `record,case_id,drug,reaction,method,score,category,reason,facts,knowledge,assessor,unknown,flags,case_digest`); leaving out `case_digest` and `reason` makes a million-row file about half as large
     #[arg(long, value_enum, value_delimiter = ',', value_name = "COLUMNS")]
     pub columns: Vec<crate::batch::Column>,
+    /// Also write each case's follow-up questions to this CSV file, one row per case and question, most telling first (what to ask the reporter, the case fields the answer fills, the results it could move)
+    #[arg(long, value_name = "FILE")]
+    pub questions: Option<PathBuf>,
     /// Where to write rejected records with their position and reason (default: OUT.errors.csv, or standard error when OUT is `-`); written only when a record is rejected
     #[arg(long, value_name = "FILE")]
     pub errors: Option<PathBuf>,
@@ -131,11 +134,12 @@ pub(super) fn run(args: &BatchArgs) -> Result<super::Output, Error> {
         policy: None,
         follow_up: false,
     };
-    let layout = match (args.format, args.columns.is_empty()) {
+    let mut layout = match (args.format, args.columns.is_empty()) {
         (format, true) => crate::batch::Layout::from(format),
         (crate::batch::RowFormat::Csv, false) => crate::batch::Layout {
             format: crate::batch::RowFormat::Csv,
             columns: args.columns.clone(),
+            questions: false,
         },
         (crate::batch::RowFormat::Ndjson, false) => {
             return Err(Error::Usage {
@@ -143,6 +147,23 @@ pub(super) fn run(args: &BatchArgs) -> Result<super::Output, Error> {
                     .into(),
                 help: Some("leave out --columns, or write CSV (--format csv)".into()),
             });
+        }
+    };
+    let mut questions: Box<dyn std::io::Write + Send> = match &args.questions {
+        None => Box::new(std::io::sink()),
+        Some(p) if p == &args.out || errors_path.as_ref() == Some(p) || is_std(p) => {
+            return Err(Error::Usage {
+                message: format!(
+                    "--questions names `{}`, which the rows or errors use",
+                    p.display()
+                ),
+                help: Some("give the questions a file of their own".into()),
+            });
+        }
+        Some(p) => {
+            layout.questions = true;
+            let f = std::fs::File::create(p).map_err(|e| write_error(p, e))?;
+            Box::new(std::io::BufWriter::new(f))
         }
     };
     let pool = rayon::ThreadPoolBuilder::new()
@@ -162,6 +183,7 @@ pub(super) fn run(args: &BatchArgs) -> Result<super::Output, Error> {
             &layout,
             &mut out,
             &mut errors,
+            &mut questions,
             &progress,
         )
     })?;

@@ -774,3 +774,73 @@ fn a_mixed_batch_of_many_chunks_gives_the_same_bytes_for_1_2_and_4_jobs() {
         );
     }
 }
+
+/// `--questions` writes each case's follow-up questions, one row per case and
+/// question, most telling first, beside rows that stay what they were.
+#[test]
+fn questions_are_written_one_row_per_case_and_question_beside_unchanged_rows() {
+    let f = Folder::new("questions");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let inputs = [
+        format!("{root}/fixtures/e2b/FAERS2022Scenario1.xml"),
+        format!("{root}/fixtures/cases/lenalidomide-lv-desensitization.yaml"),
+    ];
+    let run = |extra: &[&str]| {
+        let out = f.0.join("rows.csv");
+        let mut args: Vec<&str> = vec!["batch", &inputs[0], &inputs[1], "--out"];
+        let o = out.display().to_string();
+        args.push(&o);
+        args.extend_from_slice(extra);
+        let done = causa(&args);
+        assert_eq!(
+            done.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        std::fs::read(out).unwrap()
+    };
+    let plain = run(&[]);
+    let questions = f.0.join("questions.csv");
+    let q = questions.display().to_string();
+    let with = run(&["--questions", &q]);
+    assert!(plain == with, "the rows do not depend on --questions");
+    let text = std::fs::read_to_string(&questions).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader
+            .headers()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>()
+            .join(","),
+        "record,case_id,rank,drug,reaction,finding,question,fills,could_move"
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let sparse: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|r| r[0].contains("FAERS2022Scenario1"))
+        .collect();
+    // Ranks count from 1 within each case.
+    assert_eq!(&sparse[0][2], "1");
+    assert!(sparse.iter().any(|r| &r[5] == "dechallenge"
+        && &r[3] == "drug-a"
+        && r[6].starts_with("Was Ingredient A stopped")));
+    assert!(
+        sparse
+            .iter()
+            .all(|r| !r[7].is_empty() && r[8].contains(" -> "))
+    );
+    // The reference case with all its information: nobody asks for the re-exposure it reports.
+    let reference: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|r| r[0].contains("lenalidomide-lv"))
+        .collect();
+    assert!(!reference.is_empty());
+    assert!(reference.iter().all(|r| &r[5] != "rechallenge"));
+    // The questions never take the rows' file.
+    let out = f.0.join("rows.csv").display().to_string();
+    let o = causa(&["batch", &inputs[0], "--out", &out, "--questions", &out]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--questions"));
+}

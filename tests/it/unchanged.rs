@@ -92,6 +92,7 @@ fn batch_outputs(out: &mut BTreeMap<String, String>) {
             &format.into(),
             &mut rows,
             &mut errors,
+            &mut std::io::sink(),
             &hidden,
         )
         .expect("the batch runs");
