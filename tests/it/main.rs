@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod batch;
+mod batch_output;
 mod browser;
 mod cli;
 mod diff;
@@ -9,6 +10,7 @@ mod errors;
 mod export;
 mod findings;
 mod fixtures;
+mod follow_up;
 mod import_review;
 mod imports;
 mod json;
@@ -17,6 +19,7 @@ mod laws;
 mod lean;
 mod letter;
 mod monotone;
+mod policies;
 mod replay;
 mod report;
 mod rules;
